@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+
+/** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
+export function buildProgram(): Command {
+  const program = new Command('zhengzhi')
+    .description('整治 — campaigns, problem items and escalation rules for rectification campaigns')
+    .showHelpAfterError();
+  return program;
+}
+
+/** Entry point used by bin/zhengzhi.js. */
+export function main(argv: string[]): void {
+  buildProgram()
+    .parseAsync(argv)
+    .catch((error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exitCode = 1;
+    });
+}
