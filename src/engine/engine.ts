@@ -1,0 +1,160 @@
+import type { PersistedState, Rejection } from '../machines/step';
+import { start, step } from '../machines/step';
+import { currentDefinition, definitionFor, isStreamType, type StreamType } from '../machines/registry';
+import type { Directory } from '../persistence/directory';
+import type { EventStore, EventStoreTransaction, StoredEvent, StreamRecord } from '../persistence/event-store';
+import type { Clock, IdGenerator } from '../shared/clock';
+import { CommandRejectedError, ErrorCode, NotFoundError, VersionConflictError, ZhengzhiError } from '../shared/errors';
+import { campaignAcceptsItems, prepareEvent } from './command-facts';
+
+/** Who issues a command. The API authenticates and authorises; the engine records. */
+export interface Actor {
+  userId: string;
+  unitId: string;
+}
+
+/** Something that runs after an event is appended, in the same transaction (e.g. the escalation rules). */
+export interface AppendHook {
+  name: string;
+  afterAppend(tx: EventStoreTransaction, appended: AppendedEvent): Promise<unknown[]>;
+}
+
+export interface AppendedEvent {
+  streamType: StreamType;
+  stream: StreamRecord | null;
+  event: StoredEvent;
+  state: PersistedState;
+}
+
+export interface CommandResult {
+  streamId: string;
+  streamType: StreamType;
+  version: number;
+  state: string;
+  snapshot: PersistedState;
+  event: StoredEvent;
+  /** Whatever the append hooks produced (escalations issued by the rules), by hook name. */
+  effects: Record<string, unknown[]>;
+}
+
+export interface CommandOptions {
+  /** Optimistic concurrency: fail with a conflict unless the stream is at this version. */
+  expectedVersion?: number;
+  /** The instant the event happened; only trusted callers (import, scheduler, tests) set it. */
+  at?: string;
+}
+
+export interface EngineDependencies {
+  store: EventStore;
+  directory: Directory;
+  clock: Clock;
+  ids: IdGenerator;
+  hooks?: AppendHook[];
+  /** How often to retry a command without an expected version after losing a race (default 25). */
+  maxRetries?: number;
+}
+
+function rejected(streamId: string, rejection: Rejection): CommandRejectedError {
+  const code = { EVENT_NOT_ACCEPTED: ErrorCode.eventNotAccepted, GUARD_FAILED: ErrorCode.guardFailed, INVALID_INPUT: ErrorCode.invalidInput, STREAM_FINISHED: ErrorCode.streamFinished }[rejection.code];
+  return new CommandRejectedError(code, rejection.message, { streamId, state: rejection.state, acceptedEvents: rejection.acceptedEvents });
+}
+
+/**
+ * The command pipeline: load the stream → look up cross-stream facts → pure `transition()` → append the
+ * event and move the snapshot in one transaction (compare-and-set on the version) → run the append hooks
+ * in that same transaction. A refused command changes nothing.
+ */
+export class Engine {
+  readonly #deps: EngineDependencies;
+
+  constructor(deps: EngineDependencies) {
+    this.#deps = deps;
+  }
+
+  get store(): EventStore {
+    return this.#deps.store;
+  }
+
+  /** Starts a new stream (a campaign, a problem item) from its creation input. */
+  async create(streamType: StreamType, input: Record<string, unknown>, actor: Actor, options: { streamId?: string; at?: string } = {}): Promise<CommandResult> {
+    if (!isStreamType(streamType)) throw new ZhengzhiError(ErrorCode.invalidInput, `unknown stream type ${String(streamType)}`);
+    const definition = currentDefinition(streamType);
+    const idField = streamType === 'campaign' ? 'campaignId' : 'itemId';
+    const streamId = options.streamId ?? (input[idField] as string | undefined) ?? this.#deps.ids.next(streamType);
+    const at = options.at ?? this.#deps.clock.now().toISOString();
+    const fullInput = { ...input, [idField]: streamId, at };
+    const started = start(definition, fullInput);
+    if (!started.ok) throw rejected(streamId, started.rejection);
+    const { directory, store } = this.#deps;
+    const projection = definition.project(started.state.value, started.state.context as never);
+    const unitPath = await directory.unitPath(projection.unitId);
+    return store.transaction(async (tx) => {
+      if (streamType === 'item') {
+        const problem = await campaignAcceptsItems(tx, String(fullInput.campaignId));
+        if (problem) throw new ZhengzhiError(ErrorCode.invalidInput, problem, { streamId });
+      }
+      const { at: _at, ...payload } = fullInput;
+      const event = await tx.createStream(
+        streamId,
+        streamType,
+        { type: definition.creationEventType, payload: { ...payload, at }, actorId: actor.userId, unitId: actor.unitId, occurredAt: at, machineVersion: definition.version },
+        { state: started.state, projection, unitPath },
+        this.#deps.clock.now().toISOString(),
+      );
+      const effects = await this.#runHooks(tx, { streamType, stream: null, event, state: started.state });
+      return { streamId, streamType, version: 1, state: started.state.value, snapshot: started.state, event, effects };
+    });
+  }
+
+  /** Applies one event (the machine's event type plus its payload) to a stream. */
+  async execute(streamId: string, command: Record<string, unknown> & { type: string }, actor: Actor, options: CommandOptions = {}): Promise<CommandResult> {
+    const retries = options.expectedVersion === undefined ? (this.#deps.maxRetries ?? 25) : 0;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.#executeOnce(streamId, command, actor, options);
+      } catch (error) {
+        // A lost race is retried from a fresh read when the caller did not pin a version: the command is
+        // re-validated against the new state, so it is applied only if it is still valid.
+        if (error instanceof VersionConflictError && attempt < retries) continue;
+        throw error;
+      }
+    }
+  }
+
+  async #executeOnce(streamId: string, command: Record<string, unknown> & { type: string }, actor: Actor, options: CommandOptions): Promise<CommandResult> {
+    const { store, directory, clock } = this.#deps;
+    return store.transaction(async (tx) => {
+      const stream = await tx.loadStream(streamId);
+      if (!stream) throw new NotFoundError('stream', streamId);
+      if (options.expectedVersion !== undefined && options.expectedVersion !== stream.version) {
+        throw new VersionConflictError(streamId, options.expectedVersion, stream.version);
+      }
+      const definition = definitionFor(stream.streamType, stream.machineVersion);
+      const at = options.at ?? clock.now().toISOString();
+      const prepared = await prepareEvent(tx, stream, { ...command, at });
+      if ('problem' in prepared) {
+        throw new CommandRejectedError(ErrorCode.guardFailed, prepared.problem, { streamId, state: stream.state, acceptedEvents: [] });
+      }
+      const result = step(definition, stream.snapshot, prepared.event);
+      if (!result.ok) throw rejected(streamId, result.rejection);
+      const projection = definition.project(result.state.value, result.state.context as never);
+      const unitPath = projection.unitId === stream.unitId ? stream.unitPath : await directory.unitPath(projection.unitId, (sql, parameters) => tx.query(sql, parameters));
+      const { type, ...payload } = prepared.event;
+      const event = await tx.append(
+        stream,
+        stream.version,
+        { type, payload, actorId: actor.userId, unitId: actor.unitId, occurredAt: at, machineVersion: definition.version },
+        { state: result.state, projection, unitPath },
+        clock.now().toISOString(),
+      );
+      const effects = await this.#runHooks(tx, { streamType: stream.streamType as StreamType, stream, event, state: result.state });
+      return { streamId, streamType: stream.streamType as StreamType, version: event.sequence, state: result.state.value, snapshot: result.state, event, effects };
+    });
+  }
+
+  async #runHooks(tx: EventStoreTransaction, appended: AppendedEvent): Promise<Record<string, unknown[]>> {
+    const effects: Record<string, unknown[]> = {};
+    for (const hook of this.#deps.hooks ?? []) effects[hook.name] = await hook.afterAppend(tx, appended);
+    return effects;
+  }
+}

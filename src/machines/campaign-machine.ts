@@ -1,0 +1,117 @@
+import { assign, setup } from 'xstate';
+import { campaignGuardReasons, categoryProblem, checklistProblem, deadlineOrderProblem } from './campaign-guards';
+import type { CampaignContext, CampaignEvent, CampaignInput, Phase } from './campaign-types';
+import { firstFailure, requireInstant, requireText, toXStateGuards } from './guard-reasons';
+import { defaultObligations } from './campaign-templates';
+
+/** Bump when states, guards or the reducer change meaning; stored streams keep the version they ran on. */
+export const CAMPAIGN_MACHINE_VERSION = 1;
+
+/** Why a campaign cannot be created with this input, or null. */
+export function campaignInputProblem(input: CampaignInput): string | null {
+  return firstFailure(
+    requireText(input.campaignId, 'campaignId'),
+    requireText(input.name, 'name'),
+    requireText(input.unitId, 'unitId'),
+    requireInstant(input.at, 'at'),
+    categoryProblem(input.categories),
+    input.checklist === undefined ? null : checklistProblem(input.checklist),
+    deadlineOrderProblem(input.deadlines ?? {}),
+  );
+}
+
+export function initialCampaignContext(input: CampaignInput): CampaignContext {
+  return {
+    campaignId: input.campaignId,
+    name: input.name,
+    unitId: input.unitId,
+    parentCampaignId: input.parentCampaignId ?? null,
+    template: input.template ?? null,
+    categories: input.categories,
+    checklist: input.checklist ?? [],
+    deadlines: input.deadlines ?? {},
+    obligations: (input.obligations ?? defaultObligations).map((o) => ({ ...o, doneAt: null, note: null })),
+    phaseHistory: [{ phase: 'mobilize', enteredAt: input.at }],
+    overduePhases: [],
+    createdAt: input.at,
+    stateEnteredAt: input.at,
+    lastEventAt: input.at,
+    finishedAt: null,
+  };
+}
+
+/** What an accepted event records in the campaign's context. */
+export function applyCampaignEvent(context: CampaignContext, event: CampaignEvent): CampaignContext {
+  const next = { ...context, lastEventAt: event.at };
+  switch (event.type) {
+    case 'SET_PHASE_DEADLINE':
+      return { ...next, deadlines: { ...context.deadlines, [event.phase]: event.deadline }, overduePhases: context.overduePhases.filter((p) => p !== event.phase) };
+    case 'SET_CATEGORIES':
+      return { ...next, categories: event.categories };
+    case 'SET_CHECKLIST':
+      return { ...next, checklist: event.checklist };
+    case 'ADD_OBLIGATION':
+      return { ...next, obligations: [...context.obligations, { code: event.code, label: event.label, phase: event.phase, doneAt: null, note: null }] };
+    case 'FULFIL_OBLIGATION':
+      return { ...next, obligations: context.obligations.map((o) => (o.code === event.code ? { ...o, doneAt: event.at, note: event.note ?? null } : o)) };
+    case 'ADVANCE_PHASE':
+      return next; // the phase entry below records the new phase
+    case 'PHASE_DEADLINE_PASSED':
+      return { ...next, overduePhases: [...context.overduePhases, event.phase] };
+    case 'FINISH':
+      return { ...next, finishedAt: event.at };
+  }
+}
+
+const common = {
+  SET_PHASE_DEADLINE: { guard: 'validPhaseDeadline', actions: 'apply' },
+  ADD_OBLIGATION: { guard: 'validNewObligation', actions: 'apply' },
+  FULFIL_OBLIGATION: { guard: 'openObligationExists', actions: 'apply' },
+  PHASE_DEADLINE_PASSED: { guard: 'phaseDeadlineMatches', actions: 'apply' },
+} as const;
+
+const configurable = {
+  SET_CATEGORIES: { guard: 'validCategories', actions: 'apply' },
+  SET_CHECKLIST: { guard: 'validChecklist', actions: 'apply' },
+} as const;
+
+const advanceTo = (target: Phase) => ({ ADVANCE_PHASE: { target, guard: 'phaseObligationsMet', actions: 'apply' } }) as const;
+
+/**
+ * A campaign (专项整治行动): 动员部署 mobilize → 查摆问题 identify → 集中整治 rectify → 总结 summarize →
+ * 巩固提升 consolidate → finished. A phase closes only when its obligations are fulfilled; rectify also
+ * needs every confirmed item closed or carried into long-term rectification (counted by the engine).
+ * Categories and the checklist may change until problems are being rectified.
+ */
+export const campaignMachine = setup({
+  types: {} as { context: CampaignContext; events: CampaignEvent; input: CampaignInput },
+  guards: toXStateGuards(campaignGuardReasons),
+  actions: {
+    apply: assign(({ context, event }) => applyCampaignEvent(context, event)),
+    enterPhase: assign(({ context, event }, params: { phase: Phase }) => {
+      const at = 'at' in event ? event.at : context.createdAt;
+      const alreadyRecorded = context.phaseHistory[context.phaseHistory.length - 1]?.phase === params.phase;
+      return {
+        stateEnteredAt: at,
+        phaseHistory: alreadyRecorded ? context.phaseHistory : [...context.phaseHistory, { phase: params.phase, enteredAt: at }],
+      };
+    }),
+  },
+}).createMachine({
+  id: 'campaign',
+  context: ({ input }) => initialCampaignContext(input),
+  initial: 'mobilize',
+  states: {
+    mobilize: { entry: { type: 'enterPhase', params: { phase: 'mobilize' } }, on: { ...common, ...configurable, ...advanceTo('identify') } },
+    identify: { entry: { type: 'enterPhase', params: { phase: 'identify' } }, on: { ...common, ...configurable, ...advanceTo('rectify') } },
+    rectify: { entry: { type: 'enterPhase', params: { phase: 'rectify' } }, on: { ...common, ...advanceTo('summarize') } },
+    summarize: { entry: { type: 'enterPhase', params: { phase: 'summarize' } }, on: { ...common, ...advanceTo('consolidate') } },
+    consolidate: {
+      entry: { type: 'enterPhase', params: { phase: 'consolidate' } },
+      on: { ...common, FINISH: { target: 'finished', guard: 'noOpenLongTermItems', actions: 'apply' } },
+    },
+    finished: { type: 'final' },
+  },
+});
+
+export type CampaignMachine = typeof campaignMachine;

@@ -1,0 +1,88 @@
+import type { Timed } from './common';
+
+/** The five phases every seed campaign runs through (DOMAIN.md, "A campaign and its phases"). */
+export const Phase = {
+  mobilize: 'mobilize',
+  identify: 'identify',
+  rectify: 'rectify',
+  summarize: 'summarize',
+  consolidate: 'consolidate',
+} as const;
+export type Phase = (typeof Phase)[keyof typeof Phase];
+export const PHASE_ORDER: readonly Phase[] = ['mobilize', 'identify', 'rectify', 'summarize', 'consolidate'];
+
+/** A problem category of this campaign; the engine hard-codes none (2023 six, 2021 five, or the campaign's own). */
+export interface Category {
+  code: string;
+  label: string;
+}
+
+/** One entry of a checklist such as Xining's 36-item 对照检查清单. */
+export interface ChecklistItem {
+  number: number;
+  area: string;
+  heading: string;
+  text: string;
+}
+
+/** Something that must be done before a phase may close (e.g. 成立工作专班, 制定工作方案). */
+export interface Obligation {
+  code: string;
+  label: string;
+  phase: Phase;
+  doneAt: string | null;
+  note: string | null;
+}
+
+export interface CampaignInput extends Timed {
+  campaignId: string;
+  name: string;
+  /** The unit that runs the campaign; officers and supervisors of its subtree take part. */
+  unitId: string;
+  parentCampaignId?: string | null;
+  categories: Category[];
+  checklist?: ChecklistItem[];
+  /** ISO instants by phase; consolidate is open-ended and may have none. */
+  deadlines: Partial<Record<Phase, string>>;
+  obligations?: Array<Pick<Obligation, 'code' | 'label' | 'phase'>>;
+  template?: string | null;
+}
+
+export interface CampaignContext {
+  campaignId: string;
+  name: string;
+  unitId: string;
+  parentCampaignId: string | null;
+  template: string | null;
+  categories: Category[];
+  checklist: ChecklistItem[];
+  deadlines: Partial<Record<Phase, string>>;
+  obligations: Obligation[];
+  phaseHistory: Array<{ phase: Phase; enteredAt: string }>;
+  overduePhases: Phase[];
+  createdAt: string;
+  stateEnteredAt: string;
+  lastEventAt: string;
+  finishedAt: string | null;
+}
+
+/**
+ * Facts from other streams that a phase change depends on. The engine counts them in the same transaction
+ * and stamps them on the event, so replay sees exactly what the decision saw.
+ */
+export interface PhaseExitFacts {
+  /** Confirmed items of this campaign that are neither closed nor carried into long-term rectification. */
+  unresolvedItems: number;
+}
+
+export type CampaignEvent =
+  | ({ type: 'SET_PHASE_DEADLINE' } & Timed & { phase: Phase; deadline: string })
+  | ({ type: 'SET_CATEGORIES' } & Timed & { categories: Category[] })
+  | ({ type: 'SET_CHECKLIST' } & Timed & { checklist: ChecklistItem[] })
+  | ({ type: 'ADD_OBLIGATION' } & Timed & { code: string; label: string; phase: Phase })
+  | ({ type: 'FULFIL_OBLIGATION' } & Timed & { code: string; note?: string })
+  | ({ type: 'ADVANCE_PHASE' } & Timed & PhaseExitFacts)
+  | ({ type: 'PHASE_DEADLINE_PASSED' } & Timed & { phase: Phase; deadline: string })
+  | ({ type: 'FINISH' } & Timed & { openLongTermItems: number });
+
+export type CampaignEventType = CampaignEvent['type'];

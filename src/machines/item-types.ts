@@ -1,0 +1,137 @@
+import type { Timed } from './common';
+
+/**
+ * Where a clue came from (线索来源), from the Jiangyuan and Zhanjiang plans: hotlines, petitions, media,
+ * mail, website messages, reconsideration and litigation, inspections, case-file review, self-inspection,
+ * meetings.
+ */
+export const ClueSource = {
+  hotline12328: 'hotline12328',
+  hotline12345: 'hotline12345',
+  petition: 'petition',
+  media: 'media',
+  email: 'email',
+  website: 'website',
+  reconsiderationOrLitigation: 'reconsiderationOrLitigation',
+  inspection: 'inspection',
+  caseFileReview: 'caseFileReview',
+  selfInspection: 'selfInspection',
+  meeting: 'meeting',
+  other: 'other',
+} as const;
+export type ClueSource = (typeof ClueSource)[keyof typeof ClueSource];
+
+export const Severity = { minor: 'minor', general: 'general', serious: 'serious' } as const;
+export type Severity = (typeof Severity)[keyof typeof Severity];
+
+/** What the registration of a clue records (线索登记). It is the machine's input and the stream's first event. */
+export interface ItemInput extends Timed {
+  itemId: string;
+  campaignId: string;
+  /** The unit the clue is about; the item belongs to its subtree. */
+  reportedUnitId: string;
+  source: ClueSource;
+  channel?: string;
+  description: string;
+  /** When the clue reached the bureau (may precede registration). */
+  receivedAt: string;
+  reporter?: string;
+  /** Ledger row number (序号) when the item came from an imported sheet. */
+  ledgerNumber?: number;
+}
+
+export interface Verification {
+  unitId: string;
+  officerId: string;
+  deadline: string;
+  assignedAt: string;
+  overdue: boolean;
+  findings: string | null;
+}
+
+export interface Dismissal {
+  reason: string;
+  handlerId: string;
+  handlerSignedAt: string;
+  principalId: string | null;
+  principalSignedAt: string | null;
+  /** 澄清正名: when a clue is dismissed the officer it named is publicly cleared. */
+  officerNameCleared: boolean;
+}
+
+export interface Confirmation {
+  category: string;
+  checklistItem: number | null;
+  severity: Severity;
+  findings: string;
+  confirmedAt: string;
+}
+
+/** One row of the 整改工作台账 (Xining annex 2) while the problem is being rectified. */
+export interface LedgerRow {
+  manifestation: string;
+  measures: string;
+  responsibleUnitId: string;
+  responsiblePerson: string;
+  deadline: string;
+  progress: Array<{ at: string; note: string; evidence: string[] }>;
+  accountability: string | null;
+  /** 长期推进: items that cannot be finished within the campaign state their current result and long-term measures. */
+  longTerm: { currentResult: string; longTermMeasures: string; since: string } | null;
+  overdue: boolean;
+  deadlineExtensions: Array<{ from: string; to: string; reason: string; at: string }>;
+}
+
+export interface ItemContext {
+  itemId: string;
+  campaignId: string;
+  reportedUnitId: string;
+  clue: { source: ClueSource; channel: string | null; description: string; receivedAt: string; reporter: string | null };
+  ledgerNumber: number | null;
+  registeredAt: string;
+  verification: Verification | null;
+  dismissal: Dismissal | null;
+  transfer: { to: string; reason: string; at: string } | null;
+  confirmation: Confirmation | null;
+  ledger: LedgerRow | null;
+  submissions: Array<{ at: string; result: string; evidence: string[] }>;
+  rejections: Array<{ at: string; reason: string }>;
+  closedAt: string | null;
+  lookBacks: Array<{ at: string; outcome: 'started' | 'passed' | 'rebound'; note: string }>;
+  reopenCount: number;
+  tags: string[];
+  /** Instants of complaints received about this problem, for "complaints within a window" rule facts. */
+  complaints: string[];
+  stateEnteredAt: string;
+  lastEventAt: string;
+}
+
+export type LedgerFields = Pick<LedgerRow, 'manifestation' | 'measures' | 'responsibleUnitId' | 'responsiblePerson' | 'deadline'>;
+
+/** Every event a problem item accepts after registration. */
+export type ItemEvent =
+  | ({ type: 'ASSIGN_VERIFICATION' } & Timed & { unitId: string; officerId: string; deadline: string })
+  | ({ type: 'VERIFICATION_OVERDUE' } & Timed & { deadline: string })
+  | ({ type: 'CONFIRM' } & Timed & { category: string; checklistItem?: number | null; severity: Severity; findings: string })
+  | ({ type: 'PROPOSE_DISMISSAL' } & Timed & { reason: string; handlerId: string })
+  | ({ type: 'APPROVE_DISMISSAL' } & Timed & { principalId: string; principalOfUnitId: string })
+  | ({ type: 'WITHDRAW_DISMISSAL' } & Timed & { reason: string })
+  | ({ type: 'TRANSFER' } & Timed & { to: string; reason: string })
+  | ({ type: 'START_RECTIFICATION' } & Timed & LedgerFields)
+  | ({ type: 'UPDATE_LEDGER' } & Timed & Partial<LedgerFields>)
+  | ({ type: 'RECORD_PROGRESS' } & Timed & { note: string; evidence?: string[] })
+  | ({ type: 'RECORD_ACCOUNTABILITY' } & Timed & { accountability: string })
+  | ({ type: 'MARK_LONG_TERM' } & Timed & { currentResult: string; longTermMeasures: string })
+  | ({ type: 'EXTEND_DEADLINE' } & Timed & { deadline: string; reason: string })
+  | ({ type: 'RECTIFICATION_OVERDUE' } & Timed & { deadline: string })
+  | ({ type: 'SUBMIT_FOR_ACCEPTANCE' } & Timed & { result: string; evidence: string[] })
+  | ({ type: 'ACCEPT' } & Timed & { note?: string })
+  | ({ type: 'REJECT' } & Timed & { reason: string })
+  | ({ type: 'START_LOOK_BACK' } & Timed & { note?: string })
+  | ({ type: 'PASS_LOOK_BACK' } & Timed & { note: string })
+  | ({ type: 'REBOUND' } & Timed & { note: string })
+  | ({ type: 'RESUME_RECTIFICATION' } & Timed & { deadline: string; measures?: string })
+  | ({ type: 'ADD_TAG' } & Timed & { tag: string })
+  | ({ type: 'RECORD_COMPLAINT' } & Timed & { receivedAt: string; note?: string });
+
+export type ItemEventType = ItemEvent['type'];

@@ -1,0 +1,93 @@
+import type { AnyStateMachine } from 'xstate';
+import { CAMPAIGN_MACHINE_VERSION, campaignInputProblem, campaignMachine } from './campaign-machine';
+import { campaignGuardReasons } from './campaign-guards';
+import type { CampaignContext, CampaignInput } from './campaign-types';
+import type { GuardReasonTable } from './guard-reasons';
+import { ITEM_MACHINE_VERSION, itemInputProblem, itemMachine } from './item-machine';
+import { itemGuardReasons } from './item-guards';
+import type { ItemContext, ItemInput } from './item-types';
+
+/** The kinds of stream the engine runs. Escalations and schedules add theirs in later modules. */
+export const StreamType = { item: 'item', campaign: 'campaign' } as const;
+export type StreamType = (typeof StreamType)[keyof typeof StreamType];
+
+/**
+ * Everything the engine needs to run one version of one machine: the XState definition, the reasons
+ * behind its guards, the check of its creation input, and the columns it projects for queries.
+ */
+export interface MachineDefinition<TContext = unknown, TInput = unknown> {
+  streamType: StreamType;
+  version: number;
+  machine: AnyStateMachine;
+  guardReasons: GuardReasonTable<TContext, never>;
+  /** The event type stored as sequence 1 of every stream of this kind. */
+  creationEventType: string;
+  inputProblem(input: TInput): string | null;
+  /** Query columns kept beside the snapshot (same transaction), derived only from the context. */
+  project(state: string, context: TContext): StreamProjection;
+}
+
+/** Denormalised columns of the `streams` table, for lists and filters. */
+export interface StreamProjection {
+  campaignId: string | null;
+  unitId: string;
+  category: string | null;
+  deadline: string | null;
+  overdue: boolean;
+}
+
+const itemV1: MachineDefinition<ItemContext, ItemInput> = {
+  streamType: 'item',
+  version: ITEM_MACHINE_VERSION,
+  machine: itemMachine,
+  guardReasons: itemGuardReasons as GuardReasonTable<ItemContext, never>,
+  creationEventType: 'REGISTER',
+  inputProblem: itemInputProblem,
+  project: (state, c) => ({
+    campaignId: c.campaignId,
+    unitId: c.ledger?.responsibleUnitId ?? c.verification?.unitId ?? c.reportedUnitId,
+    category: c.confirmation?.category ?? null,
+    deadline: state === 'verifying' ? (c.verification?.deadline ?? null) : state === 'rectifying' ? (c.ledger?.deadline ?? null) : null,
+    overdue: (state === 'verifying' && c.verification?.overdue === true) || (state === 'rectifying' && c.ledger?.overdue === true),
+  }),
+};
+
+const campaignV1: MachineDefinition<CampaignContext, CampaignInput> = {
+  streamType: 'campaign',
+  version: CAMPAIGN_MACHINE_VERSION,
+  machine: campaignMachine,
+  guardReasons: campaignGuardReasons as GuardReasonTable<CampaignContext, never>,
+  creationEventType: 'CREATE',
+  inputProblem: campaignInputProblem,
+  project: (state, c) => ({
+    campaignId: c.campaignId,
+    unitId: c.unitId,
+    category: null,
+    deadline: (c.deadlines as Record<string, string | undefined>)[state] ?? null,
+    overdue: c.overduePhases.includes(state as never),
+  }),
+};
+
+/** Every machine version ever released, so that old streams replay on the definition they ran on. */
+const definitions: Record<StreamType, Record<number, MachineDefinition<never, never>>> = {
+  item: { [itemV1.version]: itemV1 as MachineDefinition<never, never> },
+  campaign: { [campaignV1.version]: campaignV1 as MachineDefinition<never, never> },
+};
+
+/** The definition a new stream of this kind starts on. */
+export function currentDefinition(streamType: StreamType): MachineDefinition<never, never> {
+  const versions = definitions[streamType];
+  if (!versions) throw new Error(`unknown stream type ${streamType}`);
+  return versions[Math.max(...Object.keys(versions).map(Number))]!;
+}
+
+/** The definition a stored stream runs on; throws if that version is no longer shipped. */
+export function definitionFor(streamType: string, version: number): MachineDefinition<never, never> {
+  const definition = definitions[streamType as StreamType]?.[version];
+  if (!definition) throw new Error(`no ${streamType} machine version ${version} is installed; a migration is needed`);
+  return definition;
+}
+
+export function isStreamType(value: string): value is StreamType {
+  return Object.hasOwn(definitions, value);
+}

@@ -1,0 +1,212 @@
+import type { QueryRunner } from 'typeorm';
+import type { PersistedState } from '../machines/step';
+import type { StreamProjection } from '../machines/registry';
+import { VersionConflictError } from '../shared/errors';
+import type { Database } from './database';
+import { canonicalEventBody, chainHash, GENESIS_HASH } from './event-hash';
+
+/** An event as stored. Numbers are numbers and instants ISO strings, whichever driver read them. */
+export interface StoredEvent {
+  globalPosition: number;
+  streamId: string;
+  sequence: number;
+  type: string;
+  payload: Record<string, unknown>;
+  actorId: string;
+  unitId: string;
+  occurredAt: string;
+  recordedAt: string;
+  machineVersion: number;
+  body: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** A stream's head: its snapshot and the version (last sequence number) it is at. */
+export interface StreamRecord {
+  streamId: string;
+  streamType: string;
+  machineVersion: number;
+  version: number;
+  state: string;
+  snapshot: PersistedState;
+  campaignId: string | null;
+  unitId: string;
+  unitPath: string;
+  category: string | null;
+  deadline: string | null;
+  overdue: boolean;
+  lastHash: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What the engine hands the store to append. */
+export interface NewEvent {
+  type: string;
+  payload: Record<string, unknown>;
+  actorId: string;
+  unitId: string;
+  occurredAt: string;
+  machineVersion: number;
+}
+
+export interface StreamHead {
+  state: PersistedState;
+  projection: StreamProjection;
+  unitPath: string;
+}
+
+const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString());
+const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : iso(value));
+
+/** Maps a row of `events` (pg returns bigint as string, timestamps as Date) to a StoredEvent. */
+export function toStoredEvent(row: Record<string, unknown>): StoredEvent {
+  return {
+    globalPosition: Number(row.global_position),
+    streamId: String(row.stream_id),
+    sequence: Number(row.sequence),
+    type: String(row.type),
+    payload: row.payload as Record<string, unknown>,
+    actorId: String(row.actor_id),
+    unitId: String(row.unit_id),
+    occurredAt: iso(row.occurred_at),
+    recordedAt: iso(row.recorded_at),
+    machineVersion: Number(row.machine_version),
+    body: String(row.body),
+    prevHash: String(row.prev_hash),
+    hash: String(row.hash),
+  };
+}
+
+function toStreamRecord(row: Record<string, unknown>): StreamRecord {
+  return {
+    streamId: String(row.stream_id),
+    streamType: String(row.stream_type),
+    machineVersion: Number(row.machine_version),
+    version: Number(row.version),
+    state: String(row.state),
+    snapshot: row.snapshot as PersistedState,
+    campaignId: (row.campaign_id as string | null) ?? null,
+    unitId: String(row.unit_id),
+    unitPath: String(row.unit_path),
+    category: (row.category as string | null) ?? null,
+    deadline: isoOrNull(row.deadline),
+    overdue: Boolean(row.overdue),
+    lastHash: String(row.last_hash),
+    createdAt: iso(row.created_at),
+    updatedAt: iso(row.updated_at),
+  };
+}
+
+const EVENT_COLUMNS =
+  'global_position, stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash';
+
+/**
+ * The operations available inside one database transaction. Appends are conditional on the stream's
+ * version (compare-and-set in the UPDATE's WHERE), so two writers can never both append sequence n.
+ */
+export class EventStoreTransaction {
+  constructor(readonly runner: QueryRunner) {}
+
+  /** Rows of any statement (TypeORM's plain `query()` returns `[rows, count]` for UPDATE/DELETE). */
+  async query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return (await this.runner.query(sql, parameters, true)).records as T[];
+  }
+
+  async loadStream(streamId: string): Promise<StreamRecord | null> {
+    const rows = await this.query('SELECT * FROM streams WHERE stream_id = $1', [streamId]);
+    return rows[0] ? toStreamRecord(rows[0]) : null;
+  }
+
+  /** Creates a stream with its first event; fails with a conflict if the stream already exists. */
+  async createStream(streamId: string, streamType: string, event: NewEvent, head: StreamHead, recordedAt: string): Promise<StoredEvent> {
+    const stored = this.#seal(streamId, 1, GENESIS_HASH, event);
+    const inserted = await this.query(
+      `INSERT INTO streams (stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path,
+         category, deadline, overdue, last_hash, created_at, updated_at)
+       VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
+       ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
+      [streamId, streamType, event.machineVersion, head.state.value, head.state, ...this.#projection(head), stored.hash, recordedAt],
+    );
+    if (inserted.length === 0) {
+      const current = await this.loadStream(streamId);
+      throw new VersionConflictError(streamId, 0, current?.version ?? null);
+    }
+    return this.#insertEvent(stored, recordedAt);
+  }
+
+  /** Appends one event if the stream is still at `expectedVersion`, and moves its head in the same transaction. */
+  async append(stream: StreamRecord, expectedVersion: number, event: NewEvent, head: StreamHead, recordedAt: string): Promise<StoredEvent> {
+    const sequence = expectedVersion + 1;
+    const stored = this.#seal(stream.streamId, sequence, stream.lastHash, event);
+    const updated = await this.query(
+      `UPDATE streams SET version = $2, state = $3, snapshot = $4, campaign_id = $5, unit_id = $6, unit_path = $7,
+         category = $8, deadline = $9, overdue = $10, last_hash = $11, updated_at = $12
+       WHERE stream_id = $1 AND version = $13 RETURNING version`,
+      [stream.streamId, sequence, head.state.value, head.state, ...this.#projection(head), stored.hash, recordedAt, expectedVersion],
+    );
+    if (updated.length === 0) {
+      const current = await this.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [stream.streamId]);
+      throw new VersionConflictError(stream.streamId, expectedVersion, current[0] ? Number(current[0].version) : null);
+    }
+    return this.#insertEvent(stored, recordedAt);
+  }
+
+  #projection(head: StreamHead): unknown[] {
+    const p = head.projection;
+    return [p.campaignId, p.unitId, head.unitPath, p.category, p.deadline, p.overdue];
+  }
+
+  #seal(streamId: string, sequence: number, prevHash: string, event: NewEvent): Omit<StoredEvent, 'globalPosition' | 'recordedAt'> {
+    const body = canonicalEventBody({ streamId, sequence, ...event });
+    return { streamId, sequence, ...event, body, prevHash, hash: chainHash(prevHash, body) };
+  }
+
+  async #insertEvent(e: Omit<StoredEvent, 'globalPosition' | 'recordedAt'>, recordedAt: string): Promise<StoredEvent> {
+    const rows = await this.query(
+      `INSERT INTO events (stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING global_position`,
+      [e.streamId, e.sequence, e.type, e.payload, e.actorId, e.unitId, e.occurredAt, recordedAt, e.machineVersion, e.body, e.prevHash, e.hash],
+    );
+    return { ...e, globalPosition: Number(rows[0]!.global_position), recordedAt: iso(recordedAt) };
+  }
+}
+
+/** The event store: streams with snapshots, and their append-only, hash-chained events. */
+export class EventStore {
+  constructor(readonly database: Database) {}
+
+  /** Runs `work` in one transaction; rolls back if it throws. */
+  async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
+    const runner = this.database.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      await runner.startTransaction();
+      const result = await work(new EventStoreTransaction(runner));
+      await runner.commitTransaction();
+      return result;
+    } catch (error) {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      throw error;
+    } finally {
+      await runner.release();
+    }
+  }
+
+  async loadStream(streamId: string): Promise<StreamRecord | null> {
+    const rows = (await this.database.dataSource.query('SELECT * FROM streams WHERE stream_id = $1', [streamId])) as Record<string, unknown>[];
+    return rows[0] ? toStreamRecord(rows[0]) : null;
+  }
+
+  /** A stream's events in order, optionally bounded by sequence number or occurrence time. */
+  async readStream(streamId: string, bounds: { toSequence?: number; until?: string } = {}): Promise<StoredEvent[]> {
+    const rows = (await this.database.dataSource.query(
+      `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1
+         AND ($2::int IS NULL OR sequence <= $2) AND ($3::timestamptz IS NULL OR occurred_at <= $3)
+       ORDER BY sequence`,
+      [streamId, bounds.toSequence ?? null, bounds.until ?? null],
+    )) as Record<string, unknown>[];
+    return rows.map(toStoredEvent);
+  }
+}
