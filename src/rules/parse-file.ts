@@ -33,6 +33,7 @@ export function parseRuleFile(source: string, file = ''): ParseResult {
   const rules: RuleAst[] = [];
   const examples: ExampleAst[] = [];
   while (!cursor.atEnd()) {
+    const startedAt = cursor.position;
     try {
       if (cursor.isKeyword('rule')) {
         if (rules.length >= RULE_LIMITS.maxRules) {
@@ -51,7 +52,8 @@ export function parseRuleFile(source: string, file = ''): ParseResult {
       if (!(error instanceof ParseFailure)) throw error;
       diagnostics.push(error.diagnostic);
       if (error.diagnostic.code === 'ZR1005' || error.diagnostic.code === 'ZR1006') break;
-      cursor.recoverTo(startsTopLevel);
+      // Resume at the next rule or example; skip at least one token so recovery always progresses.
+      if (cursor.position === startedAt || !startsTopLevel(cursor)) cursor.recoverTo(startsTopLevel);
     }
   }
   if (diagnostics.length > 0) return { ok: false, diagnostics };

@@ -66,6 +66,11 @@ export class Cursor {
     return token;
   }
 
+  /** Index of the current token (error recovery compares positions). */
+  get position(): number {
+    return this.#pos;
+  }
+
   atEnd(): boolean {
     return this.peek().kind === 'eof';
   }
