@@ -22,8 +22,13 @@ export async function main(args: string[]): Promise<void> {
     const results = await suite.run();
     for (const r of results) {
       const ratio = r.ratio === undefined ? '' : ` (ratio ${r.ratio.toFixed(3)} vs ${r.baseline?.name})`;
-      console.log(`  ${r.metric}: ${r.value.toFixed(2)} ${r.unit}${ratio}${r.target ? ` target ${r.target}: ${r.met ? 'met' : 'NOT met'}` : ''}`);
+      console.log(
+        `  ${r.metric}: ${r.value.toFixed(2)} ${r.unit}${ratio}${r.target ? ` target ${r.target}: ${r.met ? 'met' : 'NOT met'}` : ''}`,
+      );
     }
-    writeFileSync(join(dir, `${suite.name}.json`), JSON.stringify({ suite: suite.name, machine, results }, null, 2) + '\n');
+    writeFileSync(
+      join(dir, `${suite.name}.json`),
+      JSON.stringify({ suite: suite.name, machine, results }, null, 2) + '\n',
+    );
   }
 }

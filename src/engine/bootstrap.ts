@@ -14,7 +14,10 @@ export interface Runtime {
   ids: IdGenerator;
 }
 
-export function createRuntime(database: Database, options: { clock?: Clock; ids?: IdGenerator; hooks?: AppendHook[] } = {}): Runtime {
+export function createRuntime(
+  database: Database,
+  options: { clock?: Clock; ids?: IdGenerator; hooks?: AppendHook[] } = {},
+): Runtime {
   const store = new EventStore(database);
   const directory = new Directory(database.dataSource);
   const clock = options.clock ?? systemClock;

@@ -6,9 +6,14 @@ import type { EventStoreTransaction, StreamRecord } from '../persistence/event-s
  * A preparer either stamps the facts on the event (so that replay sees exactly what the decision saw)
  * or returns the sentence that refuses the command.
  */
-export type Preparation = { event: Record<string, unknown> & { type: string; at: string } } | { problem: string };
+export type Preparation =
+  { event: Record<string, unknown> & { type: string; at: string } } | { problem: string };
 
-type Preparer = (tx: EventStoreTransaction, stream: StreamRecord, event: Record<string, unknown> & { type: string; at: string }) => Promise<Preparation>;
+type Preparer = (
+  tx: EventStoreTransaction,
+  stream: StreamRecord,
+  event: Record<string, unknown> & { type: string; at: string },
+) => Promise<Preparation>;
 
 /** States of a confirmed problem that is not yet closed. */
 const UNRESOLVED_STATES = ['confirmed', 'rectifying', 'awaitingAcceptance', 'reopened'];
@@ -23,7 +28,10 @@ async function countItems(tx: EventStoreTransaction, campaignId: string, longTer
   return Number(rows[0]?.n ?? 0);
 }
 
-async function campaignContext(tx: EventStoreTransaction, campaignId: string): Promise<{ state: string; context: CampaignContext } | null> {
+async function campaignContext(
+  tx: EventStoreTransaction,
+  campaignId: string,
+): Promise<{ state: string; context: CampaignContext } | null> {
   const campaign = await tx.loadStream(campaignId);
   return campaign && campaign.streamType === 'campaign'
     ? { state: campaign.state, context: campaign.snapshot.context as CampaignContext }
@@ -37,28 +45,45 @@ async function unitExists(tx: EventStoreTransaction, unitId: unknown): Promise<b
 
 const preparers: Record<string, Record<string, Preparer>> = {
   campaign: {
-    ADVANCE_PHASE: async (tx, stream, event) => ({ event: { ...event, unresolvedItems: await countItems(tx, stream.streamId, false) } }),
-    FINISH: async (tx, stream, event) => ({ event: { ...event, openLongTermItems: await countItems(tx, stream.streamId, true) } }),
+    ADVANCE_PHASE: async (tx, stream, event) => ({
+      event: { ...event, unresolvedItems: await countItems(tx, stream.streamId, false) },
+    }),
+    FINISH: async (tx, stream, event) => ({
+      event: { ...event, openLongTermItems: await countItems(tx, stream.streamId, true) },
+    }),
   },
   item: {
     ASSIGN_VERIFICATION: async (tx, _stream, event) =>
-      (await unitExists(tx, event.unitId)) ? { event } : { problem: `unit ${String(event.unitId)} does not exist` },
+      (await unitExists(tx, event.unitId))
+        ? { event }
+        : { problem: `unit ${String(event.unitId)} does not exist` },
     CONFIRM: async (tx, stream, event) => {
       const campaignId = (stream.snapshot.context as { campaignId: string }).campaignId;
       const campaign = await campaignContext(tx, campaignId);
       if (!campaign) return { problem: `campaign ${campaignId} does not exist` };
       const codes = campaign.context.categories.map((c) => c.code);
       if (!codes.includes(event.category as string)) {
-        return { problem: `category ${String(event.category)} is not one of this campaign's categories: ${codes.join(', ')}` };
+        return {
+          problem: `category ${String(event.category)} is not one of this campaign's categories: ${codes.join(', ')}`,
+        };
       }
       const item = event.checklistItem;
-      if (item !== undefined && item !== null && campaign.context.checklist.length > 0 && !campaign.context.checklist.some((c) => c.number === item)) {
-        return { problem: `checklist item ${String(item)} is not on this campaign's checklist (1–${campaign.context.checklist.length})` };
+      if (
+        item !== undefined &&
+        item !== null &&
+        campaign.context.checklist.length > 0 &&
+        !campaign.context.checklist.some((c) => c.number === item)
+      ) {
+        return {
+          problem: `checklist item ${String(item)} is not on this campaign's checklist (1–${campaign.context.checklist.length})`,
+        };
       }
       return { event };
     },
     START_RECTIFICATION: async (tx, _stream, event) =>
-      (await unitExists(tx, event.responsibleUnitId)) ? { event } : { problem: `responsible unit ${String(event.responsibleUnitId)} does not exist` },
+      (await unitExists(tx, event.responsibleUnitId))
+        ? { event }
+        : { problem: `responsible unit ${String(event.responsibleUnitId)} does not exist` },
   },
 };
 
@@ -73,7 +98,10 @@ export async function prepareEvent(
 }
 
 /** Checks a new item's campaign before registration: it must exist and still be collecting problems. */
-export async function campaignAcceptsItems(tx: EventStoreTransaction, campaignId: string): Promise<string | null> {
+export async function campaignAcceptsItems(
+  tx: EventStoreTransaction,
+  campaignId: string,
+): Promise<string | null> {
   const campaign = await campaignContext(tx, campaignId);
   if (!campaign) return `campaign ${campaignId} does not exist`;
   return campaign.state === 'finished' ? `campaign ${campaignId} is finished and takes no new items` : null;

@@ -2,9 +2,20 @@ import type { PersistedState, Rejection } from '../machines/step';
 import { start, step } from '../machines/step';
 import { currentDefinition, definitionFor, isStreamType, type StreamType } from '../machines/registry';
 import type { Directory } from '../persistence/directory';
-import type { EventStore, EventStoreTransaction, StoredEvent, StreamRecord } from '../persistence/event-store';
+import type {
+  EventStore,
+  EventStoreTransaction,
+  StoredEvent,
+  StreamRecord,
+} from '../persistence/event-store';
 import type { Clock, IdGenerator } from '../shared/clock';
-import { CommandRejectedError, ErrorCode, NotFoundError, VersionConflictError, ZhengzhiError } from '../shared/errors';
+import {
+  CommandRejectedError,
+  ErrorCode,
+  NotFoundError,
+  VersionConflictError,
+  ZhengzhiError,
+} from '../shared/errors';
 import { campaignAcceptsItems, prepareEvent } from './command-facts';
 
 /** Who issues a command. The API authenticates and authorises; the engine records. */
@@ -55,8 +66,17 @@ export interface EngineDependencies {
 }
 
 function rejected(streamId: string, rejection: Rejection): CommandRejectedError {
-  const code = { EVENT_NOT_ACCEPTED: ErrorCode.eventNotAccepted, GUARD_FAILED: ErrorCode.guardFailed, INVALID_INPUT: ErrorCode.invalidInput, STREAM_FINISHED: ErrorCode.streamFinished }[rejection.code];
-  return new CommandRejectedError(code, rejection.message, { streamId, state: rejection.state, acceptedEvents: rejection.acceptedEvents });
+  const code = {
+    EVENT_NOT_ACCEPTED: ErrorCode.eventNotAccepted,
+    GUARD_FAILED: ErrorCode.guardFailed,
+    INVALID_INPUT: ErrorCode.invalidInput,
+    STREAM_FINISHED: ErrorCode.streamFinished,
+  }[rejection.code];
+  return new CommandRejectedError(code, rejection.message, {
+    streamId,
+    state: rejection.state,
+    acceptedEvents: rejection.acceptedEvents,
+  });
 }
 
 /**
@@ -76,11 +96,18 @@ export class Engine {
   }
 
   /** Starts a new stream (a campaign, a problem item) from its creation input. */
-  async create(streamType: StreamType, input: Record<string, unknown>, actor: Actor, options: { streamId?: string; at?: string } = {}): Promise<CommandResult> {
-    if (!isStreamType(streamType)) throw new ZhengzhiError(ErrorCode.invalidInput, `unknown stream type ${String(streamType)}`);
+  async create(
+    streamType: StreamType,
+    input: Record<string, unknown>,
+    actor: Actor,
+    options: { streamId?: string; at?: string } = {},
+  ): Promise<CommandResult> {
+    if (!isStreamType(streamType))
+      throw new ZhengzhiError(ErrorCode.invalidInput, `unknown stream type ${String(streamType)}`);
     const definition = currentDefinition(streamType);
     const idField = streamType === 'campaign' ? 'campaignId' : 'itemId';
-    const streamId = options.streamId ?? (input[idField] as string | undefined) ?? this.#deps.ids.next(streamType);
+    const streamId =
+      options.streamId ?? (input[idField] as string | undefined) ?? this.#deps.ids.next(streamType);
     const at = options.at ?? this.#deps.clock.now().toISOString();
     const fullInput = { ...input, [idField]: streamId, at };
     const started = start(definition, fullInput);
@@ -97,17 +124,37 @@ export class Engine {
       const event = await tx.createStream(
         streamId,
         streamType,
-        { type: definition.creationEventType, payload: { ...payload, at }, actorId: actor.userId, unitId: actor.unitId, occurredAt: at, machineVersion: definition.version },
+        {
+          type: definition.creationEventType,
+          payload: { ...payload, at },
+          actorId: actor.userId,
+          unitId: actor.unitId,
+          occurredAt: at,
+          machineVersion: definition.version,
+        },
         { state: started.state, projection, unitPath },
         this.#deps.clock.now().toISOString(),
       );
       const effects = await this.#runHooks(tx, { streamType, stream: null, event, state: started.state });
-      return { streamId, streamType, version: 1, state: started.state.value, snapshot: started.state, event, effects };
+      return {
+        streamId,
+        streamType,
+        version: 1,
+        state: started.state.value,
+        snapshot: started.state,
+        event,
+        effects,
+      };
     });
   }
 
   /** Applies one event (the machine's event type plus its payload) to a stream. */
-  async execute(streamId: string, command: Record<string, unknown> & { type: string }, actor: Actor, options: CommandOptions = {}): Promise<CommandResult> {
+  async execute(
+    streamId: string,
+    command: Record<string, unknown> & { type: string },
+    actor: Actor,
+    options: CommandOptions = {},
+  ): Promise<CommandResult> {
     const retries = options.expectedVersion === undefined ? (this.#deps.maxRetries ?? 25) : 0;
     for (let attempt = 0; ; attempt++) {
       try {
@@ -121,7 +168,12 @@ export class Engine {
     }
   }
 
-  async #executeOnce(streamId: string, command: Record<string, unknown> & { type: string }, actor: Actor, options: CommandOptions): Promise<CommandResult> {
+  async #executeOnce(
+    streamId: string,
+    command: Record<string, unknown> & { type: string },
+    actor: Actor,
+    options: CommandOptions,
+  ): Promise<CommandResult> {
     const { store, directory, clock } = this.#deps;
     return store.transaction(async (tx) => {
       const stream = await tx.loadStream(streamId);
@@ -133,22 +185,49 @@ export class Engine {
       const at = options.at ?? clock.now().toISOString();
       const prepared = await prepareEvent(tx, stream, { ...command, at });
       if ('problem' in prepared) {
-        throw new CommandRejectedError(ErrorCode.guardFailed, prepared.problem, { streamId, state: stream.state, acceptedEvents: [] });
+        throw new CommandRejectedError(ErrorCode.guardFailed, prepared.problem, {
+          streamId,
+          state: stream.state,
+          acceptedEvents: [],
+        });
       }
       const result = step(definition, stream.snapshot, prepared.event);
       if (!result.ok) throw rejected(streamId, result.rejection);
       const projection = definition.project(result.state.value, result.state.context as never);
-      const unitPath = projection.unitId === stream.unitId ? stream.unitPath : await directory.unitPath(projection.unitId, (sql, parameters) => tx.query(sql, parameters));
+      const unitPath =
+        projection.unitId === stream.unitId
+          ? stream.unitPath
+          : await directory.unitPath(projection.unitId, (sql, parameters) => tx.query(sql, parameters));
       const { type, ...payload } = prepared.event;
       const event = await tx.append(
         stream,
         stream.version,
-        { type, payload, actorId: actor.userId, unitId: actor.unitId, occurredAt: at, machineVersion: definition.version },
+        {
+          type,
+          payload,
+          actorId: actor.userId,
+          unitId: actor.unitId,
+          occurredAt: at,
+          machineVersion: definition.version,
+        },
         { state: result.state, projection, unitPath },
         clock.now().toISOString(),
       );
-      const effects = await this.#runHooks(tx, { streamType: stream.streamType as StreamType, stream, event, state: result.state });
-      return { streamId, streamType: stream.streamType as StreamType, version: event.sequence, state: result.state.value, snapshot: result.state, event, effects };
+      const effects = await this.#runHooks(tx, {
+        streamType: stream.streamType as StreamType,
+        stream,
+        event,
+        state: result.state,
+      });
+      return {
+        streamId,
+        streamType: stream.streamType as StreamType,
+        version: event.sequence,
+        state: result.state.value,
+        snapshot: result.state,
+        event,
+        effects,
+      };
     });
   }
 

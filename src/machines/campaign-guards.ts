@@ -1,4 +1,11 @@
-import { PHASE_ORDER, type CampaignContext, type CampaignEvent, type Category, type ChecklistItem, type Phase } from './campaign-types';
+import {
+  PHASE_ORDER,
+  type CampaignContext,
+  type CampaignEvent,
+  type Category,
+  type ChecklistItem,
+  type Phase,
+} from './campaign-types';
 import { firstFailure, requireInstant, requireText, type GuardReasonTable } from './guard-reasons';
 
 type Of<T extends CampaignEvent['type']> = Extract<CampaignEvent, { type: T }>;
@@ -7,11 +14,14 @@ const isPhase = (value: unknown): value is Phase => PHASE_ORDER.includes(value a
 
 /** Category codes are stable identifiers: unique, non-empty, each with a label. */
 export function categoryProblem(categories: unknown): string | null {
-  if (!Array.isArray(categories) || categories.length === 0) return 'a campaign needs at least one problem category';
+  if (!Array.isArray(categories) || categories.length === 0)
+    return 'a campaign needs at least one problem category';
   const codes = new Set<string>();
   for (const c of categories as Category[]) {
-    if (requireText(c?.code, 'category code') || requireText(c?.label, 'category label')) return 'every category needs a code and a label';
-    if (!/^[a-z][a-z0-9_]*$/.test(c.code)) return `category code ${c.code} must be lower-case letters, digits and _`;
+    if (requireText(c?.code, 'category code') || requireText(c?.label, 'category label'))
+      return 'every category needs a code and a label';
+    if (!/^[a-z][a-z0-9_]*$/.test(c.code))
+      return `category code ${c.code} must be lower-case letters, digits and _`;
     if (codes.has(c.code)) return `category code ${c.code} appears twice`;
     codes.add(c.code);
   }
@@ -22,7 +32,8 @@ export function checklistProblem(checklist: unknown): string | null {
   if (!Array.isArray(checklist)) return 'checklist must be a list';
   const numbers = new Set<number>();
   for (const item of checklist as ChecklistItem[]) {
-    if (!Number.isInteger(item?.number) || item.number <= 0) return 'every checklist item needs a positive number';
+    if (!Number.isInteger(item?.number) || item.number <= 0)
+      return 'every checklist item needs a positive number';
     if (numbers.has(item.number)) return `checklist item ${item.number} appears twice`;
     if (requireText(item.text, 'text')) return `checklist item ${item.number} needs a text`;
     numbers.add(item.number);
@@ -47,7 +58,9 @@ export function deadlineOrderProblem(deadlines: Partial<Record<Phase, string>>):
 }
 
 function openObligations(context: CampaignContext, phase: Phase): string[] {
-  return context.obligations.filter((o) => o.phase === phase && o.doneAt === null).map((o) => `${o.label} (${o.code})`);
+  return context.obligations
+    .filter((o) => o.phase === phase && o.doneAt === null)
+    .map((o) => `${o.label} (${o.code})`);
 }
 
 function currentPhase(context: CampaignContext): Phase {
@@ -72,22 +85,27 @@ export const campaignGuardReasons: GuardReasonTable<CampaignContext, CampaignEve
       requireText(e.label, 'label'),
       isPhase(e.phase) ? null : `phase must be one of ${PHASE_ORDER.join(', ')}`,
       context.obligations.some((o) => o.code === e.code) ? `obligation ${e.code} already exists` : null,
-      PHASE_ORDER.indexOf(e.phase) < PHASE_ORDER.indexOf(currentPhase(context)) ? `the ${e.phase} phase is over` : null,
+      PHASE_ORDER.indexOf(e.phase) < PHASE_ORDER.indexOf(currentPhase(context))
+        ? `the ${e.phase} phase is over`
+        : null,
     );
   },
   openObligationExists: (context, event) => {
     const e = event as Of<'FULFIL_OBLIGATION'>;
     const obligation = context.obligations.find((o) => o.code === e.code);
-    if (!obligation) return `no obligation ${e.code}; known: ${context.obligations.map((o) => o.code).join(', ') || 'none'}`;
+    if (!obligation)
+      return `no obligation ${e.code}; known: ${context.obligations.map((o) => o.code).join(', ') || 'none'}`;
     return obligation.doneAt ? `obligation ${e.code} was already fulfilled at ${obligation.doneAt}` : null;
   },
   phaseObligationsMet: (context, event) => {
     const e = event as Of<'ADVANCE_PHASE'>;
     const phase = currentPhase(context);
     const open = openObligations(context, phase);
-    if (open.length > 0) return `the ${phase} phase cannot close while obligations are open: ${open.join('; ')}`;
+    if (open.length > 0)
+      return `the ${phase} phase cannot close while obligations are open: ${open.join('; ')}`;
     if (phase === 'rectify') {
-      if (!Number.isInteger(e.unresolvedItems) || e.unresolvedItems < 0) return 'unresolvedItems must be counted by the engine';
+      if (!Number.isInteger(e.unresolvedItems) || e.unresolvedItems < 0)
+        return 'unresolvedItems must be counted by the engine';
       if (e.unresolvedItems > 0) {
         return `集中整治 cannot close: ${e.unresolvedItems} confirmed item(s) are neither closed nor carried into long-term rectification (长期推进)`;
       }
@@ -97,13 +115,16 @@ export const campaignGuardReasons: GuardReasonTable<CampaignContext, CampaignEve
   phaseDeadlineMatches: (context, event) => {
     const e = event as Of<'PHASE_DEADLINE_PASSED'>;
     if (e.phase !== currentPhase(context)) return `the campaign is no longer in the ${e.phase} phase`;
-    if (context.deadlines[e.phase] !== e.deadline) return 'the phase deadline has changed since this deadline event was scheduled';
+    if (context.deadlines[e.phase] !== e.deadline)
+      return 'the phase deadline has changed since this deadline event was scheduled';
     if (context.overduePhases.includes(e.phase)) return `the ${e.phase} phase is already marked overdue`;
     return Date.parse(e.at) >= Date.parse(e.deadline) ? null : 'the phase deadline has not passed yet';
   },
   noOpenLongTermItems: (_context, event) => {
     const open = (event as Of<'FINISH'>).openLongTermItems;
     if (!Number.isInteger(open) || open < 0) return 'openLongTermItems must be counted by the engine';
-    return open > 0 ? `the campaign cannot finish while ${open} long-term item(s) (长期推进) are still open` : null;
+    return open > 0
+      ? `the campaign cannot finish while ${open} long-term item(s) (长期推进) are still open`
+      : null;
   },
 };

@@ -1,5 +1,10 @@
 import { assign, setup } from 'xstate';
-import { campaignGuardReasons, categoryProblem, checklistProblem, deadlineOrderProblem } from './campaign-guards';
+import {
+  campaignGuardReasons,
+  categoryProblem,
+  checklistProblem,
+  deadlineOrderProblem,
+} from './campaign-guards';
 import type { CampaignContext, CampaignEvent, CampaignInput, Phase } from './campaign-types';
 import { firstFailure, requireInstant, requireText, toXStateGuards } from './guard-reasons';
 import { defaultObligations } from './campaign-templates';
@@ -45,15 +50,30 @@ export function applyCampaignEvent(context: CampaignContext, event: CampaignEven
   const next = { ...context, lastEventAt: event.at };
   switch (event.type) {
     case 'SET_PHASE_DEADLINE':
-      return { ...next, deadlines: { ...context.deadlines, [event.phase]: event.deadline }, overduePhases: context.overduePhases.filter((p) => p !== event.phase) };
+      return {
+        ...next,
+        deadlines: { ...context.deadlines, [event.phase]: event.deadline },
+        overduePhases: context.overduePhases.filter((p) => p !== event.phase),
+      };
     case 'SET_CATEGORIES':
       return { ...next, categories: event.categories };
     case 'SET_CHECKLIST':
       return { ...next, checklist: event.checklist };
     case 'ADD_OBLIGATION':
-      return { ...next, obligations: [...context.obligations, { code: event.code, label: event.label, phase: event.phase, doneAt: null, note: null }] };
+      return {
+        ...next,
+        obligations: [
+          ...context.obligations,
+          { code: event.code, label: event.label, phase: event.phase, doneAt: null, note: null },
+        ],
+      };
     case 'FULFIL_OBLIGATION':
-      return { ...next, obligations: context.obligations.map((o) => (o.code === event.code ? { ...o, doneAt: event.at, note: event.note ?? null } : o)) };
+      return {
+        ...next,
+        obligations: context.obligations.map((o) =>
+          o.code === event.code ? { ...o, doneAt: event.at, note: event.note ?? null } : o,
+        ),
+      };
     case 'ADVANCE_PHASE':
       return next; // the phase entry below records the new phase
     case 'PHASE_DEADLINE_PASSED':
@@ -75,7 +95,8 @@ const configurable = {
   SET_CHECKLIST: { guard: 'validChecklist', actions: 'apply' },
 } as const;
 
-const advanceTo = (target: Phase) => ({ ADVANCE_PHASE: { target, guard: 'phaseObligationsMet', actions: 'apply' } }) as const;
+const advanceTo = (target: Phase) =>
+  ({ ADVANCE_PHASE: { target, guard: 'phaseObligationsMet', actions: 'apply' } }) as const;
 
 /**
  * A campaign (专项整治行动): 动员部署 mobilize → 查摆问题 identify → 集中整治 rectify → 总结 summarize →
@@ -93,7 +114,9 @@ export const campaignMachine = setup({
       const alreadyRecorded = context.phaseHistory[context.phaseHistory.length - 1]?.phase === params.phase;
       return {
         stateEnteredAt: at,
-        phaseHistory: alreadyRecorded ? context.phaseHistory : [...context.phaseHistory, { phase: params.phase, enteredAt: at }],
+        phaseHistory: alreadyRecorded
+          ? context.phaseHistory
+          : [...context.phaseHistory, { phase: params.phase, enteredAt: at }],
       };
     }),
   },
@@ -102,10 +125,22 @@ export const campaignMachine = setup({
   context: ({ input }) => initialCampaignContext(input),
   initial: 'mobilize',
   states: {
-    mobilize: { entry: { type: 'enterPhase', params: { phase: 'mobilize' } }, on: { ...common, ...configurable, ...advanceTo('identify') } },
-    identify: { entry: { type: 'enterPhase', params: { phase: 'identify' } }, on: { ...common, ...configurable, ...advanceTo('rectify') } },
-    rectify: { entry: { type: 'enterPhase', params: { phase: 'rectify' } }, on: { ...common, ...advanceTo('summarize') } },
-    summarize: { entry: { type: 'enterPhase', params: { phase: 'summarize' } }, on: { ...common, ...advanceTo('consolidate') } },
+    mobilize: {
+      entry: { type: 'enterPhase', params: { phase: 'mobilize' } },
+      on: { ...common, ...configurable, ...advanceTo('identify') },
+    },
+    identify: {
+      entry: { type: 'enterPhase', params: { phase: 'identify' } },
+      on: { ...common, ...configurable, ...advanceTo('rectify') },
+    },
+    rectify: {
+      entry: { type: 'enterPhase', params: { phase: 'rectify' } },
+      on: { ...common, ...advanceTo('summarize') },
+    },
+    summarize: {
+      entry: { type: 'enterPhase', params: { phase: 'summarize' } },
+      on: { ...common, ...advanceTo('consolidate') },
+    },
     consolidate: {
       entry: { type: 'enterPhase', params: { phase: 'consolidate' } },
       on: { ...common, FINISH: { target: 'finished', guard: 'noOpenLongTermItems', actions: 'apply' } },

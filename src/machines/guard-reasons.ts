@@ -32,7 +32,10 @@ export function requireText(value: unknown, field: string): string | null {
 
 /** An ISO-8601 instant with a timezone (e.g. 2023-05-10T00:00:00+08:00). */
 export function requireInstant(value: unknown, field: string): string | null {
-  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)) {
+  if (
+    typeof value !== 'string' ||
+    !/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(value)
+  ) {
     return `${field} must be an ISO-8601 instant with a timezone, e.g. 2023-05-10T18:00:00+08:00`;
   }
   return Number.isNaN(Date.parse(value)) ? `${field} is not a real date` : null;

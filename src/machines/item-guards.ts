@@ -1,4 +1,10 @@
-import { firstFailure, requireAfter, requireInstant, requireText, type GuardReasonTable } from './guard-reasons';
+import {
+  firstFailure,
+  requireAfter,
+  requireInstant,
+  requireText,
+  type GuardReasonTable,
+} from './guard-reasons';
 import { Severity, type ItemContext, type ItemEvent } from './item-types';
 
 type Of<T extends ItemEvent['type']> = Extract<ItemEvent, { type: T }>;
@@ -13,14 +19,16 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
       requireText(e.unitId, 'unitId (the verifying unit)'),
       requireText(e.officerId, 'officerId (the verifying officer)'),
       requireInstant(e.deadline, 'deadline'),
-      requireInstant(e.deadline, 'deadline') ?? requireAfter(e.deadline, e.at, 'the verification deadline must be in the future'),
+      requireInstant(e.deadline, 'deadline') ??
+        requireAfter(e.deadline, e.at, 'the verification deadline must be in the future'),
     );
   },
   verificationDeadlineMatches: (context, event) => {
     const e = event as Of<'VERIFICATION_OVERDUE'>;
     if (!context.verification) return 'the item has no verification assignment';
     if (context.verification.overdue) return 'the verification is already marked overdue';
-    if (e.deadline !== context.verification.deadline) return 'the deadline has changed since this deadline event was scheduled';
+    if (e.deadline !== context.verification.deadline)
+      return 'the deadline has changed since this deadline event was scheduled';
     return Date.parse(e.at) >= Date.parse(e.deadline) ? null : 'the verification deadline has not passed yet';
   },
   validConfirmation: (_context, event) => {
@@ -29,14 +37,19 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
       requireText(e.category, 'category (问题类别)'),
       severities.includes(e.severity) ? null : `severity must be one of ${severities.join(', ')}`,
       requireText(e.findings, 'findings (核查结论)'),
-      e.checklistItem === undefined || e.checklistItem === null || (Number.isInteger(e.checklistItem) && e.checklistItem > 0)
+      e.checklistItem === undefined ||
+        e.checklistItem === null ||
+        (Number.isInteger(e.checklistItem) && e.checklistItem > 0)
         ? null
         : 'checklistItem must be a positive whole number',
     );
   },
   validDismissalProposal: (_context, event) => {
     const e = event as Of<'PROPOSE_DISMISSAL'>;
-    return firstFailure(requireText(e.reason, 'reason (查否理由)'), requireText(e.handlerId, 'handlerId (经办人)'));
+    return firstFailure(
+      requireText(e.reason, 'reason (查否理由)'),
+      requireText(e.handlerId, 'handlerId (经办人)'),
+    );
   },
   principalOfHandlingUnit: (context, event) => {
     const e = event as Of<'APPROVE_DISMISSAL'>;
@@ -45,7 +58,9 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
       return `a dismissal must be signed by the principal leader of the handling unit ${handlingUnit}`;
     }
     // Two sign-offs means two people: the handler cannot approve their own proposal.
-    return e.principalId === context.dismissal?.handlerId ? 'the handler cannot also give the principal sign-off' : null;
+    return e.principalId === context.dismissal?.handlerId
+      ? 'the handler cannot also give the principal sign-off'
+      : null;
   },
   hasReason: (_context, event) => requireText((event as { reason?: unknown }).reason, 'reason'),
   validTransfer: (_context, event) => {
@@ -66,15 +81,21 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
     const e = event as Of<'UPDATE_LEDGER'>;
     const fields = ['manifestation', 'measures', 'responsibleUnitId', 'responsiblePerson'] as const;
     const given = fields.filter((f) => e[f] !== undefined);
-    if (given.length === 0) return 'name at least one ledger field to change (use EXTEND_DEADLINE for the deadline)';
-    if ((e as { deadline?: string }).deadline !== undefined) return 'change the deadline with EXTEND_DEADLINE, which records the reason';
+    if (given.length === 0)
+      return 'name at least one ledger field to change (use EXTEND_DEADLINE for the deadline)';
+    if ((e as { deadline?: string }).deadline !== undefined)
+      return 'change the deadline with EXTEND_DEADLINE, which records the reason';
     return firstFailure(...given.map((f) => requireText(e[f], f)));
   },
   hasNote: (_context, event) => requireText((event as { note?: unknown }).note, 'note'),
-  hasAccountability: (_context, event) => requireText((event as Of<'RECORD_ACCOUNTABILITY'>).accountability, 'accountability (问责情况)'),
+  hasAccountability: (_context, event) =>
+    requireText((event as Of<'RECORD_ACCOUNTABILITY'>).accountability, 'accountability (问责情况)'),
   validLongTerm: (_context, event) => {
     const e = event as Of<'MARK_LONG_TERM'>;
-    return firstFailure(requireText(e.currentResult, 'currentResult (阶段性成果)'), requireText(e.longTermMeasures, 'longTermMeasures (长效措施)'));
+    return firstFailure(
+      requireText(e.currentResult, 'currentResult (阶段性成果)'),
+      requireText(e.longTermMeasures, 'longTermMeasures (长效措施)'),
+    );
   },
   laterDeadline: (context, event) => {
     const e = event as Of<'EXTEND_DEADLINE'>;
@@ -83,7 +104,11 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
       requireText(e.reason, 'reason'),
       requireInstant(e.deadline, 'deadline'),
       current && requireInstant(e.deadline, 'deadline') === null
-        ? requireAfter(e.deadline, current, `the new deadline must be later than the current one (${current})`)
+        ? requireAfter(
+            e.deadline,
+            current,
+            `the new deadline must be later than the current one (${current})`,
+          )
         : null,
     );
   },
@@ -91,27 +116,37 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
     const e = event as Of<'RECTIFICATION_OVERDUE'>;
     if (!context.ledger) return 'the item has no ledger row';
     if (context.ledger.overdue) return 'the rectification is already marked overdue';
-    if (context.ledger.longTerm) return 'long-term items (长期推进) are not overdue against the campaign deadline';
-    if (e.deadline !== context.ledger.deadline) return 'the deadline has changed since this deadline event was scheduled';
-    return Date.parse(e.at) >= Date.parse(e.deadline) ? null : 'the rectification deadline has not passed yet';
+    if (context.ledger.longTerm)
+      return 'long-term items (长期推进) are not overdue against the campaign deadline';
+    if (e.deadline !== context.ledger.deadline)
+      return 'the deadline has changed since this deadline event was scheduled';
+    return Date.parse(e.at) >= Date.parse(e.deadline)
+      ? null
+      : 'the rectification deadline has not passed yet';
   },
   evidenceSubmitted: (_context, event) => {
     const e = event as Of<'SUBMIT_FOR_ACCEPTANCE'>;
     return firstFailure(
       requireText(e.result, 'result (整改进度及可验证成果)'),
-      Array.isArray(e.evidence) && e.evidence.length > 0 && e.evidence.every((x) => typeof x === 'string' && x.trim() !== '')
+      Array.isArray(e.evidence) &&
+        e.evidence.length > 0 &&
+        e.evidence.every((x) => typeof x === 'string' && x.trim() !== '')
         ? null
         : 'at least one piece of verifiable evidence (可验证成果) is required',
     );
   },
   validResumption: (context, event) => {
     const e = event as Of<'RESUME_RECTIFICATION'>;
-    return requireInstant(e.deadline, 'deadline') ?? requireAfter(e.deadline, e.at, 'the new deadline must be in the future');
+    return (
+      requireInstant(e.deadline, 'deadline') ??
+      requireAfter(e.deadline, e.at, 'the new deadline must be in the future')
+    );
   },
   validTag: (context, event) => {
     const tag = (event as Of<'ADD_TAG'>).tag;
     if (requireText(tag, 'tag')) return 'tag is required';
     return context.tags.includes(tag) ? `the item already carries the tag ${tag}` : null;
   },
-  validComplaint: (_context, event) => requireInstant((event as Of<'RECORD_COMPLAINT'>).receivedAt, 'receivedAt'),
+  validComplaint: (_context, event) =>
+    requireInstant((event as Of<'RECORD_COMPLAINT'>).receivedAt, 'receivedAt'),
 };

@@ -21,7 +21,9 @@ export const itemMachine = setup({
   guards: toXStateGuards(itemGuardReasons),
   actions: {
     apply: assign(({ context, event }) => applyItemEvent(context, event)),
-    enterState: assign(({ context, event }) => ({ stateEnteredAt: 'at' in event ? (event as { at: string }).at : context.registeredAt })),
+    enterState: assign(({ context, event }) => ({
+      stateEnteredAt: 'at' in event ? (event as { at: string }).at : context.registeredAt,
+    })),
   },
 }).createMachine({
   id: 'item',

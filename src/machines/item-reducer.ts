@@ -41,19 +41,53 @@ export function applyItemEvent(context: ItemContext, event: ItemEvent): ItemCont
   const ledger = context.ledger;
   switch (event.type) {
     case 'ASSIGN_VERIFICATION':
-      return { ...next, verification: { unitId: event.unitId, officerId: event.officerId, deadline: event.deadline, assignedAt: event.at, overdue: false, findings: null } };
+      return {
+        ...next,
+        verification: {
+          unitId: event.unitId,
+          officerId: event.officerId,
+          deadline: event.deadline,
+          assignedAt: event.at,
+          overdue: false,
+          findings: null,
+        },
+      };
     case 'VERIFICATION_OVERDUE':
       return { ...next, verification: context.verification && { ...context.verification, overdue: true } };
     case 'CONFIRM':
       return {
         ...next,
-        confirmation: { category: event.category, checklistItem: event.checklistItem ?? null, severity: event.severity, findings: event.findings, confirmedAt: event.at },
+        confirmation: {
+          category: event.category,
+          checklistItem: event.checklistItem ?? null,
+          severity: event.severity,
+          findings: event.findings,
+          confirmedAt: event.at,
+        },
         verification: context.verification && { ...context.verification, findings: event.findings },
       };
     case 'PROPOSE_DISMISSAL':
-      return { ...next, dismissal: { reason: event.reason, handlerId: event.handlerId, handlerSignedAt: event.at, principalId: null, principalSignedAt: null, officerNameCleared: false } };
+      return {
+        ...next,
+        dismissal: {
+          reason: event.reason,
+          handlerId: event.handlerId,
+          handlerSignedAt: event.at,
+          principalId: null,
+          principalSignedAt: null,
+          officerNameCleared: false,
+        },
+      };
     case 'APPROVE_DISMISSAL':
-      return { ...next, dismissal: context.dismissal && { ...context.dismissal, principalId: event.principalId, principalSignedAt: event.at, officerNameCleared: true } };
+      return {
+        ...next,
+        dismissal: context.dismissal && {
+          ...context.dismissal,
+          principalId: event.principalId,
+          principalSignedAt: event.at,
+          officerNameCleared: true,
+        },
+      };
     case 'WITHDRAW_DISMISSAL':
       return { ...next, dismissal: null };
     case 'TRANSFER':
@@ -77,16 +111,35 @@ export function applyItemEvent(context: ItemContext, event: ItemEvent): ItemCont
     case 'UPDATE_LEDGER': {
       const { manifestation, measures, responsibleUnitId, responsiblePerson } = event;
       const changes = Object.fromEntries(
-        Object.entries({ manifestation, measures, responsibleUnitId, responsiblePerson }).filter(([, v]) => v !== undefined),
+        Object.entries({ manifestation, measures, responsibleUnitId, responsiblePerson }).filter(
+          ([, v]) => v !== undefined,
+        ),
       );
       return { ...next, ledger: ledger && { ...ledger, ...changes } };
     }
     case 'RECORD_PROGRESS':
-      return { ...next, ledger: ledger && { ...ledger, progress: [...ledger.progress, { at: event.at, note: event.note, evidence: event.evidence ?? [] }] } };
+      return {
+        ...next,
+        ledger: ledger && {
+          ...ledger,
+          progress: [...ledger.progress, { at: event.at, note: event.note, evidence: event.evidence ?? [] }],
+        },
+      };
     case 'RECORD_ACCOUNTABILITY':
       return { ...next, ledger: ledger && { ...ledger, accountability: event.accountability } };
     case 'MARK_LONG_TERM':
-      return { ...next, ledger: ledger && { ...ledger, overdue: false, longTerm: { currentResult: event.currentResult, longTermMeasures: event.longTermMeasures, since: event.at } } };
+      return {
+        ...next,
+        ledger: ledger && {
+          ...ledger,
+          overdue: false,
+          longTerm: {
+            currentResult: event.currentResult,
+            longTermMeasures: event.longTermMeasures,
+            since: event.at,
+          },
+        },
+      };
     case 'EXTEND_DEADLINE':
       return {
         ...next,
@@ -94,23 +147,43 @@ export function applyItemEvent(context: ItemContext, event: ItemEvent): ItemCont
           ...ledger,
           deadline: event.deadline,
           overdue: false,
-          deadlineExtensions: [...ledger.deadlineExtensions, { from: ledger.deadline, to: event.deadline, reason: event.reason, at: event.at }],
+          deadlineExtensions: [
+            ...ledger.deadlineExtensions,
+            { from: ledger.deadline, to: event.deadline, reason: event.reason, at: event.at },
+          ],
         },
       };
     case 'RECTIFICATION_OVERDUE':
       return { ...next, ledger: ledger && { ...ledger, overdue: true } };
     case 'SUBMIT_FOR_ACCEPTANCE':
-      return { ...next, submissions: [...context.submissions, { at: event.at, result: event.result, evidence: event.evidence }] };
+      return {
+        ...next,
+        submissions: [
+          ...context.submissions,
+          { at: event.at, result: event.result, evidence: event.evidence },
+        ],
+      };
     case 'ACCEPT':
       return { ...next, closedAt: event.at };
     case 'REJECT':
       return { ...next, rejections: [...context.rejections, { at: event.at, reason: event.reason }] };
     case 'START_LOOK_BACK':
-      return { ...next, lookBacks: [...context.lookBacks, { at: event.at, outcome: 'started', note: event.note ?? '' }] };
+      return {
+        ...next,
+        lookBacks: [...context.lookBacks, { at: event.at, outcome: 'started', note: event.note ?? '' }],
+      };
     case 'PASS_LOOK_BACK':
-      return { ...next, lookBacks: [...context.lookBacks, { at: event.at, outcome: 'passed', note: event.note }] };
+      return {
+        ...next,
+        lookBacks: [...context.lookBacks, { at: event.at, outcome: 'passed', note: event.note }],
+      };
     case 'REBOUND':
-      return { ...next, closedAt: null, reopenCount: context.reopenCount + 1, lookBacks: [...context.lookBacks, { at: event.at, outcome: 'rebound', note: event.note }] };
+      return {
+        ...next,
+        closedAt: null,
+        reopenCount: context.reopenCount + 1,
+        lookBacks: [...context.lookBacks, { at: event.at, outcome: 'rebound', note: event.note }],
+      };
     case 'RESUME_RECTIFICATION':
       return {
         ...next,
@@ -118,7 +191,10 @@ export function applyItemEvent(context: ItemContext, event: ItemEvent): ItemCont
           ...ledger,
           measures: event.measures ?? ledger.measures,
           overdue: false,
-          deadlineExtensions: [...ledger.deadlineExtensions, { from: ledger.deadline, to: event.deadline, reason: 'reopened (反弹)', at: event.at }],
+          deadlineExtensions: [
+            ...ledger.deadlineExtensions,
+            { from: ledger.deadline, to: event.deadline, reason: 'reopened (反弹)', at: event.at },
+          ],
           deadline: event.deadline,
         },
       };

@@ -86,7 +86,13 @@ export interface ItemContext {
   itemId: string;
   campaignId: string;
   reportedUnitId: string;
-  clue: { source: ClueSource; channel: string | null; description: string; receivedAt: string; reporter: string | null };
+  clue: {
+    source: ClueSource;
+    channel: string | null;
+    description: string;
+    receivedAt: string;
+    reporter: string | null;
+  };
   ledgerNumber: number | null;
   registeredAt: string;
   verification: Verification | null;
@@ -106,13 +112,21 @@ export interface ItemContext {
   lastEventAt: string;
 }
 
-export type LedgerFields = Pick<LedgerRow, 'manifestation' | 'measures' | 'responsibleUnitId' | 'responsiblePerson' | 'deadline'>;
+export type LedgerFields = Pick<
+  LedgerRow,
+  'manifestation' | 'measures' | 'responsibleUnitId' | 'responsiblePerson' | 'deadline'
+>;
 
 /** Every event a problem item accepts after registration. */
 export type ItemEvent =
   | ({ type: 'ASSIGN_VERIFICATION' } & Timed & { unitId: string; officerId: string; deadline: string })
   | ({ type: 'VERIFICATION_OVERDUE' } & Timed & { deadline: string })
-  | ({ type: 'CONFIRM' } & Timed & { category: string; checklistItem?: number | null; severity: Severity; findings: string })
+  | ({ type: 'CONFIRM' } & Timed & {
+        category: string;
+        checklistItem?: number | null;
+        severity: Severity;
+        findings: string;
+      })
   | ({ type: 'PROPOSE_DISMISSAL' } & Timed & { reason: string; handlerId: string })
   | ({ type: 'APPROVE_DISMISSAL' } & Timed & { principalId: string; principalOfUnitId: string })
   | ({ type: 'WITHDRAW_DISMISSAL' } & Timed & { reason: string })

@@ -47,8 +47,15 @@ const itemV1: MachineDefinition<ItemContext, ItemInput> = {
     campaignId: c.campaignId,
     unitId: c.ledger?.responsibleUnitId ?? c.verification?.unitId ?? c.reportedUnitId,
     category: c.confirmation?.category ?? null,
-    deadline: state === 'verifying' ? (c.verification?.deadline ?? null) : state === 'rectifying' ? (c.ledger?.deadline ?? null) : null,
-    overdue: (state === 'verifying' && c.verification?.overdue === true) || (state === 'rectifying' && c.ledger?.overdue === true),
+    deadline:
+      state === 'verifying'
+        ? (c.verification?.deadline ?? null)
+        : state === 'rectifying'
+          ? (c.ledger?.deadline ?? null)
+          : null,
+    overdue:
+      (state === 'verifying' && c.verification?.overdue === true) ||
+      (state === 'rectifying' && c.ledger?.overdue === true),
   }),
 };
 
@@ -84,7 +91,8 @@ export function currentDefinition(streamType: StreamType): MachineDefinition<nev
 /** The definition a stored stream runs on; throws if that version is no longer shipped. */
 export function definitionFor(streamType: string, version: number): MachineDefinition<never, never> {
   const definition = definitions[streamType as StreamType]?.[version];
-  if (!definition) throw new Error(`no ${streamType} machine version ${version} is installed; a migration is needed`);
+  if (!definition)
+    throw new Error(`no ${streamType} machine version ${version} is installed; a migration is needed`);
   return definition;
 }
 

@@ -18,7 +18,9 @@ export type StepResult = { ok: true; state: PersistedState } | { ok: false; reje
 /** Event types that the current state (or the machine root) handles, without XState's internal ones. */
 export function acceptedEvents(definition: MachineDefinition<never, never>, state: PersistedState): string[] {
   if (state.status !== 'active') return [];
-  const node = (definition.machine.states as Record<string, { transitions: Map<string, unknown> }>)[state.value];
+  const node = (definition.machine.states as Record<string, { transitions: Map<string, unknown> }>)[
+    state.value
+  ];
   const own = node ? [...node.transitions.keys()] : [];
   const root = [...(definition.machine.root.transitions as Map<string, unknown>).keys()];
   return [...new Set([...own, ...root])].filter((type) => !type.startsWith('xstate.'));
@@ -27,7 +29,11 @@ export function acceptedEvents(definition: MachineDefinition<never, never>, stat
 /** Creates a stream's first state from its creation input, or says why the input is refused. */
 export function start(definition: MachineDefinition<never, never>, input: unknown): StepResult {
   const problem = definition.inputProblem(input as never);
-  if (problem) return { ok: false, rejection: { code: 'INVALID_INPUT', message: problem, state: '', acceptedEvents: [] } };
+  if (problem)
+    return {
+      ok: false,
+      rejection: { code: 'INVALID_INPUT', message: problem, state: '', acceptedEvents: [] },
+    };
   const [snapshot] = initialTransition(definition.machine, input);
   return { ok: true, state: definition.machine.getPersistedSnapshot(snapshot) as PersistedState };
 }
@@ -36,11 +42,18 @@ export function start(definition: MachineDefinition<never, never>, input: unknow
  * Applies one event to a stored state. Pure: no clock, no I/O. XState returns the very same snapshot
  * object when it rejects an event; then we ask the guard table why.
  */
-export function step(definition: MachineDefinition<never, never>, stored: PersistedState, event: { type: string; at: string }): StepResult {
+export function step(
+  definition: MachineDefinition<never, never>,
+  stored: PersistedState,
+  event: { type: string; at: string },
+): StepResult {
   const snapshot = definition.machine.resolveState(stored as never) as AnyMachineSnapshot;
   if (snapshot.status !== 'active') {
     const message = `this ${definition.streamType} is in the final state ${String(snapshot.value)} and accepts no further events`;
-    return { ok: false, rejection: { code: 'STREAM_FINISHED', message, state: String(snapshot.value), acceptedEvents: [] } };
+    return {
+      ok: false,
+      rejection: { code: 'STREAM_FINISHED', message, state: String(snapshot.value), acceptedEvents: [] },
+    };
   }
   const [next] = transition(definition.machine, snapshot, event as never);
   if (next === snapshot) return { ok: false, rejection: explainRejection(definition, stored, event) };
@@ -48,7 +61,11 @@ export function step(definition: MachineDefinition<never, never>, stored: Persis
 }
 
 /** Says in words why `event` does not apply to `state`. */
-export function explainRejection(definition: MachineDefinition<never, never>, state: PersistedState, event: { type: string }): Rejection {
+export function explainRejection(
+  definition: MachineDefinition<never, never>,
+  state: PersistedState,
+  event: { type: string },
+): Rejection {
   const accepted = acceptedEvents(definition, state);
   const base = { state: state.value, acceptedEvents: accepted };
   if (!accepted.includes(event.type)) {
@@ -58,10 +75,17 @@ export function explainRejection(definition: MachineDefinition<never, never>, st
       message: `a ${definition.streamType} in state ${state.value} does not accept ${event.type}; it accepts ${accepted.join(', ') || 'nothing'}`,
     };
   }
-  const node = (definition.machine.states as Record<string, { transitions: Map<string, Array<{ guard?: unknown }>> }>)[state.value];
-  const candidates = node?.transitions.get(event.type) ?? (definition.machine.root.transitions as Map<string, Array<{ guard?: unknown }>>).get(event.type) ?? [];
+  const node = (
+    definition.machine.states as Record<string, { transitions: Map<string, Array<{ guard?: unknown }>> }>
+  )[state.value];
+  const candidates =
+    node?.transitions.get(event.type) ??
+    (definition.machine.root.transitions as Map<string, Array<{ guard?: unknown }>>).get(event.type) ??
+    [];
   const reasons = candidates
-    .map((candidate) => (typeof candidate.guard === 'string' ? definition.guardReasons[candidate.guard] : undefined))
+    .map((candidate) =>
+      typeof candidate.guard === 'string' ? definition.guardReasons[candidate.guard] : undefined,
+    )
     .map((reason) => reason?.(state.context as never, event as never))
     .filter((reason): reason is string => typeof reason === 'string');
   return { ...base, code: 'GUARD_FAILED', message: reasons.join('; ') || `${event.type} is not allowed now` };

@@ -31,7 +31,13 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const migrate = options.migrate ?? true;
   if (options.url) {
-    const dataSource = new DataSource({ type: 'postgres', url: options.url, entities, migrations, extra: { max: options.poolSize ?? 10 } });
+    const dataSource = new DataSource({
+      type: 'postgres',
+      url: options.url,
+      entities,
+      migrations,
+      extra: { max: options.poolSize ?? 10 },
+    });
     await dataSource.initialize();
     if (migrate) await dataSource.runMigrations({ transaction: 'each' });
     return { kind: 'postgres', dataSource, close: () => dataSource.destroy() };

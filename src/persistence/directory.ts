@@ -30,7 +30,11 @@ export class Directory {
   constructor(private readonly dataSource: DataSource) {}
 
   async createUnit(unit: NewUnit, manager: EntityManager = this.dataSource.manager): Promise<UnitEntity> {
-    if (!/^[A-Za-z0-9_.-]+$/.test(unit.id)) throw new ZhengzhiError(ErrorCode.invalidInput, `unit id ${unit.id} may contain only letters, digits, _ . -`);
+    if (!/^[A-Za-z0-9_.-]+$/.test(unit.id))
+      throw new ZhengzhiError(
+        ErrorCode.invalidInput,
+        `unit id ${unit.id} may contain only letters, digits, _ . -`,
+      );
     let path = `/${unit.id}/`;
     if (unit.parentId) {
       const parent = await manager.findOneBy(UnitEntity, { id: unit.parentId });
@@ -40,19 +44,35 @@ export class Directory {
       }
       path = `${parent.path}${unit.id}/`;
     }
-    if (await manager.findOneBy(UnitEntity, { id: unit.id })) throw new ZhengzhiError(ErrorCode.alreadyExists, `unit ${unit.id} already exists`);
-    const entity = manager.create(UnitEntity, { id: unit.id, parentId: unit.parentId ?? null, name: unit.name, level: unit.level, path });
+    if (await manager.findOneBy(UnitEntity, { id: unit.id }))
+      throw new ZhengzhiError(ErrorCode.alreadyExists, `unit ${unit.id} already exists`);
+    const entity = manager.create(UnitEntity, {
+      id: unit.id,
+      parentId: unit.parentId ?? null,
+      name: unit.name,
+      level: unit.level,
+      path,
+    });
     await manager.save(entity);
     this.#paths.set(unit.id, path);
     return entity;
   }
 
-  async createUser(user: NewUser, createdAt: Date, manager: EntityManager = this.dataSource.manager): Promise<UserEntity> {
+  async createUser(
+    user: NewUser,
+    createdAt: Date,
+    manager: EntityManager = this.dataSource.manager,
+  ): Promise<UserEntity> {
     await this.unitPath(user.unitId);
     if (await manager.findOneBy(UserEntity, { username: user.username })) {
       throw new ZhengzhiError(ErrorCode.alreadyExists, `username ${user.username} is taken`);
     }
-    const entity = manager.create(UserEntity, { ...user, isPrincipal: user.isPrincipal ?? false, passwordHash: user.passwordHash ?? null, createdAt });
+    const entity = manager.create(UserEntity, {
+      ...user,
+      isPrincipal: user.isPrincipal ?? false,
+      passwordHash: user.passwordHash ?? null,
+      createdAt,
+    });
     await manager.save(entity);
     return entity;
   }
@@ -62,12 +82,17 @@ export class Directory {
    * query function: on PGlite the pool has one connection, and a query outside the transaction would wait
    * for it forever.
    */
-  async unitPath(unitId: string, query?: (sql: string, parameters: unknown[]) => Promise<Array<{ path: string }>>): Promise<string> {
+  async unitPath(
+    unitId: string,
+    query?: (sql: string, parameters: unknown[]) => Promise<Array<{ path: string }>>,
+  ): Promise<string> {
     const cached = this.#paths.get(unitId);
     if (cached) return cached;
     const rows = query
       ? await query('SELECT path FROM units WHERE id = $1', [unitId])
-      : ((await this.dataSource.query('SELECT path FROM units WHERE id = $1', [unitId])) as Array<{ path: string }>);
+      : ((await this.dataSource.query('SELECT path FROM units WHERE id = $1', [unitId])) as Array<{
+          path: string;
+        }>);
     if (!rows[0]) throw new NotFoundError('unit', unitId);
     this.#paths.set(unitId, rows[0].path);
     return rows[0].path;

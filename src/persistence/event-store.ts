@@ -57,8 +57,10 @@ export interface StreamHead {
   unitPath: string;
 }
 
-const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString());
-const isoOrNull = (value: unknown): string | null => (value === null || value === undefined ? null : iso(value));
+const iso = (value: unknown): string =>
+  value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+const isoOrNull = (value: unknown): string | null =>
+  value === null || value === undefined ? null : iso(value);
 
 /** Maps a row of `events` (pg returns bigint as string, timestamps as Date) to a StoredEvent. */
 export function toStoredEvent(row: Record<string, unknown>): StoredEvent {
@@ -120,14 +122,29 @@ export class EventStoreTransaction {
   }
 
   /** Creates a stream with its first event; fails with a conflict if the stream already exists. */
-  async createStream(streamId: string, streamType: string, event: NewEvent, head: StreamHead, recordedAt: string): Promise<StoredEvent> {
+  async createStream(
+    streamId: string,
+    streamType: string,
+    event: NewEvent,
+    head: StreamHead,
+    recordedAt: string,
+  ): Promise<StoredEvent> {
     const stored = this.#seal(streamId, 1, GENESIS_HASH, event);
     const inserted = await this.query(
       `INSERT INTO streams (stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path,
          category, deadline, overdue, last_hash, created_at, updated_at)
        VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
        ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
-      [streamId, streamType, event.machineVersion, head.state.value, head.state, ...this.#projection(head), stored.hash, recordedAt],
+      [
+        streamId,
+        streamType,
+        event.machineVersion,
+        head.state.value,
+        head.state,
+        ...this.#projection(head),
+        stored.hash,
+        recordedAt,
+      ],
     );
     if (inserted.length === 0) {
       const current = await this.loadStream(streamId);
@@ -137,18 +154,40 @@ export class EventStoreTransaction {
   }
 
   /** Appends one event if the stream is still at `expectedVersion`, and moves its head in the same transaction. */
-  async append(stream: StreamRecord, expectedVersion: number, event: NewEvent, head: StreamHead, recordedAt: string): Promise<StoredEvent> {
+  async append(
+    stream: StreamRecord,
+    expectedVersion: number,
+    event: NewEvent,
+    head: StreamHead,
+    recordedAt: string,
+  ): Promise<StoredEvent> {
     const sequence = expectedVersion + 1;
     const stored = this.#seal(stream.streamId, sequence, stream.lastHash, event);
     const updated = await this.query(
       `UPDATE streams SET version = $2, state = $3, snapshot = $4, campaign_id = $5, unit_id = $6, unit_path = $7,
          category = $8, deadline = $9, overdue = $10, last_hash = $11, updated_at = $12
        WHERE stream_id = $1 AND version = $13 RETURNING version`,
-      [stream.streamId, sequence, head.state.value, head.state, ...this.#projection(head), stored.hash, recordedAt, expectedVersion],
+      [
+        stream.streamId,
+        sequence,
+        head.state.value,
+        head.state,
+        ...this.#projection(head),
+        stored.hash,
+        recordedAt,
+        expectedVersion,
+      ],
     );
     if (updated.length === 0) {
-      const current = await this.query<{ version: number }>('SELECT version FROM streams WHERE stream_id = $1', [stream.streamId]);
-      throw new VersionConflictError(stream.streamId, expectedVersion, current[0] ? Number(current[0].version) : null);
+      const current = await this.query<{ version: number }>(
+        'SELECT version FROM streams WHERE stream_id = $1',
+        [stream.streamId],
+      );
+      throw new VersionConflictError(
+        stream.streamId,
+        expectedVersion,
+        current[0] ? Number(current[0].version) : null,
+      );
     }
     return this.#insertEvent(stored, recordedAt);
   }
@@ -158,16 +197,37 @@ export class EventStoreTransaction {
     return [p.campaignId, p.unitId, head.unitPath, p.category, p.deadline, p.overdue];
   }
 
-  #seal(streamId: string, sequence: number, prevHash: string, event: NewEvent): Omit<StoredEvent, 'globalPosition' | 'recordedAt'> {
+  #seal(
+    streamId: string,
+    sequence: number,
+    prevHash: string,
+    event: NewEvent,
+  ): Omit<StoredEvent, 'globalPosition' | 'recordedAt'> {
     const body = canonicalEventBody({ streamId, sequence, ...event });
     return { streamId, sequence, ...event, body, prevHash, hash: chainHash(prevHash, body) };
   }
 
-  async #insertEvent(e: Omit<StoredEvent, 'globalPosition' | 'recordedAt'>, recordedAt: string): Promise<StoredEvent> {
+  async #insertEvent(
+    e: Omit<StoredEvent, 'globalPosition' | 'recordedAt'>,
+    recordedAt: string,
+  ): Promise<StoredEvent> {
     const rows = await this.query(
       `INSERT INTO events (stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING global_position`,
-      [e.streamId, e.sequence, e.type, e.payload, e.actorId, e.unitId, e.occurredAt, recordedAt, e.machineVersion, e.body, e.prevHash, e.hash],
+      [
+        e.streamId,
+        e.sequence,
+        e.type,
+        e.payload,
+        e.actorId,
+        e.unitId,
+        e.occurredAt,
+        recordedAt,
+        e.machineVersion,
+        e.body,
+        e.prevHash,
+        e.hash,
+      ],
     );
     return { ...e, globalPosition: Number(rows[0]!.global_position), recordedAt: iso(recordedAt) };
   }
@@ -195,12 +255,17 @@ export class EventStore {
   }
 
   async loadStream(streamId: string): Promise<StreamRecord | null> {
-    const rows = (await this.database.dataSource.query('SELECT * FROM streams WHERE stream_id = $1', [streamId])) as Record<string, unknown>[];
+    const rows = (await this.database.dataSource.query('SELECT * FROM streams WHERE stream_id = $1', [
+      streamId,
+    ])) as Record<string, unknown>[];
     return rows[0] ? toStreamRecord(rows[0]) : null;
   }
 
   /** A stream's events in order, optionally bounded by sequence number or occurrence time. */
-  async readStream(streamId: string, bounds: { toSequence?: number; until?: string } = {}): Promise<StoredEvent[]> {
+  async readStream(
+    streamId: string,
+    bounds: { toSequence?: number; until?: string } = {},
+  ): Promise<StoredEvent[]> {
     const rows = (await this.database.dataSource.query(
       `SELECT ${EVENT_COLUMNS} FROM events WHERE stream_id = $1
          AND ($2::int IS NULL OR sequence <= $2) AND ($3::timestamptz IS NULL OR occurred_at <= $3)

@@ -35,7 +35,11 @@ export class ZhengzhiError extends Error {
 
 /** A command the machine refused; `details.acceptedEvents` lists what the state does accept. */
 export class CommandRejectedError extends ZhengzhiError {
-  constructor(code: ErrorCode, message: string, details: { streamId: string; state: string; acceptedEvents: string[] }) {
+  constructor(
+    code: ErrorCode,
+    message: string,
+    details: { streamId: string; state: string; acceptedEvents: string[] },
+  ) {
     super(code, message, details);
     this.name = 'CommandRejectedError';
   }

@@ -1,7 +1,13 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 
 /** Levels of the unit tree (province → city → county/district → detachment → squad). */
-export const UnitLevel = { province: 'province', city: 'city', county: 'county', detachment: 'detachment', squad: 'squad' } as const;
+export const UnitLevel = {
+  province: 'province',
+  city: 'city',
+  county: 'county',
+  detachment: 'detachment',
+  squad: 'squad',
+} as const;
 export type UnitLevel = (typeof UnitLevel)[keyof typeof UnitLevel];
 export const UNIT_LEVEL_ORDER: readonly UnitLevel[] = ['province', 'city', 'county', 'detachment', 'squad'];
 

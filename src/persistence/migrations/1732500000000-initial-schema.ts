@@ -43,7 +43,9 @@ export class InitialSchema1732500000000 implements MigrationInterface {
         created_at timestamptz NOT NULL,
         updated_at timestamptz NOT NULL
       )`);
-    await runner.query(`CREATE INDEX streams_type_campaign_state ON streams (stream_type, campaign_id, state)`);
+    await runner.query(
+      `CREATE INDEX streams_type_campaign_state ON streams (stream_type, campaign_id, state)`,
+    );
     await runner.query(`CREATE INDEX streams_unit_path ON streams (unit_path text_pattern_ops)`);
     await runner.query(`
       CREATE TABLE events (
