@@ -63,7 +63,7 @@ describe('campaign machine', () => {
 
   it('rectify cannot close while confirmed items are unresolved', () => {
     const rectify = run([fulfil, advance, advance]);
-    const result = step(definition, rectify, { ...advance, unresolvedItems: 3 });
+    const result = step(definition, rectify, { ...advance, unresolvedItems: 3 } as never);
     expect(!result.ok && result.rejection.message).toMatch(
       /3 confirmed item\(s\) are neither closed nor carried into long-term/,
     );
