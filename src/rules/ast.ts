@@ -27,12 +27,29 @@ export type Expr =
   /** `scope.field`, e.g. `事项.超期天数` / `item.days_overdue`. */
   | { readonly type: 'path'; readonly scope: Name; readonly field: Name; readonly range: SourceRange }
   /** `f(args)` or `scope.field(args)` (a windowed count). */
-  | { readonly type: 'call'; readonly callee: Expr; readonly args: readonly Expr[]; readonly range: SourceRange }
+  | {
+      readonly type: 'call';
+      readonly callee: Expr;
+      readonly args: readonly Expr[];
+      readonly range: SourceRange;
+    }
   | { readonly type: 'list'; readonly items: readonly Expr[]; readonly range: SourceRange }
   | { readonly type: 'not'; readonly operand: Expr; readonly range: SourceRange }
   | { readonly type: 'negate'; readonly operand: Expr; readonly range: SourceRange }
-  | { readonly type: 'logical'; readonly op: 'and' | 'or'; readonly left: Expr; readonly right: Expr; readonly range: SourceRange }
-  | { readonly type: 'compare'; readonly op: CompareOp; readonly left: Expr; readonly right: Expr; readonly range: SourceRange }
+  | {
+      readonly type: 'logical';
+      readonly op: 'and' | 'or';
+      readonly left: Expr;
+      readonly right: Expr;
+      readonly range: SourceRange;
+    }
+  | {
+      readonly type: 'compare';
+      readonly op: CompareOp;
+      readonly left: Expr;
+      readonly right: Expr;
+      readonly range: SourceRange;
+    }
   | {
       readonly type: 'membership';
       readonly op: 'in' | 'contains';
@@ -41,7 +58,13 @@ export type Expr =
       readonly right: Expr;
       readonly range: SourceRange;
     }
-  | { readonly type: 'arith'; readonly op: ArithOp; readonly left: Expr; readonly right: Expr; readonly range: SourceRange };
+  | {
+      readonly type: 'arith';
+      readonly op: ArithOp;
+      readonly left: Expr;
+      readonly right: Expr;
+      readonly range: SourceRange;
+    };
 
 /** `约谈 单位负责人 期限 10 天 理由 "…"` */
 export interface EscalateAction {
@@ -97,7 +120,13 @@ export type GivenEntry =
 
 /** One expectation of an example. */
 export type Expectation =
-  | { readonly type: 'escalate'; readonly measure: Name; readonly target: Name; readonly rule?: Name; readonly range: SourceRange }
+  | {
+      readonly type: 'escalate';
+      readonly measure: Name;
+      readonly target: Name;
+      readonly rule?: Name;
+      readonly range: SourceRange;
+    }
   | { readonly type: 'suppress'; readonly target?: Name; readonly range: SourceRange }
   | { readonly type: 'tag'; readonly tag: string; readonly range: SourceRange };
 

@@ -160,7 +160,8 @@ export function tagLabel(code: string, lang: 'zh' | 'en'): string {
 export function enumValueOf(name: EnumName, word: string): string | undefined {
   const lower = word.toLowerCase();
   for (const value of ENUMS[name].values as readonly EnumValue[]) {
-    if (value.code.toLowerCase() === lower || value.zh === word || value.aliases?.includes(word)) return value.code;
+    if (value.code.toLowerCase() === lower || value.zh === word || value.aliases?.includes(word))
+      return value.code;
   }
   return undefined;
 }

@@ -48,7 +48,26 @@ const FULL_WIDTH: Readonly<Record<string, string>> = {
   '％': '%',
 };
 const TWO_CHAR = new Set(['==', '!=', '<>', '<=', '>=']);
-const ONE_CHAR = new Set(['(', ')', '[', ']', '{', '}', ',', ';', ':', '.', '=', '<', '>', '+', '-', '*', '/', '%']);
+const ONE_CHAR = new Set([
+  '(',
+  ')',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  ';',
+  ':',
+  '.',
+  '=',
+  '<',
+  '>',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+]);
 /** Opening quote → closing quote. */
 const QUOTES: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '”', '「': '」', '『': '』' };
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', '"': '"', "'": "'", '\\': '\\' };
@@ -116,7 +135,15 @@ export function lex(source: string, file = ''): LexResult {
       if (/^[0-9.]/.test(source[offset] ?? '')) {
         const rest = /^[0-9.]+/.exec(source.slice(offset, offset + 64))?.[0] ?? '';
         advance(rest.length);
-        diagnostics.push(diagnostic('ZR0003', { ...start, length: offset - start.offset }, { text: text + rest }, undefined, file));
+        diagnostics.push(
+          diagnostic(
+            'ZR0003',
+            { ...start, length: offset - start.offset },
+            { text: text + rest },
+            undefined,
+            file,
+          ),
+        );
         spaced = true;
         continue;
       }
@@ -134,7 +161,13 @@ export function lex(source: string, file = ''): LexResult {
       advance(end - offset);
       if (Array.from(text).length > RULE_LIMITS.maxIdentifierLength) {
         diagnostics.push(
-          diagnostic('ZR0005', { ...start, length: text.length }, { max: RULE_LIMITS.maxIdentifierLength }, undefined, file),
+          diagnostic(
+            'ZR0005',
+            { ...start, length: text.length },
+            { max: RULE_LIMITS.maxIdentifierLength },
+            undefined,
+            file,
+          ),
         );
         spaced = true;
         continue;
@@ -160,7 +193,9 @@ export function lex(source: string, file = ''): LexResult {
       continue;
     }
     advance(ch.length);
-    diagnostics.push(diagnostic('ZR0001', { ...start, length: ch.length }, { char: JSON.stringify(ch) }, hintFor(ch), file));
+    diagnostics.push(
+      diagnostic('ZR0001', { ...start, length: ch.length }, { char: JSON.stringify(ch) }, hintFor(ch), file),
+    );
     spaced = true;
   }
   tokens.push({ kind: 'eof', text: '', value: '', range: here(0), spaced: true });
@@ -171,7 +206,15 @@ export function lex(source: string, file = ''): LexResult {
     let value = '';
     for (;;) {
       if (offset >= source.length || source[offset] === '\n') {
-        diagnostics.push(diagnostic('ZR0002', { ...start, length: offset - start.offset }, {}, `close it with ${close}`, file));
+        diagnostics.push(
+          diagnostic(
+            'ZR0002',
+            { ...start, length: offset - start.offset },
+            {},
+            `close it with ${close}`,
+            file,
+          ),
+        );
         spaced = true;
         return;
       }
@@ -184,7 +227,9 @@ export function lex(source: string, file = ''): LexResult {
         const next = source[offset + 1] ?? '';
         const decoded = ESCAPES[next];
         if (decoded === undefined) {
-          diagnostics.push(diagnostic('ZR0007', { ...here(), length: 2 }, { char: next }, 'use \\" \\\\ \\n or \\t', file));
+          diagnostics.push(
+            diagnostic('ZR0007', { ...here(), length: 2 }, { char: next }, 'use \\" \\\\ \\n or \\t', file),
+          );
           advance(next === '' || next === '\n' ? 1 : 2);
           continue;
         }
@@ -197,7 +242,13 @@ export function lex(source: string, file = ''): LexResult {
     }
     if (value.length > RULE_LIMITS.maxStringLength) {
       diagnostics.push(
-        diagnostic('ZR0006', { ...start, length: offset - start.offset }, { max: RULE_LIMITS.maxStringLength }, undefined, file),
+        diagnostic(
+          'ZR0006',
+          { ...start, length: offset - start.offset },
+          { max: RULE_LIMITS.maxStringLength },
+          undefined,
+          file,
+        ),
       );
       spaced = true;
       return;

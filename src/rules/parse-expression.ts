@@ -29,7 +29,11 @@ export function parseExpression(cursor: Cursor, minBp = 0, depth = 0): Expr {
     const infix = infixAt(cursor);
     if (infix === undefined || infix.bp <= minBp) return left;
     for (let i = 0; i < infix.width; i++) cursor.next();
-    const right = parseExpression(cursor, infix.bp + (infix.kind === 'compare' || infix.kind === 'membership' ? 1 : 0), depth + 1);
+    const right = parseExpression(
+      cursor,
+      infix.bp + (infix.kind === 'compare' || infix.kind === 'membership' ? 1 : 0),
+      depth + 1,
+    );
     const range = spanRanges(left.range, right.range);
     cursor.countNode(range);
     switch (infix.kind) {
@@ -58,9 +62,12 @@ export function parseExpression(cursor: Cursor, minBp = 0, depth = 0): Expr {
 function infixAt(cursor: Cursor): Infix | undefined {
   const token = cursor.peek();
   if (token.kind === 'punct') {
-    if (COMPARE_OPS.has(token.text)) return { kind: 'compare', op: token.text as CompareOp, bp: BP.compare, width: 1 };
-    if (token.text === '+' || token.text === '-') return { kind: 'arith', op: token.text, bp: BP.additive, width: 1 };
-    if (token.text === '*' || token.text === '/') return { kind: 'arith', op: token.text, bp: BP.multiplicative, width: 1 };
+    if (COMPARE_OPS.has(token.text))
+      return { kind: 'compare', op: token.text as CompareOp, bp: BP.compare, width: 1 };
+    if (token.text === '+' || token.text === '-')
+      return { kind: 'arith', op: token.text, bp: BP.additive, width: 1 };
+    if (token.text === '*' || token.text === '/')
+      return { kind: 'arith', op: token.text, bp: BP.multiplicative, width: 1 };
     return undefined;
   }
   if (token.kind !== 'ident') return undefined;
@@ -79,7 +86,8 @@ function infixAt(cursor: Cursor): Infix | undefined {
       return { kind: 'membership', op: 'contains', negated: true, bp: BP.compare, width: 1 };
     case 'not':
       // `x not in [...]` / `s not contains "…"`
-      if (cursor.isKeyword('in', 1)) return { kind: 'membership', op: 'in', negated: true, bp: BP.compare, width: 2 };
+      if (cursor.isKeyword('in', 1))
+        return { kind: 'membership', op: 'in', negated: true, bp: BP.compare, width: 2 };
       if (cursor.isKeyword('contains', 1)) {
         return { kind: 'membership', op: 'contains', negated: true, bp: BP.compare, width: 2 };
       }
@@ -147,7 +155,8 @@ function parsePrimary(cursor: Cursor, depth: number): Expr {
       const scope = parseName(cursor);
       if (!cursor.isPunct('.')) return { type: 'name', name: scope, range: scope.range };
       cursor.next();
-      if (cursor.peek().kind !== 'ident') cursor.failExpected('a field name', 'e.g. 事项.超期天数 or item.days_overdue');
+      if (cursor.peek().kind !== 'ident')
+        cursor.failExpected('a field name', 'e.g. 事项.超期天数 or item.days_overdue');
       const field = parseName(cursor);
       return { type: 'path', scope, field, range: spanRanges(scope.range, field.range) };
     }
@@ -161,7 +170,12 @@ function parsePrimary(cursor: Cursor, depth: number): Expr {
 export function parseName(cursor: Cursor): Name {
   const token = cursor.next();
   if (FORBIDDEN_NAMES.has(token.text)) {
-    cursor.fail('ZR2014', token.range, { name: token.text }, 'only facts in the schema (事项.*, 单位.*, 行动.*) can be read');
+    cursor.fail(
+      'ZR2014',
+      token.range,
+      { name: token.text },
+      'only facts in the schema (事项.*, 单位.*, 行动.*) can be read',
+    );
   }
   return { text: token.text, range: token.range };
 }
@@ -186,7 +200,12 @@ function parseNumber(cursor: Cursor): Expr {
       return { type: 'duration', ms, range };
     }
     if (!next.spaced) {
-      cursor.fail('ZR1008', next.range, { unit: next.text }, 'use 天/d, 周/w or 小时/h; separate Chinese words with spaces');
+      cursor.fail(
+        'ZR1008',
+        next.range,
+        { unit: next.text },
+        'use 天/d, 周/w or 小时/h; separate Chinese words with spaces',
+      );
     }
   }
   return { type: 'number', value, range: token.range };

@@ -160,17 +160,31 @@ function parseAction(cursor: Cursor): Action {
     const target = parseOptionalTarget(cursor);
     const reason = parseOptionalReason(cursor);
     const end = reason?.range ?? target?.range ?? start.range;
-    return { type: 'suppress', ...(target ? { target } : {}), ...(reason ? { reason } : {}), range: spanRanges(start.range, end) };
+    return {
+      type: 'suppress',
+      ...(target ? { target } : {}),
+      ...(reason ? { reason } : {}),
+      range: spanRanges(start.range, end),
+    };
   }
   if (cursor.isKeyword('tag')) {
     cursor.next();
     const tag = cursor.expectString('a tag in quotes');
-    return { type: 'tag', tag: { value: tag.value, range: tag.range }, range: spanRanges(start.range, tag.range) };
+    return {
+      type: 'tag',
+      tag: { value: tag.value, range: tag.range },
+      range: spanRanges(start.range, tag.range),
+    };
   }
   if (cursor.isKeyword('escalate')) cursor.next();
   const word = cursor.peek();
   if (word.kind !== 'ident' || (keywordOf(word.text) !== undefined && measureOf(word.text) === undefined)) {
-    cursor.fail('ZR1010', word.range, { found: describeWord(cursor) }, 'e.g. 约谈 单位负责人 期限 10 天 理由 "…"');
+    cursor.fail(
+      'ZR1010',
+      word.range,
+      { found: describeWord(cursor) },
+      'e.g. 约谈 单位负责人 期限 10 天 理由 "…"',
+    );
   }
   const measure = parseName(cursor);
   if (cursor.peek().kind !== 'ident') cursor.failExpected('a target (事项/责任人/单位负责人/单位)');
@@ -183,7 +197,8 @@ function parseAction(cursor: Cursor): Action {
       if (deadline) cursor.fail('ZR1003', keyword.range, { clause: keyword.text, rule: measure.text });
       deadline = parseExpression(cursor, 45);
     } else if (cursor.isKeyword('reason')) {
-      if (reason) cursor.fail('ZR1003', cursor.peek().range, { clause: cursor.peek().text, rule: measure.text });
+      if (reason)
+        cursor.fail('ZR1003', cursor.peek().range, { clause: cursor.peek().text, rule: measure.text });
       reason = parseOptionalReason(cursor);
     } else break;
   }
@@ -204,7 +219,10 @@ function parseAction(cursor: Cursor): Action {
 function parseOptionalTarget(cursor: Cursor): Name | undefined {
   const token = cursor.peek();
   if (token.kind !== 'ident') return undefined;
-  if (cursor.isKeyword('all') || (keywordOf(token.text) === undefined && targetOf(token.text) !== undefined)) {
+  if (
+    cursor.isKeyword('all') ||
+    (keywordOf(token.text) === undefined && targetOf(token.text) !== undefined)
+  ) {
     return parseName(cursor);
   }
   return undefined;
@@ -276,7 +294,14 @@ function parseGivenEntry(cursor: Cursor): GivenEntry {
       cursor.next();
       rule = parseId(cursor, 'a rule id');
     }
-    return { type: 'issued', measure, target, at, ...(rule ? { rule } : {}), range: spanRanges(start.range, rule?.range ?? at.range) };
+    return {
+      type: 'issued',
+      measure,
+      target,
+      at,
+      ...(rule ? { rule } : {}),
+      range: spanRanges(start.range, rule?.range ?? at.range),
+    };
   }
   const path = parseExpression(cursor, 45);
   cursor.expectPunct('=');
@@ -298,7 +323,11 @@ function parseExpectation(cursor: Cursor): Expectation {
   if (cursor.isKeyword('suppress')) {
     cursor.next();
     const target = parseOptionalTarget(cursor);
-    return { type: 'suppress', ...(target ? { target } : {}), range: spanRanges(start.range, target?.range ?? start.range) };
+    return {
+      type: 'suppress',
+      ...(target ? { target } : {}),
+      range: spanRanges(start.range, target?.range ?? start.range),
+    };
   }
   if (cursor.isKeyword('tag')) {
     cursor.next();
@@ -314,7 +343,13 @@ function parseExpectation(cursor: Cursor): Expectation {
     cursor.next();
     rule = parseId(cursor, 'a rule id');
   }
-  return { type: 'escalate', measure, target, ...(rule ? { rule } : {}), range: spanRanges(start.range, rule?.range ?? target.range) };
+  return {
+    type: 'escalate',
+    measure,
+    target,
+    ...(rule ? { rule } : {}),
+    range: spanRanges(start.range, rule?.range ?? target.range),
+  };
 }
 
 function describeWord(cursor: Cursor): string {

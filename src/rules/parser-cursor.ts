@@ -125,7 +125,12 @@ export class Cursor {
     if (++this.#nodes > RULE_LIMITS.maxNodes) this.fail('ZR1005', range, { max: RULE_LIMITS.maxNodes });
   }
 
-  fail(code: RuleErrorCode, range: SourceRange, params: Record<string, string | number> = {}, hint?: string): never {
+  fail(
+    code: RuleErrorCode,
+    range: SourceRange,
+    params: Record<string, string | number> = {},
+    hint?: string,
+  ): never {
     throw new ParseFailure(diagnostic(code, range, params, hint, this.#file));
   }
 
