@@ -1,4 +1,5 @@
 import type { CampaignContext } from '../machines/campaign-types';
+import type { Directory } from '../persistence/directory';
 import type { EventStoreTransaction, StreamRecord } from '../persistence/event-store';
 
 /**
@@ -13,6 +14,7 @@ type Preparer = (
   tx: EventStoreTransaction,
   stream: StreamRecord,
   event: Record<string, unknown> & { type: string; at: string },
+  directory: Directory,
 ) => Promise<Preparation>;
 
 /** States of a confirmed problem that is not yet closed. */
@@ -38,9 +40,19 @@ async function campaignContext(
     : null;
 }
 
-async function unitExists(tx: EventStoreTransaction, unitId: unknown): Promise<boolean> {
+/** Units are never deleted, so the directory's cache of unit paths answers most of these without a query. */
+async function unitExists(
+  tx: EventStoreTransaction,
+  unitId: unknown,
+  directory: Directory,
+): Promise<boolean> {
   if (typeof unitId !== 'string') return false;
-  return (await tx.query('SELECT 1 FROM units WHERE id = $1', [unitId])).length > 0;
+  return directory
+    .unitPath(unitId, (sql, parameters) => tx.query(sql, parameters))
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 const preparers: Record<string, Record<string, Preparer>> = {
@@ -53,8 +65,8 @@ const preparers: Record<string, Record<string, Preparer>> = {
     }),
   },
   item: {
-    ASSIGN_VERIFICATION: async (tx, _stream, event) =>
-      (await unitExists(tx, event.unitId))
+    ASSIGN_VERIFICATION: async (tx, _stream, event, directory) =>
+      (await unitExists(tx, event.unitId, directory))
         ? { event }
         : { problem: `unit ${String(event.unitId)} does not exist` },
     CONFIRM: async (tx, stream, event) => {
@@ -80,8 +92,8 @@ const preparers: Record<string, Record<string, Preparer>> = {
       }
       return { event };
     },
-    START_RECTIFICATION: async (tx, _stream, event) =>
-      (await unitExists(tx, event.responsibleUnitId))
+    START_RECTIFICATION: async (tx, _stream, event, directory) =>
+      (await unitExists(tx, event.responsibleUnitId, directory))
         ? { event }
         : { problem: `responsible unit ${String(event.responsibleUnitId)} does not exist` },
   },
@@ -92,9 +104,10 @@ export async function prepareEvent(
   tx: EventStoreTransaction,
   stream: StreamRecord,
   event: Record<string, unknown> & { type: string; at: string },
+  directory: Directory,
 ): Promise<Preparation> {
   const preparer = preparers[stream.streamType]?.[event.type];
-  return preparer ? preparer(tx, stream, event) : { event };
+  return preparer ? preparer(tx, stream, event, directory) : { event };
 }
 
 /** Checks a new item's campaign before registration: it must exist and still be collecting problems. */

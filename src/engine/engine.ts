@@ -183,7 +183,7 @@ export class Engine {
       }
       const definition = definitionFor(stream.streamType, stream.machineVersion);
       const at = options.at ?? clock.now().toISOString();
-      const prepared = await prepareEvent(tx, stream, { ...command, at });
+      const prepared = await prepareEvent(tx, stream, { ...command, at }, directory);
       if ('problem' in prepared) {
         throw new CommandRejectedError(ErrorCode.guardFailed, prepared.problem, {
           streamId,

@@ -153,7 +153,11 @@ export class EventStoreTransaction {
     return this.#insertEvent(stored, recordedAt);
   }
 
-  /** Appends one event if the stream is still at `expectedVersion`, and moves its head in the same transaction. */
+  /**
+   * Appends one event if the stream is still at `expectedVersion`, and moves its head. One statement does
+   * both (a data-modifying CTE): the INSERT runs only if the compare-and-set UPDATE matched, so no round
+   * trip is spent and no window opens between them.
+   */
   async append(
     stream: StreamRecord,
     expectedVersion: number,
@@ -162,23 +166,34 @@ export class EventStoreTransaction {
     recordedAt: string,
   ): Promise<StoredEvent> {
     const sequence = expectedVersion + 1;
-    const stored = this.#seal(stream.streamId, sequence, stream.lastHash, event);
-    const updated = await this.query(
-      `UPDATE streams SET version = $2, state = $3, snapshot = $4, campaign_id = $5, unit_id = $6, unit_path = $7,
-         category = $8, deadline = $9, overdue = $10, last_hash = $11, updated_at = $12
-       WHERE stream_id = $1 AND version = $13 RETURNING version`,
+    const e = this.#seal(stream.streamId, sequence, stream.lastHash, event);
+    const rows = await this.query(
+      `WITH moved AS (
+         UPDATE streams SET version = $2, state = $13, snapshot = $14, campaign_id = $15, unit_id = $16, unit_path = $17,
+           category = $18, deadline = $19, overdue = $20, last_hash = $12, updated_at = $8
+         WHERE stream_id = $1 AND version = $21 RETURNING stream_id)
+       INSERT INTO events (stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash)
+       SELECT stream_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM moved RETURNING global_position`,
       [
-        stream.streamId,
-        sequence,
+        e.streamId,
+        e.sequence,
+        e.type,
+        e.payload,
+        e.actorId,
+        e.unitId,
+        e.occurredAt,
+        recordedAt,
+        e.machineVersion,
+        e.body,
+        e.prevHash,
+        e.hash,
         head.state.value,
         head.state,
         ...this.#projection(head),
-        stored.hash,
-        recordedAt,
         expectedVersion,
       ],
     );
-    if (updated.length === 0) {
+    if (rows.length === 0) {
       const current = await this.query<{ version: number }>(
         'SELECT version FROM streams WHERE stream_id = $1',
         [stream.streamId],
@@ -189,7 +204,11 @@ export class EventStoreTransaction {
         current[0] ? Number(current[0].version) : null,
       );
     }
-    return this.#insertEvent(stored, recordedAt);
+    return {
+      ...e,
+      globalPosition: Number(rows[0]!.global_position),
+      recordedAt: new Date(recordedAt).toISOString(),
+    };
   }
 
   #projection(head: StreamHead): unknown[] {
