@@ -1,10 +1,12 @@
 import { Command } from 'commander';
+import { registerServeCommand } from './serve-command';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
 export function buildProgram(): Command {
   const program = new Command('zhengzhi')
     .description('整治 — campaigns, problem items and escalation rules for rectification campaigns')
     .showHelpAfterError();
+  registerServeCommand(program);
   return program;
 }
 

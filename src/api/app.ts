@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import pino, { type Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import type { Runtime } from '../engine/bootstrap';
+import { AuthService, type AuthOptions } from './auth/auth-service';
+import type { ApiContext } from './context';
+import { OperationRegistry } from './endpoint';
+import { IdempotencyStore } from './idempotency';
+import { buildOpenApiDocument } from './openapi';
+import { HttpProblem, toProblem } from './problem';
+import { healthRouter } from './routes/health';
+import { routerFactories, type RouterFactory } from './routes';
+
+export interface AppOptions {
+  auth: AuthOptions;
+  /** A pino logger; default: JSON to stdout at `info`. Tests pass `pino({ level: 'silent' })`. */
+  logger?: Logger;
+  /** Largest accepted JSON body (default 100 kB). */
+  bodyLimit?: string;
+  /** Login attempts allowed per client address and username within `windowMs` (default 10 per 15 min). */
+  loginRateLimit?: { limit: number; windowMs: number };
+  /** Routers mounted after the registered ones (tests, embedding applications). */
+  extraRouters?: RouterFactory[];
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+/** The API context of an app built by `createApp`. */
+export function apiContext(app: Express): ApiContext {
+  return app.locals.context as ApiContext;
+}
+
+/**
+ * Builds the HTTP API on a runtime: security headers, structured request logs with request ids, JSON
+ * bodies only, bearer authentication, the registered routers, OpenAPI + Swagger UI, and one error
+ * middleware that renders every failure as RFC 9457 problem+json.
+ */
+export function createApp(runtime: Runtime, options: AppOptions): Express {
+  const logger = options.logger ?? pino({ name: 'zhengzhi' });
+  const context: ApiContext = {
+    runtime,
+    auth: new AuthService(runtime, options.auth),
+    idempotency: new IdempotencyStore(runtime),
+    operations: new OperationRegistry(),
+    logger,
+    loginRateLimit: options.loginRateLimit,
+  };
+  const app = express();
+  app.locals.context = context;
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(helmet());
+  app.use(
+    pinoHttp({
+      logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Never log credentials.
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    }),
+  );
+  app.use(requireJsonBodies);
+  app.use(
+    express.json({ limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] }),
+  );
+  app.use(authenticate(context));
+
+  app.use(healthRouter(context));
+  for (const factory of [...routerFactories, ...(options.extraRouters ?? [])]) app.use(factory(context));
+
+  const document = buildOpenApiDocument(context.operations);
+  app.get('/openapi.json', (_req, res) => {
+    res.json(document);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new HttpProblem('notFound', `no route ${req.method} ${req.path}`));
+  });
+  app.use(renderProblem(logger));
+  return app;
+}
+
+/** A request with a body must declare it as JSON (415 otherwise); an empty body is always fine. */
+function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {
+  const hasBody =
+    Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+    next(
+      new HttpProblem(
+        'unsupportedMediaType',
+        `the body must be application/json, not ${req.headers['content-type'] ?? 'untyped'}`,
+      ),
+    );
+    return;
+  }
+  next();
+}
+
+/** Reads `Authorization: Bearer …` when present; a present but invalid credential is a 401. */
+function authenticate(context: ApiContext) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    const header = req.headers.authorization;
+    if (header === undefined) return next();
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match)
+      return next(new HttpProblem('unauthenticated', 'the Authorization header must be "Bearer <token>"'));
+    try {
+      req.user = await context.auth.authenticate(match[1]!);
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+}
+
+function renderProblem(logger: Logger) {
+  return (error: unknown, req: Request, res: Response, next: NextFunction): void => {
+    if (res.headersSent) return next(error);
+    const problem = toProblem(error);
+    if (problem.status >= 500) (req.log ?? logger).error({ err: error }, 'request failed');
+    const document = { ...problem.toDocument(req.originalUrl), requestId: req.id };
+    res
+      .status(problem.status)
+      .set(problem.headers)
+      .type('application/problem+json')
+      .send(JSON.stringify(document));
+  };
+}

@@ -1,0 +1,208 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { jwtVerify, SignJWT } from 'jose';
+import type { Runtime } from '../../engine/bootstrap';
+import type { Role } from '../../persistence/entities/user.entity';
+import type { AuthUser } from '../context';
+import { HttpProblem } from '../problem';
+import { hashPassword, verifyPassword, type PasswordHashing } from './passwords';
+
+export interface AuthOptions {
+  /** HMAC key for access tokens (HS256), at least 32 bytes. */
+  jwtSecret: Uint8Array;
+  /** Access token lifetime in seconds (default 900: short-lived; clients log in again). */
+  tokenTtlSeconds?: number;
+  passwordHashing?: PasswordHashing;
+}
+
+const ISSUER = 'zhengzhi';
+const AUDIENCE = 'zhengzhi-api';
+/** API tokens start with this, so that a leaked one is recognisable by secret scanners. */
+const API_TOKEN_PREFIX = 'zzt_';
+
+interface UserRow {
+  id: string;
+  username: string;
+  role: Role;
+  unit_id: string;
+  is_principal: boolean;
+  path: string;
+  password_hash?: string | null;
+}
+
+const toAuthUser = (row: UserRow): AuthUser => ({
+  id: row.id,
+  username: row.username,
+  role: row.role,
+  unitId: row.unit_id,
+  unitPath: row.path,
+  isPrincipal: row.is_principal,
+});
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** A token is shown once, at creation; only its SHA-256 is stored. */
+export interface IssuedApiToken {
+  id: string;
+  name: string;
+  token: string;
+  createdAt: string;
+}
+
+/**
+ * Passwords (argon2id), access tokens (JWT, HS256, short-lived, carrying the user's role and unit so a
+ * request needs no database read) and API tokens for integrations (random 256-bit secrets, hashed at rest).
+ */
+export class AuthService {
+  readonly #secret: Uint8Array;
+  readonly #ttl: number;
+  readonly #cost: PasswordHashing;
+  /** A hash to verify against when the username is unknown, so timing does not reveal which users exist. */
+  #decoy: Promise<string> | null = null;
+
+  constructor(
+    private readonly runtime: Runtime,
+    options: AuthOptions,
+  ) {
+    if (options.jwtSecret.length < 32) throw new Error('the JWT secret must be at least 32 bytes');
+    this.#secret = options.jwtSecret;
+    this.#ttl = options.tokenTtlSeconds ?? 900;
+    this.#cost = options.passwordHashing ?? {};
+  }
+
+  get tokenTtlSeconds(): number {
+    return this.#ttl;
+  }
+
+  hashPassword(password: string): Promise<string> {
+    return hashPassword(password, this.#cost);
+  }
+
+  async #userRow(where: 'username' | 'id', value: string): Promise<UserRow | null> {
+    const rows = (await this.runtime.database.dataSource.query(
+      `SELECT u.id, u.username, u.role, u.unit_id, u.is_principal, u.password_hash, n.path
+         FROM users u JOIN units n ON n.id = u.unit_id WHERE u.${where === 'id' ? 'id' : 'username'} = $1`,
+      [value],
+    )) as UserRow[];
+    return rows[0] ?? null;
+  }
+
+  /** Checks a username and password; 401 with the same message whether the user or the password was wrong. */
+  async login(
+    username: string,
+    password: string,
+  ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; user: AuthUser }> {
+    const row = await this.#userRow('username', username);
+    if (!row?.password_hash) {
+      this.#decoy ??= hashPassword(randomBytes(16).toString('hex'), this.#cost);
+      await verifyPassword(await this.#decoy, password);
+      throw new HttpProblem('unauthenticated', 'unknown username or wrong password');
+    }
+    if (!(await verifyPassword(row.password_hash, password)))
+      throw new HttpProblem('unauthenticated', 'unknown username or wrong password');
+    const user = toAuthUser(row);
+    return {
+      accessToken: await this.issueAccessToken(user),
+      tokenType: 'Bearer',
+      expiresIn: this.#ttl,
+      user,
+    };
+  }
+
+  async issueAccessToken(user: AuthUser): Promise<string> {
+    const now = Math.floor(this.runtime.clock.now().getTime() / 1000);
+    return new SignJWT({
+      username: user.username,
+      role: user.role,
+      unitId: user.unitId,
+      unitPath: user.unitPath,
+      isPrincipal: user.isPrincipal,
+    })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject(user.id)
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setIssuedAt(now)
+      .setExpirationTime(now + this.#ttl)
+      .sign(this.#secret);
+  }
+
+  /** The user a bearer credential (access token or API token) stands for; 401 when it is not valid. */
+  async authenticate(credential: string): Promise<AuthUser> {
+    if (credential.startsWith(API_TOKEN_PREFIX)) return this.#authenticateApiToken(credential);
+    try {
+      const { payload } = await jwtVerify(credential, this.#secret, {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        algorithms: ['HS256'],
+        currentDate: this.runtime.clock.now(),
+      });
+      return {
+        id: String(payload.sub),
+        username: String(payload.username),
+        role: payload.role as Role,
+        unitId: String(payload.unitId),
+        unitPath: String(payload.unitPath),
+        isPrincipal: payload.isPrincipal === true,
+      };
+    } catch (error) {
+      const reason =
+        (error as { code?: string }).code === 'ERR_JWT_EXPIRED'
+          ? 'the access token has expired; log in again'
+          : 'the access token is not valid';
+      throw new HttpProblem('unauthenticated', reason);
+    }
+  }
+
+  async #authenticateApiToken(token: string): Promise<AuthUser> {
+    const rows = (await this.runtime.database.dataSource.query(
+      `SELECT u.id, u.username, u.role, u.unit_id, u.is_principal, n.path
+         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN units n ON n.id = u.unit_id
+        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
+      [sha256(token)],
+    )) as UserRow[];
+    if (!rows[0]) throw new HttpProblem('unauthenticated', 'the API token is not valid or was revoked');
+    return toAuthUser(rows[0]);
+  }
+
+  /** Creates an API token for a user; the secret is returned once and stored only as a hash. */
+  async createApiToken(userId: string, name: string): Promise<IssuedApiToken> {
+    const id = this.runtime.ids.next('tok');
+    const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const createdAt = this.runtime.clock.now().toISOString();
+    await this.runtime.database.dataSource.query(
+      'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
+      [id, userId, name, sha256(token), createdAt],
+    );
+    return { id, name, token, createdAt };
+  }
+
+  async listApiTokens(
+    userId: string,
+  ): Promise<Array<{ id: string; name: string; createdAt: string; revokedAt: string | null }>> {
+    const rows = (await this.runtime.database.dataSource.query(
+      'SELECT id, name, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id',
+      [userId],
+    )) as Array<{ id: string; name: string; created_at: Date; revoked_at: Date | null }>;
+    return rows.map((r) => ({
+      id: r.id,
+      name: r.name,
+      createdAt: new Date(r.created_at).toISOString(),
+      revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
+    }));
+  }
+
+  /** Revokes one of the user's tokens; false when the user has no such token. */
+  async revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
+    const rows = (await this.runtime.database.dataSource.query(
+      'UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id',
+      [tokenId, userId, this.runtime.clock.now().toISOString()],
+    )) as [Array<{ id: string }>, number];
+    return rows[1] > 0;
+  }
+
+  /** Reloads a user (e.g. for `GET /auth/me`). */
+  async findUser(userId: string): Promise<AuthUser | null> {
+    const row = await this.#userRow('id', userId);
+    return row ? toAuthUser(row) : null;
+  }
+}

@@ -1,0 +1,37 @@
+import type { Logger } from 'pino';
+import type { Runtime } from '../engine/bootstrap';
+import type { Role } from '../persistence/entities/user.entity';
+import type { AuthService } from './auth/auth-service';
+import type { IdempotencyStore } from './idempotency';
+import type { OperationRegistry } from './endpoint';
+
+/** The authenticated caller, as carried by the access token (no database read per request). */
+export interface AuthUser {
+  id: string;
+  username: string;
+  role: Role;
+  unitId: string;
+  /** Materialised path of the user's unit, e.g. `/xn-city/xn-county-hz/`: the subtree they act in. */
+  unitPath: string;
+  /** 单位主要负责人 of `unitId`: may sign dismissals of items handled by that unit. */
+  isPrincipal: boolean;
+}
+
+/** What every router gets: the engine runtime and the API's own services. */
+export interface ApiContext {
+  runtime: Runtime;
+  auth: AuthService;
+  idempotency: IdempotencyStore;
+  /** Endpoints declared with `endpoint()` are recorded here and appear in /openapi.json. */
+  operations: OperationRegistry;
+  logger: Logger;
+  /** Login attempts allowed per client address and username within `windowMs`. */
+  loginRateLimit?: { limit: number; windowMs: number };
+}
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set by the authentication middleware when the request carries a valid token. */
+    user?: AuthUser;
+  }
+}

@@ -1,0 +1,23 @@
+import { createRuntime, type Runtime } from '../engine/bootstrap';
+import type { AppendHook } from '../engine/engine';
+import type { Database } from '../persistence/database';
+import type { Clock, IdGenerator } from '../shared/clock';
+
+export interface ApiRuntimeOptions {
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** Append hooks besides the escalation rules (tests). */
+  hooks?: AppendHook[];
+}
+
+/** The runtime the server runs on: the engine with the append hooks the API relies on. */
+export async function createApiRuntime(
+  database: Database,
+  options: ApiRuntimeOptions = {},
+): Promise<Runtime> {
+  return createRuntime(database, {
+    clock: options.clock,
+    ids: options.ids,
+    hooks: [...(options.hooks ?? [])],
+  });
+}
