@@ -48,7 +48,17 @@ export interface CommandResult {
   effects: Record<string, unknown[]>;
 }
 
+export interface CreateOptions {
+  streamId?: string;
+  /** The instant the stream began; only trusted callers (import, tests) set it. */
+  at?: string;
+  /** Events that hooks append themselves (escalations, tags) do not run the hooks again. */
+  skipHooks?: boolean;
+}
+
 export interface CommandOptions {
+  /** Events that hooks append themselves do not run the hooks again. */
+  skipHooks?: boolean;
   /** Optimistic concurrency: fail with a conflict unless the stream is at this version. */
   expectedVersion?: number;
   /** The instant the event happened; only trusted callers (import, scheduler, tests) set it. */
@@ -95,60 +105,69 @@ export class Engine {
     return this.#deps.store;
   }
 
-  /** Starts a new stream (a campaign, a problem item) from its creation input. */
+  /** Starts a new stream (a campaign, a problem item) from its creation input, in its own transaction. */
   async create(
     streamType: StreamType,
     input: Record<string, unknown>,
     actor: Actor,
-    options: { streamId?: string; at?: string } = {},
+    options: CreateOptions = {},
   ): Promise<CommandResult> {
-    if (!isStreamType(streamType))
+    return this.#deps.store.transaction((tx) => this.createIn(tx, streamType, input, actor, options));
+  }
+
+  /** Starts a new stream inside the caller's transaction (used by hooks and importers). */
+  async createIn(
+    tx: EventStoreTransaction,
+    streamType: StreamType,
+    input: Record<string, unknown>,
+    actor: Actor,
+    options: CreateOptions = {},
+  ): Promise<CommandResult> {
+    if (!isStreamType(streamType)) {
       throw new ZhengzhiError(ErrorCode.invalidInput, `unknown stream type ${String(streamType)}`);
+    }
     const definition = currentDefinition(streamType);
-    const idField = streamType === 'campaign' ? 'campaignId' : 'itemId';
+    const idField = definition.idField;
     const streamId =
       options.streamId ?? (input[idField] as string | undefined) ?? this.#deps.ids.next(streamType);
     const at = options.at ?? this.#deps.clock.now().toISOString();
     const fullInput = { ...input, [idField]: streamId, at };
     const started = start(definition, fullInput);
     if (!started.ok) throw rejected(streamId, started.rejection);
-    const { directory, store } = this.#deps;
     const projection = definition.project(started.state.value, started.state.context as never);
-    const unitPath = await directory.unitPath(projection.unitId);
-    return store.transaction(async (tx) => {
-      if (streamType === 'item') {
-        const problem = await campaignAcceptsItems(tx, String(fullInput.campaignId));
-        if (problem) throw new ZhengzhiError(ErrorCode.invalidInput, problem, { streamId });
-      }
-      const { at: _at, ...payload } = fullInput;
-      const event = await tx.createStream(
-        streamId,
-        streamType,
-        {
-          type: definition.creationEventType,
-          payload: { ...payload, at },
-          actorId: actor.userId,
-          unitId: actor.unitId,
-          occurredAt: at,
-          machineVersion: definition.version,
-        },
-        { state: started.state, projection, unitPath },
-        this.#deps.clock.now().toISOString(),
-      );
-      const effects = await this.#runHooks(tx, { streamType, stream: null, event, state: started.state });
-      return {
-        streamId,
-        streamType,
-        version: 1,
-        state: started.state.value,
-        snapshot: started.state,
-        event,
-        effects,
-      };
-    });
+    const unitPath = await this.#unitPath(tx, projection.unitId);
+    if (streamType === 'item') {
+      const problem = await campaignAcceptsItems(tx, String(fullInput.campaignId));
+      if (problem) throw new ZhengzhiError(ErrorCode.invalidInput, problem, { streamId });
+    }
+    const event = await tx.createStream(
+      streamId,
+      streamType,
+      {
+        type: definition.creationEventType,
+        payload: fullInput,
+        actorId: actor.userId,
+        unitId: actor.unitId,
+        occurredAt: at,
+        machineVersion: definition.version,
+      },
+      { state: started.state, projection, unitPath },
+      this.#deps.clock.now().toISOString(),
+    );
+    const appended = { streamType, stream: null, event, state: started.state };
+    const effects = options.skipHooks ? {} : await this.#runHooks(tx, appended);
+    return {
+      streamId,
+      streamType,
+      version: 1,
+      state: started.state.value,
+      snapshot: started.state,
+      event,
+      effects,
+    };
   }
 
-  /** Applies one event (the machine's event type plus its payload) to a stream. */
+  /** Applies one event (the machine's event type plus its payload) to a stream, in its own transaction. */
   async execute(
     streamId: string,
     command: Record<string, unknown> & { type: string },
@@ -158,7 +177,9 @@ export class Engine {
     const retries = options.expectedVersion === undefined ? (this.#deps.maxRetries ?? 25) : 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#executeOnce(streamId, command, actor, options);
+        return await this.#deps.store.transaction((tx) =>
+          this.executeIn(tx, streamId, command, actor, options),
+        );
       } catch (error) {
         // A lost race is retried from a fresh read when the caller did not pin a version: the command is
         // re-validated against the new state, so it is applied only if it is still valid.
@@ -168,67 +189,67 @@ export class Engine {
     }
   }
 
-  async #executeOnce(
+  /** Applies one event inside the caller's transaction; a conflict aborts the caller's transaction too. */
+  async executeIn(
+    tx: EventStoreTransaction,
     streamId: string,
     command: Record<string, unknown> & { type: string },
     actor: Actor,
-    options: CommandOptions,
+    options: CommandOptions = {},
   ): Promise<CommandResult> {
-    const { store, directory, clock } = this.#deps;
-    return store.transaction(async (tx) => {
-      const stream = await tx.loadStream(streamId);
-      if (!stream) throw new NotFoundError('stream', streamId);
-      if (options.expectedVersion !== undefined && options.expectedVersion !== stream.version) {
-        throw new VersionConflictError(streamId, options.expectedVersion, stream.version);
-      }
-      const definition = definitionFor(stream.streamType, stream.machineVersion);
-      const at = options.at ?? clock.now().toISOString();
-      const prepared = await prepareEvent(tx, stream, { ...command, at }, directory);
-      if ('problem' in prepared) {
-        throw new CommandRejectedError(ErrorCode.guardFailed, prepared.problem, {
-          streamId,
-          state: stream.state,
-          acceptedEvents: [],
-        });
-      }
-      const result = step(definition, stream.snapshot, prepared.event);
-      if (!result.ok) throw rejected(streamId, result.rejection);
-      const projection = definition.project(result.state.value, result.state.context as never);
-      const unitPath =
-        projection.unitId === stream.unitId
-          ? stream.unitPath
-          : await directory.unitPath(projection.unitId, (sql, parameters) => tx.query(sql, parameters));
-      const { type, ...payload } = prepared.event;
-      const event = await tx.append(
-        stream,
-        stream.version,
-        {
-          type,
-          payload,
-          actorId: actor.userId,
-          unitId: actor.unitId,
-          occurredAt: at,
-          machineVersion: definition.version,
-        },
-        { state: result.state, projection, unitPath },
-        clock.now().toISOString(),
-      );
-      const effects = await this.#runHooks(tx, {
-        streamType: stream.streamType as StreamType,
-        stream,
-        event,
-        state: result.state,
-      });
-      return {
+    const { clock } = this.#deps;
+    const stream = await tx.loadStream(streamId);
+    if (!stream) throw new NotFoundError('stream', streamId);
+    if (options.expectedVersion !== undefined && options.expectedVersion !== stream.version) {
+      throw new VersionConflictError(streamId, options.expectedVersion, stream.version);
+    }
+    const definition = definitionFor(stream.streamType, stream.machineVersion);
+    const at = options.at ?? clock.now().toISOString();
+    const prepared = await prepareEvent(tx, stream, { ...command, at }, this.#deps.directory);
+    if ('problem' in prepared) {
+      throw new CommandRejectedError(ErrorCode.guardFailed, prepared.problem, {
         streamId,
-        streamType: stream.streamType as StreamType,
-        version: event.sequence,
-        state: result.state.value,
-        snapshot: result.state,
-        event,
-        effects,
-      };
-    });
+        state: stream.state,
+        acceptedEvents: [],
+      });
+    }
+    const result = step(definition, stream.snapshot, prepared.event);
+    if (!result.ok) throw rejected(streamId, result.rejection);
+    const projection = definition.project(result.state.value, result.state.context as never);
+    const unitPath =
+      projection.unitId === stream.unitId ? stream.unitPath : await this.#unitPath(tx, projection.unitId);
+    const { type, ...payload } = prepared.event;
+    const event = await tx.append(
+      stream,
+      stream.version,
+      {
+        type,
+        payload,
+        actorId: actor.userId,
+        unitId: actor.unitId,
+        occurredAt: at,
+        machineVersion: definition.version,
+      },
+      { state: result.state, projection, unitPath },
+      clock.now().toISOString(),
+    );
+    const streamType = stream.streamType as StreamType;
+    const effects = options.skipHooks
+      ? {}
+      : await this.#runHooks(tx, { streamType, stream, event, state: result.state });
+    return {
+      streamId,
+      streamType,
+      version: event.sequence,
+      state: result.state.value,
+      snapshot: result.state,
+      event,
+      effects,
+    };
+  }
+
+  #unitPath(tx: EventStoreTransaction, unitId: string): Promise<string> {
+    return this.#deps.directory.unitPath(unitId, (sql, parameters) => tx.query(sql, parameters));
   }
 
   async #runHooks(tx: EventStoreTransaction, appended: AppendedEvent): Promise<Record<string, unknown[]>> {

@@ -20,6 +20,8 @@ export interface MachineDefinition<TContext = unknown, TInput = unknown> {
   version: number;
   machine: AnyStateMachine;
   guardReasons: GuardReasonTable<TContext, never>;
+  /** The field of the creation input that carries the stream id. */
+  idField: string;
   /** The event type stored as sequence 1 of every stream of this kind. */
   creationEventType: string;
   inputProblem(input: TInput): string | null;
@@ -41,6 +43,7 @@ const itemV1: MachineDefinition<ItemContext, ItemInput> = {
   version: ITEM_MACHINE_VERSION,
   machine: itemMachine,
   guardReasons: itemGuardReasons as GuardReasonTable<ItemContext, never>,
+  idField: 'itemId',
   creationEventType: 'REGISTER',
   inputProblem: itemInputProblem,
   project: (state, c) => ({
@@ -64,6 +67,7 @@ const campaignV1: MachineDefinition<CampaignContext, CampaignInput> = {
   version: CAMPAIGN_MACHINE_VERSION,
   machine: campaignMachine,
   guardReasons: campaignGuardReasons as GuardReasonTable<CampaignContext, never>,
+  idField: 'campaignId',
   creationEventType: 'CREATE',
   inputProblem: campaignInputProblem,
   project: (state, c) => ({
