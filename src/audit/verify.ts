@@ -1,0 +1,223 @@
+import type { Database } from '../persistence/database';
+import { ChainChecker } from './chain-check';
+import {
+  checkCheckpointRecord,
+  loadCheckpointHeads,
+  loadCheckpoints,
+  RangeDigest,
+  type Checkpoint,
+} from './checkpoint';
+import { scanChainRows, scanPositions, type ScanMode } from './event-scan';
+import type { Finding } from './findings';
+import { checkSnapshots, type ReplayFunction } from './replay-check';
+
+/** What to verify. Without a stream or campaign, everything, including the checkpoints' global ranges. */
+export interface VerifyOptions {
+  streamId?: string;
+  campaignId?: string;
+  /** How to read events (default: COPY on PostgreSQL, SELECT pages on PGlite). */
+  mode?: ScanMode;
+  /** Replay every stream and compare with its stored snapshot (default true). */
+  snapshots?: boolean;
+  /** Only accept checkpoints signed by this key id (see README, trust model). */
+  pinnedKeyId?: string;
+  replay?: ReplayFunction;
+}
+
+export interface VerifyReport {
+  ok: boolean;
+  scope: { streamId?: string; campaignId?: string };
+  findings: Finding[];
+  streamsChecked: number;
+  eventsChecked: number;
+  checkpointsChecked: number;
+}
+
+/** The streams a campaign-scoped verification covers: today's and those the checkpoints remember. */
+async function campaignStreams(database: Database, campaignId: string): Promise<string[]> {
+  const rows = (await database.dataSource.query(
+    `SELECT stream_id FROM streams WHERE campaign_id = $1 OR stream_id = $1
+     UNION SELECT stream_id FROM audit_checkpoint_heads WHERE campaign_id = $1 ORDER BY stream_id`,
+    [campaignId],
+  )) as Array<{ stream_id: string }>;
+  return rows.map((r) => r.stream_id);
+}
+
+/**
+ * Recomputes every hash chain (or those in scope) from the stored canonical text and reports the first
+ * broken link per stream; compares columns with bodies, stream heads with their last events, signed
+ * checkpoints with the log (deleted streams, rewritten ranges), and stored snapshots with a replay.
+ */
+export async function verifyDatabase(database: Database, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const scoped = options.streamId !== undefined || options.campaignId !== undefined;
+  const streamIds =
+    options.streamId !== undefined
+      ? [options.streamId]
+      : options.campaignId !== undefined
+        ? await campaignStreams(database, options.campaignId)
+        : null;
+  const inScope = (id: string): boolean => streamIds === null || streamIds.includes(id);
+  const findings: Finding[] = [];
+
+  // 1. The checkpoints themselves, and the heads they vouch for.
+  const checkpoints = await loadCheckpoints(database);
+  const expectedHeads = new Map<
+    string,
+    Array<{ checkpointId: number; version: number; hash: string; seen: boolean }>
+  >();
+  let previous: Checkpoint | null = null;
+  for (const c of checkpoints) {
+    const heads = await loadCheckpointHeads(database, c.id);
+    findings.push(...checkCheckpointRecord(c, previous, { heads, pinnedKeyId: options.pinnedKeyId }));
+    for (const h of heads) {
+      if (!inScope(h.streamId)) continue;
+      const list = expectedHeads.get(h.streamId) ?? [];
+      list.push({ checkpointId: c.id, version: h.version, hash: h.hash, seen: false });
+      expectedHeads.set(h.streamId, list);
+    }
+    previous = c;
+  }
+
+  // 2. The chains, the columns against the bodies, and the checkpoint heads met on the way.
+  const streamRows = (await database.dataSource.query(
+    `SELECT stream_id, version, last_hash FROM streams WHERE ($1::text[] IS NULL OR stream_id = ANY($1))`,
+    [streamIds],
+  )) as Array<{ stream_id: string; version: number; last_hash: string }>;
+  const recorded = new Map(
+    streamRows.map((r) => [r.stream_id, { version: Number(r.version), lastHash: r.last_hash, seen: false }]),
+  );
+  const chain = new ChainChecker({
+    onRow: (row) => {
+      for (const head of expectedHeads.get(row.streamId) ?? []) {
+        if (head.version !== row.sequence) continue;
+        head.seen = true;
+        if (head.hash !== row.hash) {
+          findings.push({
+            kind: 'checkpoint-head-mismatch',
+            streamId: row.streamId,
+            sequence: row.sequence,
+            checkpointId: head.checkpointId,
+            expected: head.hash,
+            found: row.hash,
+          });
+        }
+      }
+    },
+    onHead: (head) => {
+      const stream = recorded.get(head.streamId);
+      if (!stream) return;
+      stream.seen = true;
+      if (stream.version !== head.version)
+        findings.push({
+          kind: 'head-mismatch',
+          streamId: head.streamId,
+          field: 'version',
+          expected: head.version,
+          found: stream.version,
+        });
+      else if (stream.lastHash !== head.hash)
+        findings.push({
+          kind: 'head-mismatch',
+          streamId: head.streamId,
+          field: 'last_hash',
+          expected: head.hash,
+          found: stream.lastHash,
+        });
+    },
+  });
+  await scanChainRows(database, streamIds ? { streamIds } : null, (row) => chain.push(row), options.mode);
+  findings.unshift(...chain.finish());
+  const withEvents = new Set(chain.heads.map((h) => h.streamId));
+  for (const [streamId, stream] of recorded) {
+    if (!stream.seen)
+      findings.push({
+        kind: 'head-mismatch',
+        streamId,
+        field: 'version',
+        expected: null,
+        found: stream.version,
+      });
+  }
+  for (const [streamId, heads] of expectedHeads) {
+    if (!withEvents.has(streamId)) {
+      const latest = heads[heads.length - 1]!;
+      findings.push({
+        kind: 'stream-missing',
+        streamId,
+        checkpointId: latest.checkpointId,
+        expected: { version: latest.version, hash: latest.hash },
+        found: null,
+      });
+      continue;
+    }
+    for (const head of heads) {
+      if (!head.seen)
+        findings.push({
+          kind: 'checkpoint-head-mismatch',
+          streamId,
+          sequence: head.version,
+          checkpointId: head.checkpointId,
+          expected: head.hash,
+          found: null,
+        });
+    }
+  }
+
+  // 3. The global ranges the checkpoints signed: catches events moved between positions or streams.
+  if (!scoped && checkpoints.length > 0)
+    findings.push(...(await checkRanges(database, checkpoints, options.mode)));
+
+  // 4. Snapshots against a replay of their events.
+  if (options.snapshots ?? true) {
+    const replayed = await checkSnapshots(database, {
+      streamIds: streamIds ?? undefined,
+      replay: options.replay,
+    });
+    findings.push(...replayed.findings);
+  }
+  return {
+    ok: findings.length === 0,
+    scope: {
+      ...(options.streamId ? { streamId: options.streamId } : {}),
+      ...(options.campaignId ? { campaignId: options.campaignId } : {}),
+    },
+    findings,
+    streamsChecked: chain.heads.length,
+    eventsChecked: chain.count,
+    checkpointsChecked: checkpoints.length,
+  };
+}
+
+async function checkRanges(
+  database: Database,
+  checkpoints: readonly Checkpoint[],
+  mode?: ScanMode,
+): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const digests = checkpoints.map(() => new RangeDigest());
+  let index = 0;
+  const first = checkpoints[0]!.fromPosition;
+  const last = checkpoints[checkpoints.length - 1]!.toPosition;
+  await scanPositions(
+    database,
+    first,
+    last,
+    (position, hash) => {
+      while (index < checkpoints.length && position > checkpoints[index]!.toPosition) index++;
+      digests[index]?.add(position, hash);
+    },
+    mode,
+  );
+  checkpoints.forEach((c, i) => {
+    const found = { count: digests[i]!.count, digest: digests[i]!.digest() };
+    if (found.count !== c.eventCount || found.digest !== c.rangeDigest) {
+      findings.push({
+        kind: 'checkpoint-range-mismatch',
+        checkpointId: c.id,
+        expected: { count: c.eventCount, digest: c.rangeDigest },
+        found,
+      });
+    }
+  });
+  return findings;
+}
