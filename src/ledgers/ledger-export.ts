@@ -1,0 +1,81 @@
+import type { Runtime } from '../engine/bootstrap';
+import { cellDateOf, calendarDateOf, chineseDate } from './cells';
+import {
+  checkStates,
+  forEachBatch,
+  LEDGER_STATES,
+  loadCampaign,
+  NUMBERED_ITEMS_SQL,
+  toNumberedItem,
+  unitNames,
+  unitPathOf,
+} from './ledger-source';
+import { LedgerSheetWriter, type ExportTarget, type ProgressListener } from './workbook-writer';
+import { deadlineCellText, xiningRowOf } from './xining-row';
+import { xiningLedgerLayout } from './vocabulary';
+
+/** Which rows an export holds. */
+export interface LedgerFilter {
+  campaignId: string;
+  /** Only items whose current unit lies in this unit's subtree. */
+  unitId?: string;
+  /** Only items in these states (default: every confirmed state). */
+  states?: string[];
+}
+
+export interface ExportOptions extends LedgerFilter {
+  /** The date printed under the title (default: the runtime clock's today). */
+  asOf?: string;
+  onProgress?: ProgressListener;
+  batchSize?: number;
+}
+
+/**
+ * Exports the 整改工作台账 (seed 002 annex 2) of a campaign: title, date and 制定单位 rows, the eight Xining
+ * columns, one row per confirmed item ordered by 序号. Streams from a database cursor into a streaming
+ * workbook writer.
+ */
+export async function exportRectificationLedger(
+  runtime: Pick<Runtime, 'database' | 'store' | 'clock'>,
+  target: ExportTarget,
+  options: ExportOptions,
+): Promise<{ rows: number }> {
+  checkStates(options.states, LEDGER_STATES);
+  const campaign = await loadCampaign(runtime, options.campaignId);
+  const names = await unitNames(runtime);
+  const pathPrefix = options.unitId ? await unitPathOf(runtime, options.unitId) : '/';
+  const asOf = options.asOf ?? runtime.clock.now().toISOString();
+  const writer = new LedgerSheetWriter(target, xiningLedgerLayout, {
+    dateLabel: chineseDate(calendarDateOf(asOf)),
+    issuerName: campaign.unitName,
+  });
+  const sql = `SELECT * FROM (${NUMBERED_ITEMS_SQL}) numbered
+     WHERE state = ANY($3) AND unit_path LIKE $4 ORDER BY number`;
+  await forEachBatch(
+    runtime,
+    sql,
+    [campaign.campaignId, LEDGER_STATES, options.states ?? LEDGER_STATES, `${pathPrefix}%`],
+    options.batchSize ?? 2000,
+    (rows) => {
+      for (const row of rows) {
+        const item = toNumberedItem(row);
+        const values = xiningRowOf(item.number, item.context, campaign.categories, names);
+        writer.addRow([
+          values.number,
+          values.category,
+          values.manifestation,
+          values.measures,
+          values.unit,
+          values.deadline?.type === 'date'
+            ? cellDateOf(values.deadline.date)
+            : deadlineCellText(values.deadline),
+          values.progress,
+          values.accountability,
+        ]);
+      }
+      options.onProgress?.(writer.rows, null);
+    },
+  );
+  await writer.close();
+  return { rows: writer.rows };
+}

@@ -1,0 +1,108 @@
+import type { ClueSource } from '../machines/item-types';
+import type { LedgerLayout } from './layout';
+
+/** The Chinese labels ledgers and bulletins print; code keeps the English identifiers. */
+export const clueSourceLabels: Record<ClueSource, string> = {
+  hotline12328: '12328热线',
+  hotline12345: '12345热线',
+  petition: '信访',
+  media: '新闻媒体',
+  email: '电子邮箱',
+  website: '网站留言',
+  reconsiderationOrLitigation: '行政复议和诉讼',
+  inspection: '明查暗访',
+  caseFileReview: '案卷评查',
+  selfInspection: '自查自纠',
+  meeting: '座谈会',
+  other: '其他',
+};
+
+/** Item states as the ledgers name them. */
+export const itemStateLabels: Record<string, string> = {
+  registered: '已登记',
+  verifying: '核查中',
+  dismissalPending: '查否待签批',
+  dismissed: '查否',
+  transferred: '已移送',
+  confirmed: '查实',
+  rectifying: '整改中',
+  awaitingAcceptance: '待验收',
+  closed: '已销号',
+  lookBack: '回头看',
+  reopened: '反弹重启',
+};
+
+/** Escalation measures (DOMAIN.md "Escalation measures"), light to heavy. */
+export const measureLabels: Record<string, string> = {
+  reminder: '提醒',
+  inquiry_letter: '函询',
+  admonishment: '约谈',
+  circulated_criticism: '通报批评',
+  rectification_notice: '下发整改建议书',
+  listed_supervision: '挂牌督办',
+  discipline_referral: '移交纪检监察机关',
+  accountability: '追责问责',
+};
+
+/** The text a long-term item (长期推进) shows in the 整改时限 column instead of a date. */
+export const LONG_TERM_LABEL = '长期推进';
+
+/** Xining annex 2, 道路交通安全和运输执法领域突出问题整改工作台账 (seed 002). */
+export const xiningLedgerLayout: LedgerLayout<
+  'number' | 'category' | 'manifestation' | 'measures' | 'unit' | 'deadline' | 'progress' | 'accountability'
+> = {
+  sheetName: '整改工作台账',
+  title: '道路交通安全和运输执法领域突出问题整改工作台账',
+  columns: [
+    { key: 'number', header: '序号', width: 6 },
+    { key: 'category', header: '问题类别', width: 14 },
+    { key: 'manifestation', header: '具体表现', width: 30 },
+    { key: 'measures', header: '整改措施', width: 36 },
+    { key: 'unit', header: '责任单位', width: 18 },
+    { key: 'deadline', header: '整改时限', width: 16, date: true },
+    { key: 'progress', header: '整改进度及可验证成果', width: 40 },
+    { key: 'accountability', header: '问责情况', width: 28 },
+  ],
+};
+
+/**
+ * Jiangyuan annex 3, 交通运输执法领域突出问题线索台账 (seed 003). The annex itself is a .docx the seed does
+ * not reproduce; the columns follow what the plan says the ledger records: channel, reported unit, the
+ * clue, when it arrived, who verifies it and the outcome.
+ */
+export const clueLedgerLayout: LedgerLayout<
+  'number' | 'source' | 'channel' | 'unit' | 'description' | 'receivedAt' | 'verifier' | 'outcome' | 'state'
+> = {
+  sheetName: '线索台账',
+  title: '交通运输执法领域突出问题线索台账',
+  columns: [
+    { key: 'number', header: '序号', width: 6 },
+    { key: 'source', header: '线索来源', width: 14 },
+    { key: 'channel', header: '反映渠道', width: 16 },
+    { key: 'unit', header: '被反映单位', width: 20 },
+    { key: 'description', header: '问题线索', width: 40 },
+    { key: 'receivedAt', header: '收到时间', width: 16, date: true },
+    { key: 'verifier', header: '核查单位', width: 20 },
+    { key: 'outcome', header: '核查情况', width: 36 },
+    { key: 'state', header: '办理状态', width: 12 },
+  ],
+};
+
+/** 督办台账 (seed 001 §5): escalations with the measure 挂牌督办. */
+export const supervisionLedgerLayout: LedgerLayout<
+  'number' | 'subject' | 'unit' | 'reason' | 'rule' | 'issuedAt' | 'deadline' | 'handling' | 'state'
+> = {
+  sheetName: '督办台账',
+  title: '交通运输执法领域突出问题挂牌督办台账',
+  columns: [
+    { key: 'number', header: '序号', width: 6 },
+    { key: 'subject', header: '督办事项', width: 36 },
+    { key: 'unit', header: '被督办单位', width: 20 },
+    { key: 'reason', header: '督办原因', width: 36 },
+    { key: 'rule', header: '依据规则', width: 20 },
+    { key: 'issuedAt', header: '下达时间', width: 16, date: true },
+    { key: 'deadline', header: '办结时限', width: 16, date: true },
+    { key: 'handling', header: '办理情况', width: 36 },
+    { key: 'state', header: '督办状态', width: 12 },
+  ],
+};
