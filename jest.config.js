@@ -5,6 +5,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.spec.ts'],
   transform: {
+    'node_modules/jose/.+\\.js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
     '^.+\\.ts$': [
       '@swc/jest',
       {
@@ -18,5 +19,7 @@ module.exports = {
       },
     ],
   },
+  // jose 6 ships only ES modules; compile it to CommonJS like our own sources (used by the API's auth).
+  transformIgnorePatterns: ['/node_modules/(?!jose/)'],
   testTimeout: 60000,
 };

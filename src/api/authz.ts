@@ -59,3 +59,8 @@ export function requireWithin(user: AuthUser, unitPath: string, permission: Perm
 export function subtreeFilter(user: AuthUser): string {
   return `${user.unitPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/** True when the path is in the user's subtree or on the line above it (a campaign run by a parent unit). */
+export function isRelated(user: AuthUser, unitPath: string): boolean {
+  return unitPath.startsWith(user.unitPath) || user.unitPath.startsWith(unitPath);
+}

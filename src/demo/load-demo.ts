@@ -1,5 +1,5 @@
 import type { Runtime } from '../engine/bootstrap';
-import { hashPassword } from '../api/auth/passwords';
+import { hashPassword, type PasswordHashing } from '../api/auth/passwords';
 
 /** The demo logins printed at start-up. Demo data only: a real deployment creates its own users. */
 export const demoLogins = {
@@ -55,12 +55,11 @@ export const demoLogins = {
 
 export type DemoResult = { loaded: true } | { loaded: false; reason: string };
 
-/** Loads the demo into an empty database; leaves a database with any unit in it alone. */
-export async function loadDemo(runtime: Runtime): Promise<DemoResult> {
-  const rows = (await runtime.database.dataSource.query('SELECT count(*) AS n FROM units')) as Array<{
-    n: string | number;
-  }>;
-  if (Number(rows[0]?.n ?? 0) > 0) return { loaded: false, reason: 'the database is not empty' };
+/** The demo unit tree (city bureau → three county bureaus → a detachment each) and the demo users. */
+export async function loadDemoDirectory(
+  runtime: Runtime,
+  passwordHashing: PasswordHashing = {},
+): Promise<void> {
   const { directory } = runtime;
   await directory.createUnit({ id: 'xn-city', name: '西宁市交通运输局', level: 'city' });
   await directory.createUnit({ id: 'xn-hz', name: '湟中区交通运输局', level: 'county', parentId: 'xn-city' });
@@ -84,10 +83,19 @@ export async function loadDemo(runtime: Runtime): Promise<DemoResult> {
     level: 'detachment',
     parentId: 'xn-hy',
   });
-  const passwordHash = await hashPassword(demoLogins.password);
+  const passwordHash = await hashPassword(demoLogins.password, passwordHashing);
   for (const user of demoLogins.users) {
     const { description: _d, ...fields } = user;
     await directory.createUser({ ...fields, passwordHash }, runtime.clock.now());
   }
+}
+
+/** Loads the demo into an empty database; leaves a database with any unit in it alone. */
+export async function loadDemo(runtime: Runtime): Promise<DemoResult> {
+  const rows = (await runtime.database.dataSource.query('SELECT count(*) AS n FROM units')) as Array<{
+    n: string | number;
+  }>;
+  if (Number(rows[0]?.n ?? 0) > 0) return { loaded: false, reason: 'the database is not empty' };
+  await loadDemoDirectory(runtime);
   return { loaded: true };
 }

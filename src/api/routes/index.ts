@@ -23,9 +23,12 @@
 import type { Router } from 'express';
 import type { ApiContext } from '../context';
 import { authRouter } from './auth';
+import { campaignsRouter } from './campaigns';
+import { directoryRouter } from './directory';
+import { itemsRouter } from './items';
 
 /** Builds one router from the API context. */
 export type RouterFactory = (context: ApiContext) => Router;
 
 /** Every router mounted at the root of the app, in order. */
-export const routerFactories: RouterFactory[] = [authRouter];
+export const routerFactories: RouterFactory[] = [authRouter, directoryRouter, campaignsRouter, itemsRouter];

@@ -1,0 +1,118 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsNotEmpty,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import { PHASE_ORDER, type Phase } from '../../machines/campaign-types';
+import { campaignTemplates } from '../../machines/campaign-templates';
+import { PageQueryDto, VersionedCommandDto } from './common.dto';
+
+export class CategoryDto {
+  @IsString() @Matches(/^[a-z][a-z0-9_]*$/) @MaxLength(60) code!: string;
+  @IsString() @IsNotEmpty() @MaxLength(100) label!: string;
+}
+
+export class ChecklistItemDto {
+  @IsInt() @Min(1) number!: number;
+  @IsString() @IsNotEmpty() @MaxLength(100) area!: string;
+  @IsString() @IsNotEmpty() @MaxLength(200) heading!: string;
+  @IsString() @IsNotEmpty() @MaxLength(1000) text!: string;
+}
+
+/** Phase deadlines (ISO instants); consolidate is open-ended. */
+export class DeadlinesDto {
+  @IsOptional() @IsISO8601({ strict: true }) mobilize?: string;
+  @IsOptional() @IsISO8601({ strict: true }) identify?: string;
+  @IsOptional() @IsISO8601({ strict: true }) rectify?: string;
+  @IsOptional() @IsISO8601({ strict: true }) summarize?: string;
+  @IsOptional() @IsISO8601({ strict: true }) consolidate?: string;
+}
+
+export class ObligationDto {
+  @IsString() @Matches(/^[a-z][a-z0-9_]*$/) @MaxLength(60) code!: string;
+  @IsString() @IsNotEmpty() @MaxLength(200) label!: string;
+  @IsIn(PHASE_ORDER) phase!: Phase;
+}
+
+/** `POST /campaigns`: from a template (`xining-2023` …) and/or explicit fields; explicit fields win. */
+export class CreateCampaignDto {
+  @IsOptional() @IsIn(Object.keys(campaignTemplates)) template?: string;
+  @IsOptional() @IsString() @Matches(/^[A-Za-z0-9_.-]{1,100}$/) campaignId?: string;
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+  /** The unit that runs the campaign (in the caller's subtree). */
+  @IsString() @IsNotEmpty() @MaxLength(100) unitId!: string;
+  @IsOptional() @IsString() @MaxLength(100) parentCampaignId?: string;
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CategoryDto)
+  categories?: CategoryDto[];
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ChecklistItemDto)
+  checklist?: ChecklistItemDto[];
+  @IsOptional() @ValidateNested() @Type(() => DeadlinesDto) deadlines?: DeadlinesDto;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => ObligationDto)
+  obligations?: ObligationDto[];
+}
+
+export class ListCampaignsQueryDto extends PageQueryDto {
+  @IsOptional() @IsIn([...PHASE_ORDER, 'finished']) state?: string;
+}
+
+export class SetPhaseDeadlineDto extends VersionedCommandDto {
+  @IsIn(PHASE_ORDER) phase!: Phase;
+  @IsISO8601({ strict: true }) deadline!: string;
+}
+
+export class SetCategoriesDto extends VersionedCommandDto {
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => CategoryDto)
+  categories!: CategoryDto[];
+}
+
+export class SetChecklistDto extends VersionedCommandDto {
+  @IsArray()
+  @ArrayMaxSize(500)
+  @ValidateNested({ each: true })
+  @Type(() => ChecklistItemDto)
+  checklist!: ChecklistItemDto[];
+}
+
+export class AddObligationDto extends VersionedCommandDto {
+  @IsString() @Matches(/^[a-z][a-z0-9_]*$/) @MaxLength(60) code!: string;
+  @IsString() @IsNotEmpty() @MaxLength(200) label!: string;
+  @IsIn(PHASE_ORDER) phase!: Phase;
+}
+
+export class FulfilObligationDto extends VersionedCommandDto {
+  @IsString() @IsNotEmpty() @MaxLength(60) code!: string;
+  @IsOptional() @IsString() @MaxLength(2000) note?: string;
+}
+
+/** Move to the next phase; refused while the phase's obligations or confirmed items are open. */
+export class AdvancePhaseDto extends VersionedCommandDto {}
+
+export class FinishCampaignDto extends VersionedCommandDto {}

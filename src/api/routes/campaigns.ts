@@ -1,0 +1,220 @@
+import type { ClassConstructor } from 'class-transformer';
+import { Router } from 'express';
+import { campaignTemplates } from '../../machines/campaign-templates';
+import { isRelated, Permission, requireRole, requireWithin } from '../authz';
+import {
+  actorOf,
+  authorisedCommand,
+  eventView,
+  expectedVersionOf,
+  loadStreamOf,
+  sendCommand,
+  streamView,
+} from '../commands';
+import type { ApiContext, AuthUser } from '../context';
+import * as dto from '../dto/campaigns.dto';
+import type { VersionedCommandDto } from '../dto/common.dto';
+import { endpoint } from '../endpoint';
+import { forbidden, HttpProblem } from '../problem';
+
+interface CampaignCommandSpec {
+  type: string;
+  segment: string;
+  summary: string;
+  dto: ClassConstructor<VersionedCommandDto>;
+}
+
+/** Campaign events people issue; PHASE_DEADLINE_PASSED is the scheduler's. */
+export const campaignCommands: CampaignCommandSpec[] = [
+  {
+    type: 'SET_PHASE_DEADLINE',
+    segment: 'set-phase-deadline',
+    summary: 'Set or move a phase deadline',
+    dto: dto.SetPhaseDeadlineDto,
+  },
+  {
+    type: 'SET_CATEGORIES',
+    segment: 'set-categories',
+    summary: 'Replace the problem categories',
+    dto: dto.SetCategoriesDto,
+  },
+  {
+    type: 'SET_CHECKLIST',
+    segment: 'set-checklist',
+    summary: 'Replace the checklist (对照检查清单)',
+    dto: dto.SetChecklistDto,
+  },
+  {
+    type: 'ADD_OBLIGATION',
+    segment: 'add-obligation',
+    summary: 'Add a phase obligation',
+    dto: dto.AddObligationDto,
+  },
+  {
+    type: 'FULFIL_OBLIGATION',
+    segment: 'fulfil-obligation',
+    summary: 'Mark a phase obligation done',
+    dto: dto.FulfilObligationDto,
+  },
+  {
+    type: 'ADVANCE_PHASE',
+    segment: 'advance-phase',
+    summary: 'Advance to the next phase',
+    dto: dto.AdvancePhaseDto,
+  },
+  { type: 'FINISH', segment: 'finish', summary: 'Finish the campaign', dto: dto.FinishCampaignDto },
+];
+
+/** Campaigns: create (from a template), list, read, history, and the campaign machine's commands. */
+export function campaignsRouter(context: ApiContext): Router {
+  const router = Router();
+  const { runtime } = context;
+
+  const readable = async (user: AuthUser, id: string) => {
+    const stream = await loadStreamOf(context, 'campaign', id);
+    requireRole(user, Permission.readAll);
+    if (!isRelated(user, stream.unitPath))
+      throw forbidden(
+        Permission.readAll.name,
+        `campaign ${id} is run by ${stream.unitId}, outside the line of ${user.unitId}`,
+      );
+    return stream;
+  };
+
+  endpoint(router, context, {
+    method: 'post',
+    path: '/campaigns',
+    summary:
+      'Create a campaign from a template (xining-2023, jiangyuan-2023, zhanjiang-2021) and/or explicit fields',
+    tag: 'campaigns',
+    status: 201,
+    body: dto.CreateCampaignDto,
+    idempotent: true,
+    handler: async ({ body, user, res }) => {
+      const rows = (await runtime.database.dataSource.query('SELECT path FROM units WHERE id = $1', [
+        body.unitId,
+      ])) as Array<{ path: string }>;
+      if (!rows[0])
+        throw new HttpProblem('validationFailed', `unitId: unit ${body.unitId} does not exist`, {
+          invalidFields: [{ field: 'unitId', messages: ['no such unit'] }],
+        });
+      requireWithin(user, rows[0].path, Permission.configureCampaign);
+      const template = body.template ? campaignTemplates[body.template] : undefined;
+      const { template: _t, campaignId, deadlines, ...explicit } = body;
+      const input = {
+        ...(template ?? {}),
+        ...Object.fromEntries(Object.entries(explicit).filter(([, v]) => v !== undefined)),
+        deadlines: { ...(template?.deadlines ?? {}), ...(deadlines ?? {}) },
+      };
+      if (input.name === undefined || input.categories === undefined) {
+        throw new HttpProblem('validationFailed', 'give a template, or name and categories', {
+          invalidFields: [
+            {
+              field: input.name === undefined ? 'name' : 'categories',
+              messages: ['required without a template'],
+            },
+          ],
+        });
+      }
+      const result = await runtime.engine.create(
+        'campaign',
+        JSON.parse(JSON.stringify(input)) as Record<string, unknown>,
+        actorOf(user),
+        { streamId: campaignId },
+      );
+      res.setHeader('Location', `/campaigns/${result.streamId}`);
+      return sendCommand(res, result, 201);
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/campaigns',
+    summary: 'Campaigns run by the caller’s unit, its subtree or the units above it',
+    tag: 'campaigns',
+    query: dto.ListCampaignsQueryDto,
+    handler: async ({ user, query }) => {
+      requireRole(user, Permission.readAll);
+      const rows = (await runtime.database.dataSource.query(
+        `SELECT stream_id, state, version, unit_id, unit_path, deadline, overdue, snapshot #>> '{context,name}' AS name,
+                snapshot #>> '{context,template}' AS template, created_at, updated_at, count(*) OVER () AS total
+           FROM streams WHERE stream_type = 'campaign' AND (unit_path LIKE $1 OR $2 LIKE unit_path || '%')
+            AND ($3::text IS NULL OR state = $3)
+          ORDER BY created_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset}`,
+        [`${user.unitPath}%`, user.unitPath, query.state ?? null],
+      )) as Array<Record<string, unknown>>;
+      return {
+        items: rows.map((r) => ({
+          streamId: r.stream_id,
+          name: r.name,
+          template: r.template,
+          state: r.state,
+          version: Number(r.version),
+          unitId: r.unit_id,
+          deadline: r.deadline ? new Date(r.deadline as string).toISOString() : null,
+          overdue: Boolean(r.overdue),
+          createdAt: new Date(r.created_at as string).toISOString(),
+          updatedAt: new Date(r.updated_at as string).toISOString(),
+        })),
+        total: Number(rows[0]?.total ?? 0),
+        limit: query.limit,
+        offset: query.offset,
+      };
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/campaigns/:id',
+    summary: 'One campaign: phase, deadlines, categories, checklist, obligations',
+    tag: 'campaigns',
+    handler: async ({ user, params, res }) => {
+      const stream = await readable(user, params.id!);
+      res.setHeader('ETag', `"${stream.version}"`);
+      return streamView(stream);
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/campaigns/:id/history',
+    summary: 'The campaign’s events in order',
+    tag: 'campaigns',
+    handler: async ({ user, params }) => {
+      await readable(user, params.id!);
+      return { streamId: params.id, events: (await runtime.store.readStream(params.id!)).map(eventView) };
+    },
+  });
+
+  for (const spec of campaignCommands) {
+    endpoint(router, context, {
+      method: 'post',
+      path: `/campaigns/:id/commands/${spec.segment}`,
+      summary: `${spec.type} — ${spec.summary} (${Permission.configureCampaign.name})`,
+      tag: 'campaign commands',
+      body: spec.dto,
+      idempotent: true,
+      headers: [{ name: 'If-Match', description: 'The campaign version the client saw' }],
+      handler: async ({ user, params, body, req, res }) => {
+        const { expectedVersion: bodyVersion, ...fields } = body as VersionedCommandDto &
+          Record<string, unknown>;
+        const result = await authorisedCommand(
+          context,
+          'campaign',
+          params.id!,
+          expectedVersionOf(req, bodyVersion),
+          (stream) => requireWithin(user, stream.unitPath, Permission.configureCampaign),
+          (_stream, version) =>
+            runtime.engine.execute(
+              params.id!,
+              { ...(JSON.parse(JSON.stringify(fields)) as Record<string, unknown>), type: spec.type },
+              actorOf(user),
+              { expectedVersion: version },
+            ),
+        );
+        return sendCommand(res, result);
+      },
+    });
+  }
+  return router;
+}

@@ -1,0 +1,195 @@
+import pino from 'pino';
+import request from 'supertest';
+import { createApp } from '../../src/api/app';
+import { hashPassword } from '../../src/api/auth/passwords';
+import { createApiRuntime } from '../../src/api/runtime';
+import { listen, type RunningServer } from '../../src/api/server';
+import { campaignTemplates } from '../../src/machines/campaign-templates';
+import { loadDemoDirectory, demoLogins } from '../../src/demo/load-demo';
+import type { Runtime } from '../../src/engine/bootstrap';
+import type { AppendHook } from '../../src/engine/engine';
+import { ManualClock, SequentialIds } from '../../src/shared/clock';
+import { createTestDatabase } from '../support/database';
+
+export const T0 = '2023-04-10T09:00:00.000Z';
+/** Cheap argon2id parameters: tests check behaviour, not hashing cost. */
+export const testHashing = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+
+/** Users on top of the demo ones, so that every role exists both inside and outside 湟中区's subtree. */
+const extraUsers = [
+  {
+    id: 'u-sup-dt',
+    username: 'supervisor.dt',
+    displayName: '大通督导',
+    role: 'supervisor',
+    unitId: 'xn-dt',
+    isPrincipal: false,
+  },
+  {
+    id: 'u-aud-dt',
+    username: 'auditor.dt',
+    displayName: '大通督查',
+    role: 'auditor',
+    unitId: 'xn-dt',
+    isPrincipal: false,
+  },
+  {
+    id: 'u-principal-dt',
+    username: 'principal.dt',
+    displayName: '大通局长',
+    role: 'supervisor',
+    unitId: 'xn-dt',
+    isPrincipal: true,
+  },
+  {
+    id: 'u-officer-det',
+    username: 'officer.det',
+    displayName: '湟中大队执法员',
+    role: 'officer',
+    unitId: 'xn-hz-det',
+    isPrincipal: false,
+  },
+] as const;
+
+export type Login = (typeof demoLogins.users)[number]['username'] | (typeof extraUsers)[number]['username'];
+
+export interface ApiHarness {
+  runtime: Runtime & { clock: ManualClock };
+  server: RunningServer;
+  http: ReturnType<typeof request>;
+  tokens: Record<Login, string>;
+  /** `Authorization` header for a user. */
+  as(login: Login): { Authorization: string };
+  close(): Promise<void>;
+}
+
+/** A real server on a loopback port, on a fresh test database with the demo unit tree and users logged in. */
+export async function startApi(
+  options: {
+    hooks?: AppendHook[];
+    loginRateLimit?: { limit: number; windowMs: number };
+    bodyLimit?: string;
+  } = {},
+): Promise<ApiHarness> {
+  const database = await createTestDatabase();
+  const clock = new ManualClock(T0);
+  const runtime = (await createApiRuntime(database, {
+    clock,
+    ids: new SequentialIds(),
+    hooks: options.hooks,
+  })) as Runtime & { clock: ManualClock };
+  await loadDemoDirectory(runtime, testHashing);
+  const passwordHash = await hashPassword(demoLogins.password, testHashing);
+  for (const user of extraUsers) await runtime.directory.createUser({ ...user, passwordHash }, clock.now());
+  const app = createApp(runtime, {
+    auth: {
+      jwtSecret: new TextEncoder().encode('test-secret-that-is-at-least-32-bytes-long'),
+      passwordHashing: testHashing,
+    },
+    logger: pino({ level: 'silent' }),
+    loginRateLimit: options.loginRateLimit ?? { limit: 1000, windowMs: 60_000 },
+    bodyLimit: options.bodyLimit,
+  });
+  const server = await listen(app, 0);
+  const http = request(server.url);
+  const tokens = {} as Record<Login, string>;
+  for (const username of [...demoLogins.users.map((u) => u.username), ...extraUsers.map((u) => u.username)]) {
+    const response = await http
+      .post('/auth/login')
+      .send({ username, password: demoLogins.password })
+      .expect(200);
+    tokens[username as Login] = response.body.accessToken as string;
+  }
+  return {
+    runtime,
+    server,
+    http,
+    tokens,
+    as: (login) => ({ Authorization: `Bearer ${tokens[login]}` }),
+    close: async () => {
+      await server.close();
+      await database.close();
+    },
+  };
+}
+
+/** Creates the Xining 2023 campaign (run by the city bureau) through the API and returns its id. */
+export async function createXiningCampaign(api: ApiHarness, campaignId = 'xn-2023'): Promise<string> {
+  const response = await api.http
+    .post('/campaigns')
+    .set(api.as('supervisor'))
+    .send({
+      template: 'xining-2023',
+      campaignId,
+      unitId: 'xn-city',
+      checklist: [
+        { number: 1, area: '一', heading: '(一)', text: '下达罚没指标' },
+        { number: 2, area: '一', heading: '(一)', text: '乱罚款' },
+      ],
+    })
+    .expect(201);
+  return response.body.streamId as string;
+}
+
+export const clue = (campaignId: string, reportedUnitId = 'xn-hz') => ({
+  campaignId,
+  reportedUnitId,
+  source: 'hotline12328',
+  description: '执法人员随意拦车、扣车',
+  receivedAt: '2023-04-09T02:00:00.000Z',
+});
+
+/** Registers a clue as `login` and returns the item id. */
+export async function registerItem(
+  api: ApiHarness,
+  campaignId: string,
+  login: Login = 'officer',
+  reportedUnitId = 'xn-hz',
+): Promise<string> {
+  const response = await api.http
+    .post('/items')
+    .set(api.as(login))
+    .send(clue(campaignId, reportedUnitId))
+    .expect(201);
+  return response.body.streamId as string;
+}
+
+/** Sends one item command as `login`. */
+export function command(
+  api: ApiHarness,
+  login: Login,
+  itemId: string,
+  segment: string,
+  body: Record<string, unknown> = {},
+) {
+  return api.http.post(`/items/${itemId}/commands/${segment}`).set(api.as(login)).send(body);
+}
+
+export const ledger = {
+  manifestation: '随意拦车',
+  measures: '开展培训',
+  responsibleUnitId: 'xn-hz',
+  responsiblePerson: '张三',
+  deadline: '2023-08-01T00:00:00.000Z',
+};
+
+/** Drives an item (as the 湟中 officer) to `rectifying`. */
+export async function itemInRectification(api: ApiHarness, campaignId: string): Promise<string> {
+  const id = await registerItem(api, campaignId);
+  await command(api, 'officer', id, 'assign-verification', {
+    unitId: 'xn-hz',
+    officerId: 'u-officer',
+    deadline: '2023-05-01T00:00:00.000Z',
+  }).expect(200);
+  await command(api, 'officer', id, 'confirm', {
+    category: 'non_standard',
+    severity: 'general',
+    findings: '查实',
+    checklistItem: 2,
+  }).expect(200);
+  await command(api, 'officer', id, 'start-rectification', ledger).expect(200);
+  return id;
+}
+
+export const problemType = (slug: string) => `urn:zhengzhi:problem:${slug}`;
+export { campaignTemplates };
