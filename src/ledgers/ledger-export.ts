@@ -50,11 +50,11 @@ export async function exportRectificationLedger(
     issuerName: campaign.unitName,
   });
   const sql = `SELECT * FROM (${NUMBERED_ITEMS_SQL}) numbered
-     WHERE state = ANY($3) AND unit_path LIKE $4 ORDER BY number`;
+     WHERE state = ANY($2) AND unit_path LIKE $3 ORDER BY number`;
   await forEachBatch(
     runtime,
     sql,
-    [campaign.campaignId, LEDGER_STATES, options.states ?? LEDGER_STATES, `${pathPrefix}%`],
+    [campaign.campaignId, options.states ?? LEDGER_STATES, `${pathPrefix}%`],
     options.batchSize ?? 2000,
     (rows) => {
       for (const row of rows) {

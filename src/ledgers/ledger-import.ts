@@ -4,7 +4,6 @@ import type { Actor } from '../engine/engine';
 import { dryRun } from './dry-run';
 import { problemAt, type ImportProblem } from './import-problems';
 import {
-  LEDGER_STATES,
   loadCampaign,
   NUMBERED_ITEMS_SQL,
   queryOf,
@@ -74,7 +73,7 @@ async function planContext(runtime: Runtime, options: ImportOptions, at: string)
   const principals = await query<{ unit_id: string; display_name: string }>(
     'SELECT unit_id, display_name FROM users WHERE is_principal ORDER BY id',
   );
-  const items = await query(NUMBERED_ITEMS_SQL, [campaign.campaignId, LEDGER_STATES]);
+  const items = await query(NUMBERED_ITEMS_SQL, [campaign.campaignId]);
   const existing = new Map<number, NumberedItem>(
     items.map((row) => [Number(row.number), toNumberedItem(row)]),
   );

@@ -73,9 +73,10 @@ export const LEDGER_STATES = [
 ] as const;
 
 /**
- * The items of a campaign with their ledger number (序号). Items registered with a `ledgerNumber` keep it;
- * confirmed items without one are numbered after the campaign's highest number, in registration order,
- * the same way on export and on import, so an exported sheet re-imports onto the same items.
+ * The items of a campaign with their number (序号), shared by the clue ledger and the 整改工作台账. Items
+ * registered with a `ledgerNumber` (imported from a sheet) keep it; items without one are numbered after
+ * the campaign's highest number, in registration order, the same way on export and on import, so an
+ * exported sheet re-imports onto the same items. Only `$1` (the campaign id) is a parameter.
  */
 export const NUMBERED_ITEMS_SQL = `
   WITH campaign_items AS (
@@ -86,8 +87,7 @@ export const NUMBERED_ITEMS_SQL = `
   SELECT ci.stream_id, ci.state, ci.version, ci.machine_version, ci.unit_path, ci.snapshot,
          COALESCE(ci.ledger_number, top.n + row_number() OVER (
            PARTITION BY ci.ledger_number IS NULL ORDER BY ci.created_at, ci.stream_id)) AS number
-    FROM campaign_items ci, top
-   WHERE ci.ledger_number IS NOT NULL OR ci.state = ANY($2)`;
+    FROM campaign_items ci, top`;
 
 export interface NumberedItem {
   streamId: string;

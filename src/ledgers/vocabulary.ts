@@ -1,4 +1,5 @@
 import type { ClueSource } from '../machines/item-types';
+import { MEASURES } from '../rules/vocabulary';
 import type { LedgerLayout } from './layout';
 
 /** The Chinese labels ledgers and bulletins print; code keeps the English identifiers. */
@@ -32,17 +33,10 @@ export const itemStateLabels: Record<string, string> = {
   reopened: '反弹重启',
 };
 
-/** Escalation measures (DOMAIN.md "Escalation measures"), light to heavy. */
-export const measureLabels: Record<string, string> = {
-  reminder: '提醒',
-  inquiry_letter: '函询',
-  admonishment: '约谈',
-  circulated_criticism: '通报批评',
-  rectification_notice: '下发整改建议书',
-  listed_supervision: '挂牌督办',
-  discipline_referral: '移交纪检监察机关',
-  accountability: '追责问责',
-};
+/** Escalation measures print with the rules vocabulary's Chinese labels (one table, in src/rules). */
+export function measureLabelOf(measure: string): string {
+  return MEASURES.find((m) => m.code === measure)?.zh ?? measure;
+}
 
 /** The text a long-term item (长期推进) shows in the 整改时限 column instead of a date. */
 export const LONG_TERM_LABEL = '长期推进';
