@@ -3,6 +3,7 @@ import { Directory } from '../persistence/directory';
 import { EventStore } from '../persistence/event-store';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/clock';
 import { Engine, type AppendHook } from './engine';
+import { deadlineHook, EscalationIssuer, RuleSetRegistry, rulesHook, Scheduler } from '../escalation';
 
 /** The engine and what it stands on, wired for one database. */
 export interface Runtime {
@@ -12,16 +13,31 @@ export interface Runtime {
   engine: Engine;
   clock: Clock;
   ids: IdGenerator;
+  ruleSets: RuleSetRegistry;
+  issuer: EscalationIssuer;
+  /** A scheduler for this process; several processes may each run one against the same database. */
+  scheduler: Scheduler;
 }
 
 export function createRuntime(
   database: Database,
-  options: { clock?: Clock; ids?: IdGenerator; hooks?: AppendHook[] } = {},
+  options: { clock?: Clock; ids?: IdGenerator; hooks?: AppendHook[]; schedulerName?: string } = {},
 ): Runtime {
   const store = new EventStore(database);
   const directory = new Directory(database.dataSource);
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
   const engine = new Engine({ store, directory, clock, ids, hooks: options.hooks });
-  return { database, store, directory, engine, clock, ids };
+  const ruleSets = new RuleSetRegistry(database);
+  const issuer = new EscalationIssuer(engine, ruleSets);
+  engine.addHook(rulesHook(issuer));
+  engine.addHook(deadlineHook());
+  const scheduler = new Scheduler({
+    store,
+    engine,
+    issuer,
+    clock,
+    name: options.schedulerName ?? `scheduler-${process.pid}`,
+  });
+  return { database, store, directory, engine, clock, ids, ruleSets, issuer, scheduler };
 }

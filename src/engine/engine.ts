@@ -27,6 +27,8 @@ export interface Actor {
 /** Something that runs after an event is appended, in the same transaction (e.g. the escalation rules). */
 export interface AppendHook {
   name: string;
+  /** Whether the hook also runs for events other hooks append (the rules do not: no feedback loops). */
+  runsOnDerivedEvents?: boolean;
   afterAppend(tx: EventStoreTransaction, appended: AppendedEvent): Promise<unknown[]>;
 }
 
@@ -52,13 +54,13 @@ export interface CreateOptions {
   streamId?: string;
   /** The instant the stream began; only trusted callers (import, tests) set it. */
   at?: string;
-  /** Events that hooks append themselves (escalations, tags) do not run the hooks again. */
-  skipHooks?: boolean;
+  /** Appended by a hook (escalations, tags): only hooks with `runsOnDerivedEvents` see it. */
+  derived?: boolean;
 }
 
 export interface CommandOptions {
-  /** Events that hooks append themselves do not run the hooks again. */
-  skipHooks?: boolean;
+  /** Appended by a hook (escalations, tags): only hooks with `runsOnDerivedEvents` see it. */
+  derived?: boolean;
   /** Optimistic concurrency: fail with a conflict unless the stream is at this version. */
   expectedVersion?: number;
   /** The instant the event happened; only trusted callers (import, scheduler, tests) set it. */
@@ -96,9 +98,11 @@ function rejected(streamId: string, rejection: Rejection): CommandRejectedError 
  */
 export class Engine {
   readonly #deps: EngineDependencies;
+  readonly #hooks: AppendHook[];
 
   constructor(deps: EngineDependencies) {
     this.#deps = deps;
+    this.#hooks = [...(deps.hooks ?? [])];
   }
 
   get store(): EventStore {
@@ -155,7 +159,7 @@ export class Engine {
       this.#deps.clock.now().toISOString(),
     );
     const appended = { streamType, stream: null, event, state: started.state };
-    const effects = options.skipHooks ? {} : await this.#runHooks(tx, appended);
+    const effects = await this.#runHooks(tx, appended, options.derived ?? false);
     return {
       streamId,
       streamType,
@@ -234,9 +238,11 @@ export class Engine {
       clock.now().toISOString(),
     );
     const streamType = stream.streamType as StreamType;
-    const effects = options.skipHooks
-      ? {}
-      : await this.#runHooks(tx, { streamType, stream, event, state: result.state });
+    const effects = await this.#runHooks(
+      tx,
+      { streamType, stream, event, state: result.state },
+      options.derived ?? false,
+    );
     return {
       streamId,
       streamType,
@@ -252,9 +258,21 @@ export class Engine {
     return this.#deps.directory.unitPath(unitId, (sql, parameters) => tx.query(sql, parameters));
   }
 
-  async #runHooks(tx: EventStoreTransaction, appended: AppendedEvent): Promise<Record<string, unknown[]>> {
+  /** Adds a hook; the escalation module needs the engine to exist before its hook can. */
+  addHook(hook: AppendHook): void {
+    this.#hooks.push(hook);
+  }
+
+  async #runHooks(
+    tx: EventStoreTransaction,
+    appended: AppendedEvent,
+    derived: boolean,
+  ): Promise<Record<string, unknown[]>> {
     const effects: Record<string, unknown[]> = {};
-    for (const hook of this.#deps.hooks ?? []) effects[hook.name] = await hook.afterAppend(tx, appended);
+    for (const hook of this.#hooks) {
+      if (derived && !hook.runsOnDerivedEvents) continue;
+      effects[hook.name] = await hook.afterAppend(tx, appended);
+    }
     return effects;
   }
 }

@@ -2,13 +2,20 @@ import type { AnyStateMachine } from 'xstate';
 import { CAMPAIGN_MACHINE_VERSION, campaignInputProblem, campaignMachine } from './campaign-machine';
 import { campaignGuardReasons } from './campaign-guards';
 import type { CampaignContext, CampaignInput } from './campaign-types';
+import {
+  ESCALATION_MACHINE_VERSION,
+  escalationGuardReasons,
+  escalationInputProblem,
+  escalationMachine,
+} from './escalation-machine';
+import type { EscalationContext, EscalationInput } from './escalation-types';
 import type { GuardReasonTable } from './guard-reasons';
 import { ITEM_MACHINE_VERSION, itemInputProblem, itemMachine } from './item-machine';
 import { itemGuardReasons } from './item-guards';
 import type { ItemContext, ItemInput } from './item-types';
 
 /** The kinds of stream the engine runs. Escalations and schedules add theirs in later modules. */
-export const StreamType = { item: 'item', campaign: 'campaign' } as const;
+export const StreamType = { item: 'item', campaign: 'campaign', escalation: 'escalation' } as const;
 export type StreamType = (typeof StreamType)[keyof typeof StreamType];
 
 /**
@@ -25,7 +32,7 @@ export interface MachineDefinition<TContext = unknown, TInput = unknown> {
   /** The event type stored as sequence 1 of every stream of this kind. */
   creationEventType: string;
   inputProblem(input: TInput): string | null;
-  /** Query columns kept beside the snapshot (same transaction), derived only from the context. */
+  /** Query columns kept beside the snapshot (for escalations `category` holds the measure) (same transaction), derived only from the context. */
   project(state: string, context: TContext): StreamProjection;
 }
 
@@ -79,10 +86,28 @@ const campaignV1: MachineDefinition<CampaignContext, CampaignInput> = {
   }),
 };
 
+const escalationV1: MachineDefinition<EscalationContext, EscalationInput> = {
+  streamType: 'escalation',
+  version: ESCALATION_MACHINE_VERSION,
+  machine: escalationMachine,
+  guardReasons: escalationGuardReasons as GuardReasonTable<EscalationContext, never>,
+  idField: 'escalationId',
+  creationEventType: 'ISSUE',
+  inputProblem: escalationInputProblem,
+  project: (state, c) => ({
+    campaignId: c.campaignId,
+    unitId: c.unitId,
+    category: c.measure,
+    deadline: state === 'lifted' || state === 'steppedUp' ? null : c.respondBy,
+    overdue: c.responseOverdue && state !== 'lifted' && state !== 'steppedUp',
+  }),
+};
+
 /** Every machine version ever released, so that old streams replay on the definition they ran on. */
 const definitions: Record<StreamType, Record<number, MachineDefinition<never, never>>> = {
   item: { [itemV1.version]: itemV1 as MachineDefinition<never, never> },
   campaign: { [campaignV1.version]: campaignV1 as MachineDefinition<never, never> },
+  escalation: { [escalationV1.version]: escalationV1 as MachineDefinition<never, never> },
 };
 
 /** The definition a new stream of this kind starts on. */

@@ -1,0 +1,53 @@
+import type { AppendHook } from '../engine/engine';
+import type { ItemContext } from '../machines/item-types';
+import type { EventStoreTransaction } from '../persistence/event-store';
+import { deadlineJobsFor, type DeadlineJob } from './deadline-jobs';
+import type { EscalationIssuer } from './issuer';
+
+/** Inserts jobs, ignoring ones already scheduled (unique on kind, stream and due time). */
+export async function scheduleJobs(tx: EventStoreTransaction, jobs: readonly DeadlineJob[]): Promise<void> {
+  for (const job of jobs) {
+    await tx.query(
+      `INSERT INTO scheduled_jobs (kind, stream_id, due_at, payload) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, stream_id, due_at) DO NOTHING`,
+      [job.kind, job.streamId, job.dueAt, job.payload],
+    );
+  }
+}
+
+/** After every item event: evaluate the campaign's rules in the same transaction. */
+export function rulesHook(issuer: EscalationIssuer): AppendHook {
+  return {
+    name: 'rules',
+    async afterAppend(tx, { streamType, event, state }) {
+      if (streamType !== 'item') return [];
+      const context = state.context as ItemContext;
+      const [row] = await tx.query<{ unit_id: string }>('SELECT unit_id FROM streams WHERE stream_id = $1', [
+        event.streamId,
+      ]);
+      return issuer.evaluateItem(
+        tx,
+        { state: state.value, context, unitId: row!.unit_id },
+        event.occurredAt,
+        {
+          kind: 'event',
+          streamId: event.streamId,
+          sequence: event.sequence,
+          eventType: event.type,
+        },
+      );
+    },
+  };
+}
+
+/** After every event of any stream: remember the deadlines its new state calls for. */
+export function deadlineHook(): AppendHook {
+  return {
+    name: 'deadlines',
+    runsOnDerivedEvents: true,
+    async afterAppend(tx, { streamType, stream, event, state }) {
+      const jobs = deadlineJobsFor(streamType, event.streamId, state.value, state.context, stream === null);
+      await scheduleJobs(tx, jobs);
+      return jobs;
+    },
+  };
+}

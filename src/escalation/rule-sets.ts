@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import {
+  compileRuleSet,
+  exampleDiagnostics,
+  formatDiagnostic,
+  runExamples,
+  type Diagnostic,
+  type RuleSet,
+} from '../rules';
+import type { EventStoreTransaction } from '../persistence/event-store';
+import type { Database } from '../persistence/database';
+import type { Actor } from '../engine/engine';
+import { ErrorCode, NotFoundError, ZhengzhiError } from '../shared/errors';
+
+/** A published version of a campaign's rule set. */
+export interface PublishedRuleSet {
+  campaignId: string;
+  version: number;
+  ruleSetId: string;
+  ruleCount: number;
+  sourceSha256: string;
+  publishedAt: string;
+  publishedBy: string;
+}
+
+/** A rule set that failed to compile or whose in-file examples failed: it cannot be published. */
+export class RuleSetRejectedError extends ZhengzhiError {
+  constructor(
+    message: string,
+    readonly diagnostics: readonly Diagnostic[],
+  ) {
+    super(ErrorCode.invalidInput, message, {
+      diagnostics: diagnostics.map((d) => ({ ...d, formatted: undefined })),
+    });
+    this.name = 'RuleSetRejectedError';
+  }
+}
+
+/** Compiles a rule file and runs its examples; returns the rule set or the located problems. */
+export function checkRuleSource(
+  source: string,
+  fileName: string,
+): { ruleSet: RuleSet | null; diagnostics: Diagnostic[] } {
+  const compiled = compileRuleSet(source, fileName);
+  if (!compiled.ok) return { ruleSet: null, diagnostics: [...compiled.diagnostics] };
+  const failures = exampleDiagnostics(runExamples(compiled.ruleSet), fileName);
+  return { ruleSet: compiled.ruleSet, diagnostics: failures };
+}
+
+const toPublished = (row: Record<string, unknown>): PublishedRuleSet => ({
+  campaignId: String(row.campaign_id),
+  version: Number(row.version),
+  ruleSetId: String(row.rule_set_id),
+  ruleCount: Number(row.rule_count),
+  sourceSha256: String(row.source_sha256),
+  publishedAt: new Date(row.published_at as string).toISOString(),
+  publishedBy: String(row.published_by),
+});
+
+/**
+ * Published rule sets, and the compiled form of each (compiled once per process: a published version
+ * never changes).
+ */
+export class RuleSetRegistry {
+  readonly #compiled = new Map<string, RuleSet>();
+
+  constructor(private readonly database: Database) {}
+
+  /**
+   * Publishes a new version for a campaign. It takes effect from `publishedAt`; earlier escalations keep
+   * the version that produced them. The file's declared version must be higher than every published one,
+   * and it must compile and pass its own examples.
+   */
+  async publish(
+    campaignId: string,
+    source: string,
+    actor: Actor,
+    publishedAt: string,
+    fileName = `${campaignId}.rules`,
+  ): Promise<PublishedRuleSet> {
+    const { ruleSet, diagnostics } = checkRuleSource(source, fileName);
+    if (!ruleSet || diagnostics.length > 0) {
+      const text = diagnostics.map((d) => formatDiagnostic(d, source)).join('\n');
+      throw new RuleSetRejectedError(`the rule set cannot be published:\n${text}`, diagnostics);
+    }
+    const campaign = (await this.database.dataSource.query(
+      `SELECT 1 FROM streams WHERE stream_id = $1 AND stream_type = 'campaign'`,
+      [campaignId],
+    )) as unknown[];
+    if (campaign.length === 0) throw new NotFoundError('campaign', campaignId);
+    const sha = createHash('sha256').update(source).digest('hex');
+    const rows = (await this.database.dataSource.query(
+      `INSERT INTO rule_sets (campaign_id, version, rule_set_id, source, source_sha256, rule_count, published_at, published_by)
+       SELECT $1, $2, $3, $4, $5, $6, $7, $8
+       WHERE NOT EXISTS (SELECT 1 FROM rule_sets WHERE campaign_id = $1 AND version >= $2)
+       ON CONFLICT DO NOTHING RETURNING *`,
+      [campaignId, ruleSet.version, ruleSet.id, source, sha, ruleSet.rules.length, publishedAt, actor.userId],
+    )) as Record<string, unknown>[];
+    if (rows.length === 0) {
+      const latest = await this.latestVersion(campaignId);
+      throw new ZhengzhiError(
+        ErrorCode.versionConflict,
+        `rule set version ${ruleSet.version} is not newer than the published version ${latest}; raise the 版本/version in the file header`,
+        { currentVersion: latest },
+      );
+    }
+    this.#compiled.set(`${campaignId}@${ruleSet.version}`, ruleSet);
+    return toPublished(rows[0]!);
+  }
+
+  async latestVersion(campaignId: string): Promise<number | null> {
+    const rows = (await this.database.dataSource.query(
+      `SELECT max(version) AS v FROM rule_sets WHERE campaign_id = $1`,
+      [campaignId],
+    )) as Array<{ v: number | null }>;
+    return rows[0]?.v ?? null;
+  }
+
+  async list(campaignId: string): Promise<PublishedRuleSet[]> {
+    const rows = (await this.database.dataSource.query(
+      `SELECT campaign_id, version, rule_set_id, rule_count, source_sha256, published_at, published_by FROM rule_sets WHERE campaign_id = $1 ORDER BY version`,
+      [campaignId],
+    )) as Record<string, unknown>[];
+    return rows.map(toPublished);
+  }
+
+  async source(campaignId: string, version: number): Promise<string> {
+    const rows = (await this.database.dataSource.query(
+      `SELECT source FROM rule_sets WHERE campaign_id = $1 AND version = $2`,
+      [campaignId, version],
+    )) as Array<{ source: string }>;
+    if (!rows[0]) throw new NotFoundError('rule set', `${campaignId}@${version}`);
+    return rows[0].source;
+  }
+
+  /** The rule set in effect for a campaign at an instant (the latest published at or before it), inside a transaction. */
+  async activeAt(tx: EventStoreTransaction, campaignId: string, at: string): Promise<RuleSet | null> {
+    const rows = await tx.query<{ version: number }>(
+      `SELECT version FROM rule_sets WHERE campaign_id = $1 AND published_at <= $2 ORDER BY version DESC LIMIT 1`,
+      [campaignId, at],
+    );
+    if (!rows[0]) return null;
+    return this.#compiledVersion(tx, campaignId, Number(rows[0].version));
+  }
+
+  async #compiledVersion(tx: EventStoreTransaction, campaignId: string, version: number): Promise<RuleSet> {
+    const key = `${campaignId}@${version}`;
+    const cached = this.#compiled.get(key);
+    if (cached) return cached;
+    const [row] = await tx.query<{ source: string }>(
+      `SELECT source FROM rule_sets WHERE campaign_id = $1 AND version = $2`,
+      [campaignId, version],
+    );
+    const compiled = compileRuleSet(row!.source, `${campaignId}@${version}.rules`);
+    if (!compiled.ok)
+      throw new Error(`published rule set ${key} no longer compiles: ${compiled.diagnostics[0]?.message}`);
+    this.#compiled.set(key, compiled.ruleSet);
+    return compiled.ruleSet;
+  }
+}
