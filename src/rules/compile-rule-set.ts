@@ -7,6 +7,7 @@ import { normalizeTag } from './fact-enums';
 import { didYouMean } from './hints';
 import { T, typeName, type IR } from './ir';
 import { parseRuleFile } from './parse-file';
+import { planTrace } from './provenance';
 import { indexByState } from './rule-index';
 import type { CompiledRule, RuleAction, RuleExample, RuleSet } from './rule-set';
 import { sliceRange } from './source';
@@ -72,7 +73,10 @@ function compileRule(ctx: CheckContext, rule: RuleAst, source: string): Compiled
     range: rule.range,
     conditionText: sliceRange(source, rule.when.range),
     condition: compiled,
-    test: (c: EvalContext) => fn(c) === true,
+    trace: planTrace(compiled, source),
+    // The checker guarantees a boolean condition, and every boolean closure returns true/false, so the
+    // condition closure is the test itself (no wrapper call on the hot path).
+    test: fn as (c: EvalContext) => boolean,
     actions: Object.freeze(actions.filter((a): a is RuleAction => a !== undefined)),
   });
 }

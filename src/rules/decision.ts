@@ -1,3 +1,4 @@
+import type { Ty } from './ir';
 import type { SourceRange } from './source';
 import type { Measure, TargetKind } from './vocabulary';
 
@@ -48,12 +49,12 @@ export interface OverriddenEscalation {
   readonly explanation: { readonly zh: string; readonly en: string };
 }
 
-/** One fact value a condition read, rendered in both languages. */
+/** One fact value a condition read: its name in both languages, the raw value and its type (for rendering). */
 export interface FactRead {
   readonly zh: string;
   readonly en: string;
   readonly value: unknown;
-  readonly text: { readonly zh: string; readonly en: string };
+  readonly type: Ty;
 }
 
 /** Whether a (sub-)condition held, with the facts it read. */

@@ -102,7 +102,7 @@ export function decide(
     suppressions,
     tags,
     overridden,
-    fired: fired.map((rule) => traceRule(rule, c, ruleSet.source)),
+    fired: fired.map((rule) => traceRule(rule, c)),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { ConditionTrace, Decision } from './decision';
 import { tagLabel } from './fact-enums';
+import { formatValue } from './format-value';
 import { measureLabel, targetLabel } from './vocabulary';
 
 /** Words of the explanation in each language (labels of measures and targets come from the vocabulary). */
@@ -78,11 +79,9 @@ export function explain(decision: Decision, lang: 'zh' | 'en' = 'zh'): string {
 
 function renderTrace(trace: ConditionTrace, lang: 'zh' | 'en', depth: number, lines: string[]): void {
   const mark = trace.holds ? '✓' : '✗';
-  const reads = trace.reads.map((r) => `${lang === 'zh' ? r.zh : r.en} = ${r.text[lang]}`).join('; ');
-  lines.push(`${'  '.repeat(depth)}${mark} ${oneLine(trace.text)}${reads ? `   (${reads})` : ''}`);
+  const reads = trace.reads
+    .map((r) => `${lang === 'zh' ? r.zh : r.en} = ${formatValue(r.type, r.value, lang)}`)
+    .join('; ');
+  lines.push(`${'  '.repeat(depth)}${mark} ${trace.text}${reads ? `   (${reads})` : ''}`);
   for (const child of trace.children) renderTrace(child, lang, depth + 1, lines);
-}
-
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
 }

@@ -1,74 +1,93 @@
-import type { CompiledNode, EvalContext } from './compile-expression';
+import type { CompiledNode, EvalContext, Fn } from './compile-expression';
 import type { ConditionTrace, FactRead, FiredRule } from './decision';
-import { formatValue } from './format-value';
-import type { IR } from './ir';
+import type { IR, Ty } from './ir';
 import type { CompiledRule } from './rule-set';
-import { sliceRange } from './source';
+import { sliceRange, type SourceRange } from './source';
 
 const SCOPE_ZH = { item: '事项', unit: '单位', campaign: '行动' } as const;
 
+/** A fact read under a predicate, prepared at compile time: names fixed, value read by its own closure. */
+interface ReadPlan {
+  readonly zh: string;
+  readonly en: string;
+  readonly type: Ty;
+  readonly fn: Fn;
+}
+
 /**
- * Provenance of a rule that fired: re-runs each sub-condition's own compiled closure (the same code the
- * decision used, so the explanation cannot disagree with it) and records the fact values read. Called only
- * for fired rules, so the sweep pays nothing for rules that did not fire.
+ * How to explain one condition, built once per rule at compile time: the text and range of every boolean
+ * sub-condition, its closure, and the fact reads beneath it. At run time tracing only calls closures.
  */
-export function traceRule(rule: CompiledRule, c: EvalContext, source: string): FiredRule {
-  const reads = new Map<string, FactRead>();
-  const condition = traceNode(rule.condition, c, source, reads);
+export interface TracePlan {
+  readonly text: string;
+  readonly range: SourceRange;
+  readonly fn: Fn;
+  readonly reads: readonly ReadPlan[];
+  readonly children: readonly TracePlan[];
+}
+
+/** Builds the trace plan of a compiled condition. */
+export function planTrace(node: CompiledNode, source: string): TracePlan {
+  const ir = node.ir;
+  const text = sliceRange(source, ir.range).replace(/\s+/g, ' ').trim();
+  if (ir.type === 'and' || ir.type === 'or' || ir.type === 'not') {
+    return {
+      text,
+      range: ir.range,
+      fn: node.fn,
+      reads: [],
+      children: node.kids.map((kid) => planTrace(kid, source)),
+    };
+  }
+  const reads: ReadPlan[] = [];
+  collectReads(node, source, reads);
+  return { text, range: ir.range, fn: node.fn, reads, children: [] };
+}
+
+function collectReads(node: CompiledNode, source: string, out: ReadPlan[]): void {
+  const ir: IR = node.ir;
+  if (ir.type === 'field') {
+    out.push({
+      zh: `${SCOPE_ZH[ir.field.scope]}.${ir.field.zh}`,
+      en: `${ir.field.scope}.${ir.field.en}`,
+      type: ir.ty,
+      fn: node.fn,
+    });
+    return;
+  }
+  if (ir.type === 'window' || ir.type === 'call') {
+    const text = sliceRange(source, ir.range);
+    out.push({ zh: text, en: text, type: ir.ty, fn: node.fn });
+    return;
+  }
+  for (const kid of node.kids) collectReads(kid, source, out);
+}
+
+/**
+ * Provenance of a rule that fired: runs each sub-condition's own compiled closure (the same code the
+ * decision used, so the explanation cannot disagree with it) and records the fact values read. Called only
+ * for fired rules, so a sweep pays nothing for rules that did not fire.
+ */
+export function traceRule(rule: CompiledRule, c: EvalContext): FiredRule {
+  const reads: FactRead[] = [];
+  const condition = trace(rule.trace, c, reads);
   return {
     ruleId: rule.id,
     title: rule.title,
     priority: rule.priority,
     source: rule.source,
-    reads: [...reads.values()],
+    reads,
     condition,
   };
 }
 
-function traceNode(
-  node: CompiledNode,
-  c: EvalContext,
-  source: string,
-  all: Map<string, FactRead>,
-): ConditionTrace {
-  const ir = node.ir;
-  const holds = node.fn(c) === true;
-  const text = sliceRange(source, ir.range);
-  if (ir.type === 'and' || ir.type === 'or' || ir.type === 'not') {
-    const children = node.kids.map((kid) => traceNode(kid, c, source, all));
-    return { text, range: ir.range, holds, reads: [], children };
+function trace(plan: TracePlan, c: EvalContext, all: FactRead[]): ConditionTrace {
+  const holds = plan.fn(c) === true;
+  if (plan.children.length > 0) {
+    const children = plan.children.map((child) => trace(child, c, all));
+    return { text: plan.text, range: plan.range, holds, reads: [], children };
   }
-  const reads: FactRead[] = [];
-  collectReads(node, c, source, reads);
-  for (const read of reads) all.set(read.en, read);
-  return { text, range: ir.range, holds, reads, children: [] };
-}
-
-/** Fact reads under a predicate: fields, windowed counts and history functions, with their values. */
-function collectReads(node: CompiledNode, c: EvalContext, source: string, out: FactRead[]): void {
-  const ir: IR = node.ir;
-  if (ir.type === 'field') {
-    const value = node.fn(c);
-    const zh = `${SCOPE_ZH[ir.field.scope]}.${ir.field.zh}`;
-    const en = `${ir.field.scope}.${ir.field.en}`;
-    out.push({
-      zh,
-      en,
-      value,
-      text: { zh: formatValue(ir.ty, value, 'zh'), en: formatValue(ir.ty, value, 'en') },
-    });
-    return;
-  }
-  if (ir.type === 'window' || ir.type === 'call') {
-    const value = node.fn(c);
-    const text = sliceRange(source, ir.range);
-    out.push({
-      zh: text,
-      en: text,
-      value,
-      text: { zh: formatValue(ir.ty, value, 'zh'), en: formatValue(ir.ty, value, 'en') },
-    });
-    return;
-  }
-  for (const kid of node.kids) collectReads(kid, c, source, out);
+  const reads = plan.reads.map((r): FactRead => ({ zh: r.zh, en: r.en, value: r.fn(c), type: r.type }));
+  for (const read of reads) if (!all.some((seen) => seen.en === read.en)) all.push(read);
+  return { text: plan.text, range: plan.range, holds, reads, children: [] };
 }

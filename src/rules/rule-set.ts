@@ -1,5 +1,6 @@
 import type { CompiledNode, EvalContext } from './compile-expression';
 import type { RuleFacts } from './facts';
+import type { TracePlan } from './provenance';
 import type { SourceRange } from './source';
 import type { Measure, TargetKind } from './vocabulary';
 
@@ -43,6 +44,8 @@ export interface CompiledRule {
   /** The condition text as written, for explanations. */
   readonly conditionText: string;
   readonly condition: CompiledNode;
+  /** How to explain the condition (prepared at compile time; used only when the rule fires). */
+  readonly trace: TracePlan;
   readonly test: (c: EvalContext) => boolean;
   readonly actions: readonly RuleAction[];
 }
