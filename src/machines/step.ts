@@ -72,7 +72,7 @@ export function explainRejection(
     return {
       ...base,
       code: 'EVENT_NOT_ACCEPTED',
-      message: `a ${definition.streamType} in state ${state.value} does not accept ${event.type}; it accepts ${accepted.join(', ') || 'nothing'}`,
+      message: `this ${definition.streamType} is in state ${state.value} and does not accept ${event.type}; it accepts ${accepted.join(', ') || 'nothing'}`,
     };
   }
   const node = (

@@ -11,8 +11,8 @@ const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127
  * A fresh, migrated database for one test file: a throwaway PostgreSQL database (dropped by `close`),
  * or an in-memory PGlite instance.
  */
-export async function createTestDatabase(): Promise<Database> {
-  if (testDatabaseKind === 'pglite') return openDatabase({ dataDir: 'memory://' });
+export async function createTestDatabase(): Promise<Database & { url: string | null }> {
+  if (testDatabaseKind === 'pglite') return { ...(await openDatabase({ dataDir: 'memory://' })), url: null };
   const name = `zz_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
@@ -23,6 +23,7 @@ export async function createTestDatabase(): Promise<Database> {
   const database = await openDatabase({ url: url.toString() });
   return {
     ...database,
+    url: url.toString(),
     close: async () => {
       await database.close();
       const dropper = new Client({ connectionString: adminUrl });

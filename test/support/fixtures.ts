@@ -8,7 +8,9 @@ export const officer = { userId: 'u-officer', unitId: 'xn-county-hz' };
 export const supervisor = { userId: 'u-supervisor', unitId: 'xn-city' };
 
 /** A runtime on a fresh test database with a small unit tree (city → two counties → a detachment). */
-export async function createTestRuntime(): Promise<Runtime & { clock: ManualClock }> {
+export async function createTestRuntime(): Promise<
+  Runtime & { clock: ManualClock; databaseUrl: string | null }
+> {
   const database = await createTestDatabase();
   const clock = new ManualClock(T0);
   const runtime = createRuntime(database, { clock, ids: new SequentialIds() });
@@ -32,7 +34,7 @@ export async function createTestRuntime(): Promise<Runtime & { clock: ManualCloc
     level: 'detachment',
     parentId: 'xn-county-hz',
   });
-  return { ...runtime, clock };
+  return { ...runtime, clock, databaseUrl: database.url };
 }
 
 export const campaignInput = {
