@@ -2,7 +2,6 @@ import { createRuntime, type Runtime } from '../../src/engine/bootstrap';
 import { RuleSetRejectedError } from '../../src/escalation';
 import type { EscalationContext } from '../../src/machines/escalation-types';
 import { openDatabase, type Database } from '../../src/persistence/database';
-import { ManualClock } from '../../src/shared/clock';
 import { ZhengzhiError } from '../../src/shared/errors';
 import {
   campaignInput,
