@@ -248,7 +248,8 @@ export async function createCheckpoint(
  */
 export function checkCheckpointRecord(
   c: Checkpoint,
-  previous: Pick<Checkpoint, 'id' | 'hash' | 'toPosition'> | null,
+  /** The checkpoint before it; null for the first; undefined when unknown (an export carries only the latest). */
+  previous: Pick<Checkpoint, 'id' | 'hash' | 'toPosition'> | null | undefined,
   options: {
     heads?: readonly CheckpointHead[];
     digests?: ReadonlyMap<string, string>;
@@ -286,7 +287,7 @@ export function checkCheckpointRecord(
   if (options.pinnedKeyId && keyId !== options.pinnedKeyId)
     invalid(`signed by key ${keyId}, not the trusted key ${options.pinnedKeyId}`);
   const expectedPrevious = previous?.hash ?? GENESIS_HASH;
-  if (c.previousHash !== expectedPrevious)
+  if (previous !== undefined && c.previousHash !== expectedPrevious)
     invalid(
       `its previous hash ${c.previousHash} is not checkpoint ${previous?.id ?? 0}'s ${expectedPrevious}`,
     );

@@ -5,8 +5,8 @@ import { stateAt, timeline } from '../../src/audit/timeline';
 import { itemMachine } from '../../src/machines/item-machine';
 import { applyItemEvent } from '../../src/machines/item-reducer';
 import type { ItemContext, ItemEvent } from '../../src/machines/item-types';
-import { definitionFor } from '../../src/machines/registry';
-import { start, step, type PersistedState } from '../../src/machines/step';
+import { definitionFor, type MachineDefinition } from '../../src/machines/registry';
+import { start, step, type PersistedState, type StepResult } from '../../src/machines/step';
 import { campaignInput, clueInput, createTestRuntime, officer, supervisor } from '../support/fixtures';
 
 type TestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
@@ -165,8 +165,9 @@ describe('timeline and time travel on ' + (process.env.ZZ_TEST_DB ?? 'postgres')
     const patchedReplay: ReplayFunction = (streamType, events) => {
       let state: PersistedState | null = null;
       for (const e of events) {
-        const definition = streamType === 'item' ? patched : definitionFor(streamType, e.machineVersion);
-        const r =
+        const definition: MachineDefinition<never, never> =
+          streamType === 'item' ? patched : definitionFor(streamType, e.machineVersion);
+        const r: StepResult =
           state === null
             ? start(definition, e.payload)
             : step(definition, state, { ...e.payload, type: e.type } as { type: string; at: string });

@@ -1,0 +1,200 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { ChainChecker, type ObservedHead } from './chain-check';
+import { campaignDigests, checkCheckpointRecord, type CheckpointHead } from './checkpoint';
+import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ExportLine } from './export';
+import type { Finding } from './findings';
+
+export interface ExportReport {
+  ok: boolean;
+  file: string;
+  campaignId: string | null;
+  findings: Finding[];
+  streamsChecked: number;
+  eventsChecked: number;
+  /** The checkpoint that vouches for the export, and the key that signed it (compare its id out of band). */
+  checkpoint: { id: number; keyId: string; createdAt: string; toPosition: number } | null;
+  /** Events after the checkpoint: chained, but not yet covered by a signature. */
+  eventsNotCovered: number;
+}
+
+type Line = ExportLine & Record<string, unknown>;
+
+/**
+ * Verifies an export offline — no database: every stream's chain from its stored canonical bodies, the
+ * checkpoint's signature (against the pinned key id, if given), the campaign's heads against the signed
+ * root, and every head against the events in the file (a deleted stream, a truncated one, a rewritten one).
+ */
+export async function verifyExportFile(
+  file: string,
+  options: { pinnedKeyId?: string } = {},
+): Promise<ExportReport> {
+  const findings: Finding[] = [];
+  const streamLines = new Map<string, { version: number; lastHash: string }>();
+  const hashesAt = new Map<string, Map<number, string>>();
+  const chain = new ChainChecker({
+    onRow: (row) => {
+      const map = hashesAt.get(row.streamId) ?? new Map<number, string>();
+      map.set(row.sequence, row.hash);
+      hashesAt.set(row.streamId, map);
+    },
+  });
+  let header: Extract<ExportLine, { kind: 'header' }> | null = null;
+  let checkpoint: Extract<ExportLine, { kind: 'checkpoint' }> | null = null;
+  let n = 0;
+  const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
+  for await (const text of lines) {
+    n++;
+    if (text.trim() === '') continue;
+    let line: Line;
+    try {
+      line = JSON.parse(text) as Line;
+    } catch (error) {
+      findings.push({ kind: 'export-malformed', line: n, message: `not JSON: ${(error as Error).message}` });
+      continue;
+    }
+    if (n === 1) {
+      if (line.kind !== 'header' || line.format !== EXPORT_FORMAT) {
+        findings.push({
+          kind: 'export-malformed',
+          line: 1,
+          message: `the first line is not a ${EXPORT_FORMAT} header`,
+        });
+      } else if (line.formatVersion !== EXPORT_FORMAT_VERSION) {
+        findings.push({
+          kind: 'export-malformed',
+          line: 1,
+          message: `format version ${String(line.formatVersion)} is not supported (expected ${EXPORT_FORMAT_VERSION})`,
+        });
+      } else header = line;
+      continue;
+    }
+    switch (line.kind) {
+      case 'stream':
+        streamLines.set(line.streamId, { version: line.version, lastHash: line.lastHash });
+        break;
+      case 'event':
+        if (
+          typeof line.body !== 'string' ||
+          typeof line.hash !== 'string' ||
+          typeof line.prevHash !== 'string' ||
+          !Number.isInteger(line.sequence)
+        ) {
+          findings.push({
+            kind: 'export-malformed',
+            line: n,
+            message: 'an event line needs streamId, sequence, body, prevHash and hash',
+          });
+          break;
+        }
+        chain.push({
+          streamId: line.streamId,
+          sequence: line.sequence,
+          prevHash: line.prevHash,
+          hash: line.hash,
+          body: line.body,
+          line: n,
+        });
+        break;
+      case 'checkpoint':
+        checkpoint = line;
+        break;
+      default:
+        findings.push({
+          kind: 'export-malformed',
+          line: n,
+          message: `unknown line kind ${JSON.stringify(line.kind)}`,
+        });
+    }
+  }
+  if (n === 0) findings.push({ kind: 'export-malformed', line: 0, message: 'the file is empty' });
+  findings.unshift(...chain.finish());
+
+  const observed = new Map<string, ObservedHead>(chain.heads.map((h) => [h.streamId, h]));
+  for (const [streamId, declared] of streamLines) {
+    const head = observed.get(streamId);
+    if (!head) continue;
+    if (head.version !== declared.version)
+      findings.push({
+        kind: 'head-mismatch',
+        streamId,
+        field: 'version',
+        expected: head.version,
+        found: declared.version,
+      });
+    else if (head.hash !== declared.lastHash)
+      findings.push({
+        kind: 'head-mismatch',
+        streamId,
+        field: 'last_hash',
+        expected: head.hash,
+        found: declared.lastHash,
+      });
+  }
+
+  let eventsCovered = 0;
+  if (checkpoint && header) {
+    const digests = new Map(Object.entries(checkpoint.campaignDigests ?? {}));
+    findings.push(
+      ...checkCheckpointRecord(checkpoint, undefined, { digests, pinnedKeyId: options.pinnedKeyId }),
+    );
+    const heads: CheckpointHead[] = checkpoint.heads ?? [];
+    if (heads.some((h) => h.campaignId !== header!.campaignId)) {
+      findings.push({
+        kind: 'checkpoint-invalid',
+        checkpointId: checkpoint.id,
+        reason: `its heads include streams of other campaigns than ${header.campaignId}`,
+      });
+    }
+    const mine = campaignDigests(heads).get(header.campaignId);
+    const signed = digests.get(header.campaignId);
+    if (signed !== undefined && mine !== signed) {
+      findings.push({
+        kind: 'checkpoint-invalid',
+        checkpointId: checkpoint.id,
+        reason: `the campaign's heads in the file do not digest to the signed campaign digest ${signed}`,
+      });
+    }
+    for (const h of heads) {
+      const hashes = hashesAt.get(h.streamId);
+      if (!hashes) {
+        findings.push({
+          kind: 'stream-missing',
+          streamId: h.streamId,
+          checkpointId: checkpoint.id,
+          expected: { version: h.version, hash: h.hash },
+          found: null,
+        });
+        continue;
+      }
+      const found = hashes.get(h.version) ?? null;
+      if (found !== h.hash)
+        findings.push({
+          kind: 'checkpoint-head-mismatch',
+          streamId: h.streamId,
+          sequence: h.version,
+          checkpointId: checkpoint.id,
+          expected: h.hash,
+          found,
+        });
+      eventsCovered += [...hashes.keys()].filter((s) => s <= h.version).length;
+    }
+  }
+  return {
+    ok: findings.length === 0,
+    file,
+    campaignId: header?.campaignId ?? null,
+    findings,
+    streamsChecked: chain.heads.length,
+    eventsChecked: chain.count,
+    checkpoint: checkpoint
+      ? {
+          id: checkpoint.id,
+          keyId: checkpoint.keyId,
+          createdAt: checkpoint.createdAt,
+          toPosition: checkpoint.toPosition,
+        }
+      : null,
+    eventsNotCovered: chain.count - eventsCovered,
+  };
+}
