@@ -1,6 +1,7 @@
 import type { CampaignContext, Phase } from '../machines/campaign-types';
 import type { EscalationContext } from '../machines/escalation-types';
 import type { ItemContext } from '../machines/item-types';
+import { nextReportDue } from '../machines/reporting-cadence';
 
 /** A job for the durable scheduler: fire `kind` on `streamId` once `dueAt` has passed. */
 export interface DeadlineJob {
@@ -55,6 +56,11 @@ export function deadlineJobsFor(
     const deadline = campaign.deadlines[phase];
     if (deadline && !campaign.overduePhases.includes(phase)) {
       jobs.push({ kind: 'PHASE_DEADLINE_PASSED', streamId, dueAt: deadline, payload: { phase, deadline } });
+    }
+    if (campaign.reporting && state !== 'finished') {
+      const last = campaign.reportDues[campaign.reportDues.length - 1] ?? campaign.reporting.since;
+      const dueAt = nextReportDue(campaign.reporting.cadence, last);
+      jobs.push({ kind: 'REPORT_DUE', streamId, dueAt, payload: { dueAt } });
     }
     if (created)
       jobs.push({ kind: 'RULE_SWEEP', streamId, dueAt: nextSweepAfter(campaign.createdAt), payload: {} });

@@ -219,6 +219,5 @@ export class EscalationIssuer {
 
 /** Reports a unit missed in this campaign (躺平式 units), from the campaign's reporting record. */
 function missedReports(campaign: CampaignContext, unitId: string): number {
-  const record = (campaign as CampaignContext & { missedReports?: Record<string, number> }).missedReports;
-  return record?.[unitId] ?? 0;
+  return campaign.missedReports?.[unitId] ?? 0;
 }

@@ -7,6 +7,7 @@ import {
   type Phase,
 } from './campaign-types';
 import { firstFailure, requireInstant, requireText, type GuardReasonTable } from './guard-reasons';
+import { cadenceProblem, nextReportDue } from './reporting-cadence';
 
 type Of<T extends CampaignEvent['type']> = Extract<CampaignEvent, { type: T }>;
 
@@ -119,6 +120,36 @@ export const campaignGuardReasons: GuardReasonTable<CampaignContext, CampaignEve
       return 'the phase deadline has changed since this deadline event was scheduled';
     if (context.overduePhases.includes(e.phase)) return `the ${e.phase} phase is already marked overdue`;
     return Date.parse(e.at) >= Date.parse(e.deadline) ? null : 'the phase deadline has not passed yet';
+  },
+  validReporting: (_context, event) => {
+    const e = event as Of<'SET_REPORTING'>;
+    if (
+      !Array.isArray(e.unitIds) ||
+      e.unitIds.length === 0 ||
+      e.unitIds.some((u) => requireText(u, 'unitId'))
+    ) {
+      return 'unitIds must name the units that report';
+    }
+    return cadenceProblem(e.cadence);
+  },
+  reportExpected: (context, event) => {
+    const e = event as Of<'SUBMIT_REPORT'>;
+    if (!context.reporting) return 'this campaign has no reporting cadence';
+    if (!context.reporting.unitIds.includes(e.unitId))
+      return `unit ${e.unitId} is not required to report in this campaign`;
+    const invalid = requireInstant(e.dueAt, 'dueAt');
+    if (invalid) return invalid;
+    if (context.reports.some((r) => r.unitId === e.unitId && r.dueAt === e.dueAt))
+      return `unit ${e.unitId} already reported for ${e.dueAt}`;
+    return null;
+  },
+  reportDueMatches: (context, event) => {
+    const e = event as Of<'REPORT_DUE'>;
+    if (!context.reporting) return 'this campaign has no reporting cadence';
+    const last = context.reportDues[context.reportDues.length - 1] ?? context.reporting.since;
+    if (e.dueAt !== nextReportDue(context.reporting.cadence, last))
+      return `the next report is due at ${nextReportDue(context.reporting.cadence, last)}, not ${e.dueAt}`;
+    return Date.parse(e.at) >= Date.parse(e.dueAt) ? null : 'the report is not due yet';
   },
   noOpenLongTermItems: (_context, event) => {
     const open = (event as Of<'FINISH'>).openLongTermItems;

@@ -42,6 +42,10 @@ export function initialCampaignContext(input: CampaignInput): CampaignContext {
     stateEnteredAt: input.at,
     lastEventAt: input.at,
     finishedAt: null,
+    reporting: null,
+    reports: [],
+    reportDues: [],
+    missedReports: {},
   };
 }
 
@@ -80,6 +84,26 @@ export function applyCampaignEvent(context: CampaignContext, event: CampaignEven
       return { ...next, overduePhases: [...context.overduePhases, event.phase] };
     case 'FINISH':
       return { ...next, finishedAt: event.at };
+    case 'SET_REPORTING':
+      return { ...next, reporting: { cadence: event.cadence, unitIds: event.unitIds, since: event.at } };
+    case 'SUBMIT_REPORT':
+      return {
+        ...next,
+        reports: [...context.reports, { unitId: event.unitId, dueAt: event.dueAt, at: event.at }],
+      };
+    case 'REPORT_DUE': {
+      // A report counts if it names this due instant and arrived by then; the rest of the units missed it.
+      const onTime = new Set(
+        context.reports
+          .filter((r) => r.dueAt === event.dueAt && Date.parse(r.at) <= Date.parse(event.dueAt))
+          .map((r) => r.unitId),
+      );
+      const missedReports = { ...context.missedReports };
+      for (const unitId of context.reporting?.unitIds ?? []) {
+        if (!onTime.has(unitId)) missedReports[unitId] = (missedReports[unitId] ?? 0) + 1;
+      }
+      return { ...next, reportDues: [...context.reportDues, event.dueAt], missedReports };
+    }
   }
 }
 
@@ -88,6 +112,9 @@ const common = {
   ADD_OBLIGATION: { guard: 'validNewObligation', actions: 'apply' },
   FULFIL_OBLIGATION: { guard: 'openObligationExists', actions: 'apply' },
   PHASE_DEADLINE_PASSED: { guard: 'phaseDeadlineMatches', actions: 'apply' },
+  SET_REPORTING: { guard: 'validReporting', actions: 'apply' },
+  SUBMIT_REPORT: { guard: 'reportExpected', actions: 'apply' },
+  REPORT_DUE: { guard: 'reportDueMatches', actions: 'apply' },
 } as const;
 
 const configurable = {

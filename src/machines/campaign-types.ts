@@ -1,4 +1,5 @@
 import type { Timed } from './common';
+import type { ReportingCadence } from './reporting-cadence';
 
 /** The five phases every seed campaign runs through (DOMAIN.md, "A campaign and its phases"). */
 export const Phase = {
@@ -64,6 +65,13 @@ export interface CampaignContext {
   stateEnteredAt: string;
   lastEventAt: string;
   finishedAt: string | null;
+  /** Who must report and when (null: the campaign has no reporting cadence). */
+  reporting: { cadence: ReportingCadence; unitIds: string[]; since: string } | null;
+  reports: Array<{ unitId: string; dueAt: string; at: string }>;
+  /** Due instants already passed, newest last. */
+  reportDues: string[];
+  /** Reports each unit missed (漏报): a fact the rules read. */
+  missedReports: Record<string, number>;
 }
 
 /**
@@ -83,6 +91,9 @@ export type CampaignEvent =
   | ({ type: 'FULFIL_OBLIGATION' } & Timed & { code: string; note?: string })
   | ({ type: 'ADVANCE_PHASE' } & Timed & PhaseExitFacts)
   | ({ type: 'PHASE_DEADLINE_PASSED' } & Timed & { phase: Phase; deadline: string })
-  | ({ type: 'FINISH' } & Timed & { openLongTermItems: number });
+  | ({ type: 'FINISH' } & Timed & { openLongTermItems: number })
+  | ({ type: 'SET_REPORTING' } & Timed & { cadence: ReportingCadence; unitIds: string[] })
+  | ({ type: 'SUBMIT_REPORT' } & Timed & { unitId: string; dueAt: string })
+  | ({ type: 'REPORT_DUE' } & Timed & { dueAt: string });
 
 export type CampaignEventType = CampaignEvent['type'];

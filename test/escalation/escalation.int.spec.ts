@@ -250,4 +250,53 @@ describe('the durable scheduler', () => {
     ]);
     expect((await runtime.store.loadStream(itemId))!.overdue).toBe(false);
   });
+
+  it('fires report due instants; a unit that did not report is criticised at the next sweep', async () => {
+    runtime.clock.set('2023-04-01T00:00:00.000Z');
+    const campaign = (
+      await runtime.engine.create('campaign', { ...campaignInput, deadlines: {} }, supervisor)
+    ).streamId;
+    const lyingFlat = `规则集 report-rules 版本 1
+规则 missed-report-criticise "漏报通报批评" 优先级 40
+  当 单位.漏报次数 >= 1
+  则 通报批评 单位 期限 5 天 理由 "未按时报送"
+`;
+    await runtime.ruleSets.publish(campaign, lyingFlat, supervisor, '2023-04-01T00:00:00.000Z');
+    await runtime.engine.execute(
+      campaign,
+      {
+        type: 'SET_REPORTING',
+        cadence: { kind: 'monthDays', days: [8, 18, 28], time: '18:00' },
+        unitIds: ['xn-county-hz', 'xn-county-dt'],
+      },
+      supervisor,
+    );
+    await runtime.engine.execute(
+      campaign,
+      { type: 'SUBMIT_REPORT', unitId: 'xn-county-dt', dueAt: '2023-04-08T10:00:00.000Z' },
+      supervisor,
+    );
+    const item = await runtime.engine.create('item', clueInput(campaign), officer);
+    runtime.clock.set('2023-04-08T10:00:00.000Z');
+    const fired = (await runtime.scheduler.tick()).filter(
+      (j) => j.streamId === campaign && j.kind === 'REPORT_DUE',
+    );
+    expect(fired).toEqual([expect.objectContaining({ status: 'done', dueAt: '2023-04-08T10:00:00.000Z' })]);
+    const context = (await runtime.store.loadStream(campaign))!.snapshot.context as {
+      missedReports: Record<string, number>;
+    };
+    expect(context.missedReports).toEqual({ 'xn-county-hz': 1 });
+    runtime.clock.set('2023-04-08T16:00:00.000Z');
+    await runtime.scheduler.tick();
+    const issued = (await escalations()).filter((e) => e.context.campaignId === campaign);
+    expect(issued).toEqual([
+      expect.objectContaining({
+        context: expect.objectContaining({
+          measure: 'circulate_criticism',
+          itemId: item.streamId,
+          target: { kind: 'unit', id: 'xn-county-hz' },
+        }),
+      }),
+    ]);
+  });
 });

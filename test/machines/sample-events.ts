@@ -84,4 +84,10 @@ export const validCampaignEvents = [
   { type: 'FULFIL_OBLIGATION', at: '2023-04-03T00:00:00.000Z', code: 'work_plan' },
   { type: 'ADVANCE_PHASE', at: '2023-04-04T00:00:00.000Z', unresolvedItems: 0 },
   { type: 'FINISH', at: '2024-01-01T00:00:00.000Z', openLongTermItems: 0 },
+  {
+    type: 'SET_REPORTING',
+    at: '2023-04-02T00:00:00.000Z',
+    cadence: { kind: 'monthDays', days: [8, 18, 28], time: '18:00' },
+    unitIds: ['unit-city'],
+  },
 ];
