@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerServeCommand } from './serve-command';
+import { registerEngineCommands } from './engine-commands';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
 export function buildProgram(): Command {
@@ -7,6 +8,7 @@ export function buildProgram(): Command {
     .description('整治 — campaigns, problem items and escalation rules for rectification campaigns')
     .showHelpAfterError();
   registerServeCommand(program);
+  registerEngineCommands(program);
   return program;
 }
 

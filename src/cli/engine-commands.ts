@@ -1,0 +1,98 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { createRuntime, type Runtime } from '../engine/bootstrap';
+import { RuleSetRejectedError } from '../escalation';
+import { openDatabaseFromEnvironment } from '../persistence/database';
+
+/** Opens the configured database (DATABASE_URL or the embedded default), runs `work`, closes it. */
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const database = await openDatabaseFromEnvironment();
+  try {
+    return await work(createRuntime(database, { schedulerName: `cli-${process.pid}` }));
+  } finally {
+    await database.close();
+  }
+}
+
+/** `migrate`, `scheduler`, `rules publish` and `rules versions`: the engine's operational commands. */
+export function registerEngineCommands(program: Command): void {
+  program
+    .command('migrate')
+    .description('apply pending database migrations (DATABASE_URL, or the embedded database under ./data/)')
+    .action(() =>
+      withRuntime(async (runtime) => {
+        console.log(`database schema is up to date (${runtime.database.kind})`);
+      }),
+    );
+
+  program
+    .command('scheduler')
+    .description('fire due deadlines, report dues and daily rule sweeps; --once for a single pass')
+    .option('--once', 'fire what is due now and exit')
+    .option('--interval <seconds>', 'seconds between passes', '30')
+    .action((options: { once?: boolean; interval: string }) =>
+      withRuntime(async (runtime) => {
+        const interval = Number(options.interval);
+        if (!Number.isFinite(interval) || interval <= 0)
+          throw new Error(`--interval must be a positive number of seconds, not ${options.interval}`);
+        let stopping = false;
+        process.once('SIGINT', () => (stopping = true));
+        process.once('SIGTERM', () => (stopping = true));
+        do {
+          const fired = await runtime.scheduler.tick();
+          for (const job of fired)
+            console.log(`${job.dueAt} ${job.kind} ${job.streamId}: ${job.status} — ${job.outcome}`);
+          if (options.once) break;
+          await new Promise((resolve) => setTimeout(resolve, interval * 1000));
+        } while (!stopping);
+      }),
+    );
+
+  const rules =
+    program.commands.find((c) => c.name() === 'rules') ??
+    program.command('rules').description('escalation rules');
+  rules
+    .command('publish <file>')
+    .description(
+      "publish a rule file as the campaign's next rule-set version (it must compile and pass its examples)",
+    )
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .option('--by <userId>', 'publishing supervisor', 'cli')
+    .action((file: string, options: { campaign: string; by: string }) =>
+      withRuntime(async (runtime) => {
+        const source = readFileSync(file, 'utf8');
+        try {
+          const published = await runtime.ruleSets.publish(
+            options.campaign,
+            source,
+            { userId: options.by, unitId: 'cli' },
+            runtime.clock.now().toISOString(),
+            file,
+          );
+          console.log(
+            `published ${published.ruleSetId} version ${published.version} (${published.ruleCount} rules) for ${published.campaignId} at ${published.publishedAt}`,
+          );
+        } catch (error) {
+          if (error instanceof RuleSetRejectedError) {
+            process.exitCode = 1;
+            console.error(error.message);
+            return;
+          }
+          throw error;
+        }
+      }),
+    );
+  rules
+    .command('versions')
+    .description("list a campaign's published rule-set versions")
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .action((options: { campaign: string }) =>
+      withRuntime(async (runtime) => {
+        for (const r of await runtime.ruleSets.list(options.campaign)) {
+          console.log(
+            `v${r.version}  ${r.ruleSetId}  ${r.ruleCount} rules  published ${r.publishedAt} by ${r.publishedBy}  sha256 ${r.sourceSha256.slice(0, 12)}`,
+          );
+        }
+      }),
+    );
+}
