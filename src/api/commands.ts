@@ -52,11 +52,9 @@ export function eventView(event: StoredEvent) {
   };
 }
 
-/** Escalations the rules hook issued with this command (the hook's effects, whatever it is named). */
+/** Escalations the rules hook (`rulesHook`, named "rules") issued in the command's transaction. */
 function escalationsOf(effects: Record<string, unknown[]>): unknown[] {
-  return Object.entries(effects)
-    .filter(([name]) => /rule|escalat/i.test(name))
-    .flatMap(([, produced]) => produced);
+  return effects.rules ?? [];
 }
 
 /** The response to a command: the new state and version, the event, and what the rules produced. */
@@ -68,7 +66,7 @@ export function commandView(result: CommandResult) {
     state: result.state,
     event: eventView(result.event),
     escalations: escalationsOf(result.effects),
-    effects: result.effects,
+    effects: Object.fromEntries(Object.entries(result.effects).filter(([name]) => name !== 'idempotency')),
   };
 }
 

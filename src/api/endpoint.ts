@@ -2,7 +2,7 @@ import type { ClassConstructor } from 'class-transformer';
 import type { NextFunction, Request, Response, Router } from 'express';
 import type { ApiContext, AuthUser } from './context';
 import { requireUser } from './authz';
-import { IdempotencyStore } from './idempotency';
+import { IdempotencyStore, withIdempotencyKey } from './idempotency';
 import { validateInput } from './validation';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -101,7 +101,7 @@ async function runIdempotent<B extends object, Q extends object>(
   }
   let result: unknown;
   try {
-    result = await spec.handler(input);
+    result = await withIdempotencyKey(user.id, key, () => spec.handler(input));
   } catch (error) {
     await store.release(user.id, key);
     throw error;

@@ -2,6 +2,7 @@ import { createRuntime, type Runtime } from '../engine/bootstrap';
 import type { AppendHook } from '../engine/engine';
 import type { Database } from '../persistence/database';
 import type { Clock, IdGenerator } from '../shared/clock';
+import { idempotencyHook } from './idempotency';
 
 export interface ApiRuntimeOptions {
   clock?: Clock;
@@ -10,14 +11,12 @@ export interface ApiRuntimeOptions {
   hooks?: AppendHook[];
 }
 
-/** The runtime the server runs on: the engine with the append hooks the API relies on. */
+/** The runtime the server runs on: the engine (with the escalation rules) plus the API's idempotency hook. */
 export async function createApiRuntime(
   database: Database,
   options: ApiRuntimeOptions = {},
 ): Promise<Runtime> {
-  return createRuntime(database, {
-    clock: options.clock,
-    ids: options.ids,
-    hooks: [...(options.hooks ?? [])],
-  });
+  const runtime = createRuntime(database, { clock: options.clock, ids: options.ids, hooks: options.hooks });
+  runtime.engine.addHook(idempotencyHook());
+  return runtime;
 }

@@ -42,16 +42,13 @@ const actions: Record<
   'register a clue': {
     permission: 'item:register',
     run: (login) =>
-      api.http
-        .post('/items')
-        .set(api.as(login))
-        .send({
-          campaignId,
-          reportedUnitId: 'xn-hz-det',
-          source: 'petition',
-          description: '信访',
-          receivedAt: '2023-04-09T00:00:00Z',
-        }),
+      api.http.post('/items').set(api.as(login)).send({
+        campaignId,
+        reportedUnitId: 'xn-hz-det',
+        source: 'petition',
+        description: '信访',
+        receivedAt: '2023-04-09T00:00:00Z',
+      }),
   },
   'act on an item': {
     permission: 'item:act',
