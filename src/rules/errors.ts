@@ -14,6 +14,7 @@ export const RULE_ERRORS = Object.freeze({
   ZR0006: { en: 'string is too long (max {max})', zh: '字符串过长（最多 {max} 字符）' },
   ZR0007: { en: 'invalid escape \\{char} in string', zh: '字符串中的转义 \\{char} 无效' },
   ZR0008: { en: 'too many tokens (max {max})', zh: '词法单元过多（最多 {max}）' },
+  ZR0009: { en: 'cannot read file: {detail}', zh: '无法读取文件：{detail}' },
   ZR1001: { en: 'expected {expected} but found {found}', zh: '此处应为 {expected}，实际为 {found}' },
   ZR1002: {
     en: 'the file must start with a header: ruleset <id> version <n>',

@@ -41,7 +41,7 @@ const chineseKeywords = Object.values(KEYWORDS)
   .sort((a, b) => b.length - a.length);
 
 /** Chinese has no spaces, so `整改中且` lexes as one word: suggest separating a leading/trailing keyword. */
-function spacingHint(word: string): string | undefined {
+export function spacingHint(word: string): string | undefined {
   for (const keyword of chineseKeywords) {
     if (word === keyword) continue;
     const at = word.startsWith(keyword) ? 0 : word.endsWith(keyword) ? word.length - keyword.length : -1;

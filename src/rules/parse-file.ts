@@ -1,5 +1,6 @@
 import type { Action, ExampleAst, Expectation, Expr, GivenEntry, Name, RuleAst, RuleFileAst } from './ast';
 import type { Diagnostic } from './errors';
+import { spacingHint } from './hints';
 import { lex } from './lexer';
 import { RULE_LIMITS } from './limits';
 import { parseExpression, parseName } from './parse-expression';
@@ -119,7 +120,14 @@ function parseRule(cursor: Cursor): RuleAst {
   }
   cursor.expectKeyword('when', '当/when (or 优先级/priority, 依据/source)');
   const when = parseExpression(cursor);
-  if (!cursor.isKeyword('then')) cursor.failExpected('则/then or an operator');
+  if (!cursor.isKeyword('then')) {
+    // `整改中且` lexes as one word: point at the missing space rather than at what follows.
+    const previous = cursor.previous();
+    cursor.failExpected(
+      '则/then or an operator',
+      previous?.kind === 'ident' ? spacingHint(previous.text) : undefined,
+    );
+  }
   cursor.next();
   const actions: Action[] = [parseAction(cursor)];
   for (;;) {

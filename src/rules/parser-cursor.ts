@@ -59,6 +59,11 @@ export class Cursor {
     return tokens[Math.min(this.#pos + ahead, tokens.length - 1)] as Token;
   }
 
+  /** The token before the current one (for hints about what was just read). */
+  previous(): Token | undefined {
+    return this.#pos > 0 ? this.#tokens[this.#pos - 1] : undefined;
+  }
+
   /** Consumes and returns the current token. */
   next(): Token {
     const token = this.peek();

@@ -1,0 +1,92 @@
+import type { Command } from 'commander';
+import { formatDiagnostic, runExamples } from '../rules';
+import { loadRuleFile } from '../rules/io/read-rule-file';
+import { sourceLine } from '../rules/source';
+
+/** Where command output goes; injectable so tests can capture it. */
+export interface RulesCommandIo {
+  out(line: string): void;
+  err(line: string): void;
+  setExitCode(code: number): void;
+}
+
+const processIo: RulesCommandIo = {
+  out: (line) => console.log(line),
+  err: (line) => console.error(line),
+  setExitCode: (code) => {
+    process.exitCode = code;
+  },
+};
+
+/**
+ * `rules check <files...>`: compiles each file; prints `file:line:col: error ZRxxxx …` with the source
+ * line and a caret; exit code 1 on any error.
+ */
+export function checkRuleFiles(files: readonly string[], io: RulesCommandIo = processIo): number {
+  let errors = 0;
+  for (const file of files) {
+    const loaded = loadRuleFile(file);
+    if (loaded.result.ok) {
+      const rs = loaded.result.ruleSet;
+      io.out(
+        `${file}: ok — ${rs.id} 版本/version ${rs.version}, ${rs.rules.length} rules, ${rs.examples.length} examples`,
+      );
+      continue;
+    }
+    for (const diag of loaded.result.diagnostics) io.err(formatDiagnostic(diag, loaded.source));
+    errors += loaded.result.diagnostics.length;
+  }
+  const code = errors > 0 ? 1 : 0;
+  io.setExitCode(code);
+  return code;
+}
+
+/**
+ * `rules test <files...>`: compiles each file and runs its in-file examples; prints PASS/FAIL per example
+ * with its location; exit code 1 when a file fails to compile or an example fails.
+ */
+export function testRuleFiles(files: readonly string[], io: RulesCommandIo = processIo): number {
+  let failed = 0;
+  let passed = 0;
+  for (const file of files) {
+    const loaded = loadRuleFile(file);
+    if (!loaded.result.ok) {
+      for (const diag of loaded.result.diagnostics) io.err(formatDiagnostic(diag, loaded.source));
+      failed += 1;
+      continue;
+    }
+    const results = runExamples(loaded.result.ruleSet);
+    for (const result of results) {
+      const where = `${file}:${result.range.line}:${result.range.column}`;
+      if (result.passed) {
+        passed++;
+        io.out(`PASS ${where} ${result.title}`);
+      } else {
+        failed++;
+        io.out(`FAIL ${where} ${result.title}`);
+        for (const failure of result.failures) io.out(`     ${failure}`);
+        io.out(`     | ${sourceLine(loaded.source, result.range.line).trim()}`);
+      }
+    }
+    if (results.length === 0) io.out(`${file}: no examples (例/example)`);
+  }
+  io.out(`${passed} passed, ${failed} failed`);
+  const code = failed > 0 ? 1 : 0;
+  io.setExitCode(code);
+  return code;
+}
+
+/** Adds `rules check` and `rules test` to the zhengzhi command line. */
+export function registerRulesCommands(program: Command): void {
+  const rules = program.command('rules').description('规则文件检查与示例测试 / check and test .rules files');
+  rules
+    .command('check')
+    .description('编译规则文件并报告错误 / compile rule files and report errors with locations')
+    .argument('<files...>', '.rules files')
+    .action((files: string[]) => void checkRuleFiles(files));
+  rules
+    .command('test')
+    .description('运行规则文件中的示例 / run the examples (例/example) in rule files')
+    .argument('<files...>', '.rules files')
+    .action((files: string[]) => void testRuleFiles(files));
+}
