@@ -34,7 +34,10 @@ export interface AppendHook {
 
 export interface AppendedEvent {
   streamType: StreamType;
+  /** The stream as it was before this event (null for a stream's first event). */
   stream: StreamRecord | null;
+  /** The unit the stream belongs to after this event. */
+  unitId: string;
   event: StoredEvent;
   state: PersistedState;
 }
@@ -158,7 +161,7 @@ export class Engine {
       { state: started.state, projection, unitPath },
       this.#deps.clock.now().toISOString(),
     );
-    const appended = { streamType, stream: null, event, state: started.state };
+    const appended = { streamType, stream: null, unitId: projection.unitId, event, state: started.state };
     const effects = await this.#runHooks(tx, appended, options.derived ?? false);
     return {
       streamId,
@@ -240,7 +243,7 @@ export class Engine {
     const streamType = stream.streamType as StreamType;
     const effects = await this.#runHooks(
       tx,
-      { streamType, stream, event, state: result.state },
+      { streamType, stream, unitId: projection.unitId, event, state: result.state },
       options.derived ?? false,
     );
     return {

@@ -39,6 +39,8 @@ export function rulesHook(issuer: EscalationIssuer): AppendHook {
   };
 }
 
+const jobKey = (job: DeadlineJob): string => `${job.kind}|${job.streamId}|${job.dueAt}`;
+
 /** After every event of any stream: remember the deadlines its new state calls for. */
 export function deadlineHook(): AppendHook {
   return {
@@ -46,8 +48,14 @@ export function deadlineHook(): AppendHook {
     runsOnDerivedEvents: true,
     async afterAppend(tx, { streamType, stream, event, state }) {
       const jobs = deadlineJobsFor(streamType, event.streamId, state.value, state.context, stream === null);
-      await scheduleJobs(tx, jobs);
-      return jobs;
+      // Most events leave the deadlines as they were: only jobs the previous state did not ask for are new.
+      const before = stream
+        ? deadlineJobsFor(streamType, stream.streamId, stream.state, stream.snapshot.context, false)
+        : [];
+      const known = new Set(before.map(jobKey));
+      const fresh = jobs.filter((job) => !known.has(jobKey(job)));
+      await scheduleJobs(tx, fresh);
+      return fresh;
     },
   };
 }

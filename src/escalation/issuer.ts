@@ -65,21 +65,18 @@ export class EscalationIssuer {
     const campaignId = item.context.campaignId;
     const ruleSet = await this.ruleSets.activeAt(tx, campaignId, at);
     if (!ruleSet) return [];
-    const campaign = await tx.loadStream(campaignId);
-    if (!campaign) return [];
-    const [unit, escalations] = await Promise.all([
-      this.#unitFacts(tx, campaignId, item.unitId),
-      this.#escalationsAround(tx, campaignId, item),
-    ]);
+    const around = await this.#surroundings(tx, campaignId, item);
+    if (!around) return [];
+    const { campaign, unit, escalations } = around;
     const facts = ruleFactsFor({
       state: item.state,
       item: item.context,
       unit: {
         ...unit,
-        missedReports: missedReports(campaign.snapshot.context as CampaignContext, item.unitId),
+        missedReports: missedReports(campaign.context, item.unitId),
       },
       campaignState: campaign.state,
-      campaign: campaign.snapshot.context as CampaignContext,
+      campaign: campaign.context,
       history: escalations
         .filter((e) => e.context.itemId === item.context.itemId)
         .map((e) => issuedEscalationOf(e.context)),
@@ -180,40 +177,55 @@ export class EscalationIssuer {
     }
   }
 
-  async #unitFacts(
-    tx: EventStoreTransaction,
-    campaignId: string,
-    unitId: string,
-  ): Promise<Omit<UnitFacts, 'missedReports'>> {
-    const [row] = await tx.query<{ open: string; overdue: string; rectified: string }>(
-      `SELECT count(*) FILTER (WHERE state = ANY($3)) AS open, count(*) FILTER (WHERE overdue) AS overdue,
-              count(*) FILTER (WHERE state = 'closed') AS rectified
-         FROM streams WHERE stream_type = 'item' AND campaign_id = $1 AND unit_id = $2`,
-      [campaignId, unitId, OPEN_ITEM_STATES],
-    );
-    return {
-      id: unitId,
-      openCount: Number(row?.open ?? 0),
-      overdueCount: Number(row?.overdue ?? 0),
-      rectifiedCount: Number(row?.rectified ?? 0),
-    };
-  }
-
-  /** Escalations on this item, and open ones on its unit (unit-level targets are shared by the unit's items). */
-  async #escalationsAround(
+  /**
+   * Everything around an item that its facts need — the campaign, its unit's counts, the escalations on the
+   * item and on its unit — in one round trip (this runs inside every item command).
+   */
+  async #surroundings(
     tx: EventStoreTransaction,
     campaignId: string,
     item: { context: ItemContext; unitId: string },
-  ): Promise<Array<{ streamId: string; state: string; context: EscalationContext }>> {
-    const rows = await tx.query<{ stream_id: string; state: string; context: EscalationContext }>(
-      `SELECT stream_id, state, snapshot -> 'context' AS context FROM streams
-        WHERE stream_type = 'escalation' AND campaign_id = $1
-          AND (snapshot #>> '{context,itemId}' = $2
-               OR (snapshot #>> '{context,target,id}' = $3 AND snapshot #>> '{context,target,kind}' IN ('unit', 'unit_leader')))
-        ORDER BY created_at`,
-      [campaignId, item.context.itemId, item.unitId],
+  ): Promise<{
+    campaign: { state: string; context: CampaignContext };
+    unit: Omit<UnitFacts, 'missedReports'>;
+    escalations: Array<{ streamId: string; state: string; context: EscalationContext }>;
+  } | null> {
+    const [row] = await tx.query<{
+      campaign_state: string | null;
+      campaign_context: CampaignContext | null;
+      open: string;
+      overdue: string;
+      rectified: string;
+      escalations: Array<{ streamId: string; state: string; context: EscalationContext }>;
+    }>(
+      `SELECT c.state AS campaign_state, c.snapshot -> 'context' AS campaign_context, u.open, u.overdue, u.rectified,
+              COALESCE(e.list, '[]'::json) AS escalations
+         FROM (SELECT 1) AS one
+         LEFT JOIN streams c ON c.stream_id = $1 AND c.stream_type = 'campaign'
+         CROSS JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE state = ANY($4)) AS open, count(*) FILTER (WHERE overdue) AS overdue,
+                  count(*) FILTER (WHERE state = 'closed') AS rectified
+             FROM streams WHERE stream_type = 'item' AND campaign_id = $1 AND unit_id = $3) u
+         CROSS JOIN LATERAL (
+           SELECT json_agg(json_build_object('streamId', stream_id, 'state', state, 'context', snapshot -> 'context')
+                           ORDER BY created_at, stream_id) AS list
+             FROM streams
+            WHERE stream_type = 'escalation' AND campaign_id = $1
+              AND (snapshot #>> '{context,itemId}' = $2
+                   OR (snapshot #>> '{context,target,id}' = $3 AND snapshot #>> '{context,target,kind}' IN ('unit', 'unit_leader')))) e`,
+      [campaignId, item.context.itemId, item.unitId, OPEN_ITEM_STATES],
     );
-    return rows.map((r) => ({ streamId: r.stream_id, state: r.state, context: r.context }));
+    if (!row?.campaign_state || !row.campaign_context) return null;
+    return {
+      campaign: { state: row.campaign_state, context: row.campaign_context },
+      unit: {
+        id: item.unitId,
+        openCount: Number(row.open),
+        overdueCount: Number(row.overdue),
+        rectifiedCount: Number(row.rectified),
+      },
+      escalations: row.escalations,
+    };
   }
 }
 
