@@ -25,10 +25,19 @@ import type { ApiContext } from '../context';
 import { authRouter } from './auth';
 import { campaignsRouter } from './campaigns';
 import { directoryRouter } from './directory';
+import { escalationsRouter } from './escalations';
 import { itemsRouter } from './items';
+import { ruleSetsRouter } from './rule-sets';
 
 /** Builds one router from the API context. */
 export type RouterFactory = (context: ApiContext) => Router;
 
 /** Every router mounted at the root of the app, in order. */
-export const routerFactories: RouterFactory[] = [authRouter, directoryRouter, campaignsRouter, itemsRouter];
+export const routerFactories: RouterFactory[] = [
+  authRouter,
+  directoryRouter,
+  campaignsRouter,
+  itemsRouter,
+  escalationsRouter,
+  ruleSetsRouter,
+];

@@ -1,0 +1,184 @@
+import type { ClassConstructor } from 'class-transformer';
+import { Router } from 'express';
+import {
+  Permission,
+  requireRole,
+  requireWithin,
+  subtreeFilter,
+  type Permission as PermissionType,
+} from '../authz';
+import {
+  actorOf,
+  authorisedCommand,
+  eventView,
+  expectedVersionOf,
+  loadStreamOf,
+  sendCommand,
+  streamView,
+} from '../commands';
+import type { ApiContext } from '../context';
+import type { VersionedCommandDto } from '../dto/common.dto';
+import * as dto from '../dto/escalations.dto';
+import { endpoint } from '../endpoint';
+import { HttpProblem } from '../problem';
+
+interface EscalationCommandSpec {
+  type: string;
+  segment: string;
+  summary: string;
+  dto: ClassConstructor<VersionedCommandDto>;
+  permission: PermissionType;
+}
+
+/** Escalation events people issue; ISSUE, STEP_UP and RESPONSE_OVERDUE belong to the rules and the scheduler. */
+const escalationCommands: EscalationCommandSpec[] = [
+  {
+    type: 'ACKNOWLEDGE',
+    segment: 'acknowledge',
+    summary: 'The unit acknowledges the measure',
+    dto: dto.AcknowledgeDto,
+    permission: Permission.respondToEscalation,
+  },
+  {
+    type: 'RESPOND',
+    segment: 'respond',
+    summary: 'The unit answers (e.g. the written reply to a 函询)',
+    dto: dto.RespondDto,
+    permission: Permission.respondToEscalation,
+  },
+  {
+    type: 'RECORD_FOLLOW_UP',
+    segment: 'record-follow-up',
+    summary: '督办台账: record a follow-up',
+    dto: dto.RecordFollowUpDto,
+    permission: Permission.respondToEscalation,
+  },
+  {
+    type: 'RECORD_OUTCOME',
+    segment: 'record-outcome',
+    summary: '纪法衔接: record the outcome of a referral',
+    dto: dto.RecordOutcomeDto,
+    permission: Permission.liftEscalation,
+  },
+  {
+    type: 'LIFT',
+    segment: 'lift',
+    summary: 'Lift (解除) the measure',
+    dto: dto.LiftDto,
+    permission: Permission.liftEscalation,
+  },
+];
+
+/** Escalations issued by the rules: list, read with history, and the people's commands on them. */
+export function escalationsRouter(context: ApiContext): Router {
+  const router = Router();
+  const { runtime } = context;
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/escalations',
+    summary: 'Escalations concerning the caller’s subtree, filtered and paginated',
+    tag: 'escalations',
+    query: dto.ListEscalationsQueryDto,
+    handler: async ({ user, query }) => {
+      requireRole(user, Permission.readAll);
+      let unitPrefix: string | null = null;
+      if (query.unitId !== undefined) {
+        const rows = (await runtime.database.dataSource.query('SELECT path FROM units WHERE id = $1', [
+          query.unitId,
+        ])) as Array<{ path: string }>;
+        if (!rows[0])
+          throw new HttpProblem('validationFailed', `unitId: unit ${query.unitId} does not exist`, {
+            invalidFields: [{ field: 'unitId', messages: ['no such unit'] }],
+          });
+        unitPrefix = `${rows[0].path}%`;
+      }
+      const rows = (await runtime.database.dataSource.query(
+        `SELECT stream_id, state, version, campaign_id, unit_id, category AS measure, deadline, overdue, created_at, updated_at,
+                snapshot #>> '{context,itemId}' AS item_id, snapshot #>> '{context,ruleId}' AS rule_id,
+                snapshot #>> '{context,reason}' AS reason, snapshot #> '{context,target}' AS target, count(*) OVER () AS total
+           FROM streams
+          WHERE stream_type = 'escalation' AND unit_path LIKE $1 AND ($2::text IS NULL OR unit_path LIKE $2)
+            AND ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR category = $4) AND ($5::text IS NULL OR campaign_id = $5)
+            AND ($6::text IS NULL OR snapshot #>> '{context,itemId}' = $6) AND ($7::boolean IS NULL OR overdue = $7)
+          ORDER BY created_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset}`,
+        [
+          subtreeFilter(user),
+          unitPrefix,
+          query.state ?? null,
+          query.measure ?? null,
+          query.campaignId ?? null,
+          query.itemId ?? null,
+          query.overdue ?? null,
+        ],
+      )) as Array<Record<string, unknown>>;
+      return {
+        items: rows.map((r) => ({
+          streamId: r.stream_id,
+          state: r.state,
+          version: Number(r.version),
+          measure: r.measure,
+          target: r.target,
+          reason: r.reason,
+          ruleId: r.rule_id,
+          itemId: r.item_id,
+          campaignId: r.campaign_id,
+          unitId: r.unit_id,
+          respondBy: r.deadline ? new Date(r.deadline as string).toISOString() : null,
+          overdue: Boolean(r.overdue),
+          issuedAt: new Date(r.created_at as string).toISOString(),
+          updatedAt: new Date(r.updated_at as string).toISOString(),
+        })),
+        total: Number(rows[0]?.total ?? 0),
+        limit: query.limit,
+        offset: query.offset,
+      };
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/escalations/:id',
+    summary:
+      'One escalation: measure, target, the rule (and version) that fired, on which facts, and its events',
+    tag: 'escalations',
+    handler: async ({ user, params, res }) => {
+      const stream = await loadStreamOf(context, 'escalation', params.id!);
+      requireWithin(user, stream.unitPath, Permission.readAll);
+      res.setHeader('ETag', `"${stream.version}"`);
+      return {
+        ...streamView(stream),
+        events: (await runtime.store.readStream(stream.streamId)).map(eventView),
+      };
+    },
+  });
+
+  for (const spec of escalationCommands) {
+    endpoint(router, context, {
+      method: 'post',
+      path: `/escalations/:id/commands/${spec.segment}`,
+      summary: `${spec.type} — ${spec.summary} (${spec.permission.name})`,
+      tag: 'escalations',
+      body: spec.dto,
+      idempotent: true,
+      headers: [{ name: 'If-Match', description: 'The escalation version the client saw' }],
+      handler: async ({ user, params, body, req, res }) => {
+        const { expectedVersion: bodyVersion, ...fields } = body as VersionedCommandDto &
+          Record<string, unknown>;
+        const result = await authorisedCommand(
+          context,
+          'escalation',
+          params.id!,
+          expectedVersionOf(req, bodyVersion),
+          (stream) => requireWithin(user, stream.unitPath, spec.permission),
+          (_stream, version) =>
+            runtime.engine.execute(params.id!, { ...fields, type: spec.type }, actorOf(user), {
+              expectedVersion: version,
+            }),
+        );
+        return sendCommand(res, result);
+      },
+    });
+  }
+  return router;
+}
