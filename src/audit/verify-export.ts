@@ -1,4 +1,5 @@
-import { createReadStream } from 'node:fs';
+import { accessSync, constants, createReadStream } from 'node:fs';
+import { ErrorCode, ZhengzhiError } from '../shared/errors';
 import { createInterface } from 'node:readline';
 import { ChainChecker, type ObservedHead } from './chain-check';
 import { campaignDigests, checkCheckpointRecord, type CheckpointHead } from './checkpoint';
@@ -29,6 +30,11 @@ export async function verifyExportFile(
   file: string,
   options: { pinnedKeyId?: string } = {},
 ): Promise<ExportReport> {
+  try {
+    accessSync(file, constants.R_OK);
+  } catch {
+    throw new ZhengzhiError(ErrorCode.invalidInput, `export file ${file} cannot be read`);
+  }
   const findings: Finding[] = [];
   const streamLines = new Map<string, { version: number; lastHash: string }>();
   const hashesAt = new Map<string, Map<number, string>>();

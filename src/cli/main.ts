@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerServeCommand } from './serve-command';
 import { registerEngineCommands } from './engine-commands';
+import { registerAuditCommands } from './audit-commands';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
 export function buildProgram(): Command {
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServeCommand(program);
   registerEngineCommands(program);
+  registerAuditCommands(program);
   return program;
 }
 

@@ -1,0 +1,328 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import type { Command } from 'commander';
+import { consoleReader, readerForUser, type AuditReader } from '../audit/access';
+import { describeFinding, type Finding } from '../audit/findings';
+import { keyIdOf, signingKeyFromEnvironment } from '../audit/keys';
+import { AuditService } from '../audit/service';
+import type { AsOf } from '../audit/timeline';
+import { verifyExportFile } from '../audit/verify-export';
+import type { ScanMode } from '../audit/event-scan';
+import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
+import { systemClock, type Clock } from '../shared/clock';
+import { ErrorCode, ZhengzhiError } from '../shared/errors';
+
+/** What the audit commands need from outside; tests pass their own database, clock and output. */
+export interface AuditCommandEnvironment {
+  openDatabase?: () => Promise<Database>;
+  clock?: Clock;
+  out?: (line: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface ReaderOption {
+  as?: string;
+  json?: boolean;
+}
+
+const MODES = ['auto', 'copy', 'select'];
+
+function invalid(message: string): ZhengzhiError {
+  return new ZhengzhiError(ErrorCode.invalidInput, message);
+}
+
+/**
+ * `verify`, `replay` and `audit …`: verification of the hash chains and checkpoints (exit code 1 when
+ * anything is found), time travel and the determinism check, timelines, explanations, exports, checkpoints
+ * and the access log.
+ */
+export function registerAuditCommands(program: Command, environment: AuditCommandEnvironment = {}): void {
+  const env = environment.env ?? process.env;
+  const out = environment.out ?? ((line: string) => console.log(line));
+  const clock = environment.clock ?? systemClock;
+  const open = environment.openDatabase ?? (() => openDatabaseFromEnvironment(env));
+  const print = (json: boolean | undefined, value: unknown, text: () => string[]): void => {
+    if (json) out(JSON.stringify(value, null, 2));
+    else for (const line of text()) out(line);
+  };
+  const trustedKeyId = (publicKeyFile?: string, keyId?: string): string | undefined => {
+    if (keyId) return keyId;
+    if (publicKeyFile) {
+      try {
+        return keyIdOf(readFileSync(publicKeyFile, 'utf8'));
+      } catch {
+        throw invalid(`--public-key ${publicKeyFile} is not a readable public key (PEM)`);
+      }
+    }
+    return env.ZHENGZHI_AUDIT_TRUSTED_KEY_ID || undefined;
+  };
+
+  async function withService<T>(
+    options: ReaderOption & { trustedKeyId?: string },
+    work: (service: AuditService, reader: AuditReader) => Promise<T>,
+  ): Promise<T> {
+    const database = await open();
+    try {
+      const key = signingKeyFromEnvironment(env);
+      const service = new AuditService(database, clock, { key, pinnedKeyId: options.trustedKeyId });
+      const reader = options.as
+        ? await readerForUser(database, options.as)
+        : consoleReader(userInfo().username);
+      return await work(service, reader);
+    } finally {
+      await database.close();
+    }
+  }
+
+  const reportFindings = (findings: Finding[]): void => {
+    for (const f of findings) out(`  ✗ ${describeFinding(f)}`);
+    if (findings.length > 0) process.exitCode = 1;
+  };
+
+  program
+    .command('verify')
+    .description(
+      'recompute every hash chain and check the signed checkpoints and snapshots; exit 1 with findings',
+    )
+    .option('--stream <id>', 'only this stream')
+    .option('--campaign <id>', 'only this campaign and its items and escalations')
+    .option('--file <export.jsonl>', 'verify an export offline, without the database')
+    .option('--no-snapshots', 'skip replaying streams against their stored snapshots')
+    .option('--mode <mode>', 'how to read events: auto, copy or select', 'auto')
+    .option('--public-key <pem>', 'trust only checkpoints signed by this public key')
+    .option('--trusted-key-id <id>', 'trust only checkpoints signed by this key id')
+    .option('--as <userId>', 'read as this auditor (scoped to their unit subtree)')
+    .option('--json', 'print the report as JSON')
+    .action(
+      async (
+        o: ReaderOption & {
+          stream?: string;
+          campaign?: string;
+          file?: string;
+          snapshots: boolean;
+          mode: string;
+          publicKey?: string;
+          trustedKeyId?: string;
+        },
+      ) => {
+        if (!MODES.includes(o.mode))
+          throw invalid(`--mode must be one of ${MODES.join(', ')}, not ${o.mode}`);
+        const pinned = trustedKeyId(o.publicKey, o.trustedKeyId);
+        if (o.file) {
+          const report = await verifyExportFile(o.file, { pinnedKeyId: pinned });
+          print(o.json, report, () => [
+            `${report.ok ? 'OK' : 'TAMPERED'}: ${o.file} — ${report.eventsChecked} events in ${report.streamsChecked} streams of campaign ${report.campaignId ?? '?'}`,
+            report.checkpoint
+              ? `  signed by key ${report.checkpoint.keyId} (checkpoint ${report.checkpoint.id}, ${report.checkpoint.createdAt})${pinned ? '' : ' — compare this key id with the one you were given'}`
+              : '  no checkpoint: the chains are consistent, but nothing signed vouches for them',
+            ...(report.eventsNotCovered > 0
+              ? [`  ${report.eventsNotCovered} event(s) are newer than the checkpoint`]
+              : []),
+          ]);
+          if (!o.json) reportFindings(report.findings);
+          else if (!report.ok) process.exitCode = 1;
+          return;
+        }
+        await withService({ ...o, trustedKeyId: pinned }, async (service, reader) => {
+          const report = await service.verify(reader, {
+            streamId: o.stream,
+            campaignId: o.campaign,
+            snapshots: o.snapshots,
+            mode: o.mode as ScanMode,
+          });
+          print(o.json, report, () => [
+            `${report.ok ? 'OK' : 'TAMPERED'}: ${report.eventsChecked} events in ${report.streamsChecked} streams, ${report.checkpointsChecked} checkpoint(s)`,
+          ]);
+          if (!o.json) reportFindings(report.findings);
+          else if (!report.ok) process.exitCode = 1;
+        });
+      },
+    );
+
+  program
+    .command('replay [streamId]')
+    .description(
+      "rebuild a stream's state as of an instant or sequence; --check replays every stream against its snapshot",
+    )
+    .option('--at <instant>', 'state as of this instant (ISO 8601)')
+    .option('--sequence <n>', 'state after this sequence number')
+    .option(
+      '--check',
+      'the determinism check: replay and compare with the stored snapshots; exit 1 on divergence',
+    )
+    .option('--as <userId>', 'read as this auditor')
+    .option('--json', 'print JSON')
+    .action(
+      async (
+        streamId: string | undefined,
+        o: ReaderOption & { at?: string; sequence?: string; check?: boolean },
+      ) => {
+        if (o.at && o.sequence) throw invalid('give either --at or --sequence, not both');
+        if (!o.check && !streamId) throw invalid('name a stream, or use --check');
+        let asOf: AsOf = { until: o.at ?? '9999-12-31T23:59:59.999Z' };
+        if (o.sequence !== undefined) {
+          if (!/^\d+$/.test(o.sequence))
+            throw invalid(`--sequence must be a whole number, not ${o.sequence}`);
+          asOf = { toSequence: Number(o.sequence) };
+        }
+        await withService(o, async (service, reader) => {
+          if (o.check) {
+            const result = await service.replayCheck(reader, { streamId });
+            print(o.json, result, () => [
+              `${result.findings.length === 0 ? 'OK' : 'DIVERGED'}: replayed ${result.events} events of ${result.streams} streams`,
+            ]);
+            if (!o.json) reportFindings(result.findings);
+            else if (result.findings.length > 0) process.exitCode = 1;
+            return;
+          }
+          const at = await service.stateAt(reader, streamId!, asOf);
+          print(o.json, at, () => [
+            `${at.streamId} (${at.streamType}) at version ${at.version}: ${at.state ? at.state.value : 'did not exist yet'}`,
+            ...(at.lastEvent
+              ? [
+                  `  last event ${at.lastEvent.sequence} ${at.lastEvent.type} by ${at.lastEvent.actorId} at ${at.lastEvent.occurredAt}`,
+                ]
+              : []),
+            ...(at.state ? [JSON.stringify(at.state.context, null, 2)] : []),
+          ]);
+        });
+      },
+    );
+
+  const audit =
+    program.commands.find((c) => c.name() === 'audit') ??
+    program.command('audit').description('audit: checkpoints, timelines, explanations, exports');
+
+  audit
+    .command('checkpoint')
+    .description(
+      'sign a checkpoint over every event since the last one (key: ZHENGZHI_AUDIT_KEY or ZHENGZHI_AUDIT_KEY_FILE)',
+    )
+    .option('--force', 'sign even if verification finds something (the findings are printed)')
+    .action(async (o: { force?: boolean }) => {
+      await withService({}, async (service, reader) => {
+        const report = await service.verify(reader, { snapshots: false });
+        if (!report.ok) {
+          reportFindings(report.findings);
+          if (!o.force)
+            throw invalid(
+              `refusing to sign a log with ${report.findings.length} finding(s); investigate, or use --force`,
+            );
+        }
+        const c = await service.checkpoint(reader);
+        out(
+          c
+            ? `checkpoint ${c.id}: positions ${c.fromPosition}–${c.toPosition}, ${c.eventCount} events, ${c.streamCount} streams, key ${c.keyId}`
+            : 'nothing new since the last checkpoint',
+        );
+      });
+    });
+
+  audit
+    .command('export')
+    .description("write a campaign's verifiable history (JSON Lines) for offline verification")
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .requiredOption('--out <file>', 'output file (.jsonl)')
+    .option('--as <userId>', 'export as this auditor')
+    .action(async (o: ReaderOption & { campaign: string; out: string }) => {
+      await withService(o, async (service, reader) => {
+        const s = await service.exportCampaign(reader, o.campaign, o.out);
+        out(
+          `wrote ${s.file}: ${s.events} events in ${s.streams} streams${s.checkpointId ? `, signed checkpoint ${s.checkpointId}` : ' (no checkpoint: configure a key to sign exports)'}`,
+        );
+      });
+    });
+
+  audit
+    .command('timeline <streamId>')
+    .description('every event of a stream: actor, unit, time, state before and after, escalations produced')
+    .option('--as <userId>', 'read as this auditor')
+    .option('--json', 'print JSON')
+    .action(async (streamId: string, o: ReaderOption) => {
+      await withService(o, async (service, reader) => {
+        const t = await service.timeline(reader, streamId);
+        print(o.json, t, () => [
+          `${t.streamId} (${t.streamType})`,
+          ...t.entries.flatMap((e) => [
+            `${String(e.sequence).padStart(4)} ${e.occurredAt} ${e.type.padEnd(22)} ${e.actorId}@${e.unitId}  ${e.stateBefore ?? '∅'} → ${e.stateAfter}  (machine v${e.machineVersion})`,
+            ...e.escalations.map(
+              (x) =>
+                `       ⤷ escalation ${x.escalationId}: ${x.measure} by rule ${x.ruleId} (rule set ${x.ruleSetId} v${x.ruleSetVersion}), now ${x.currentState}`,
+            ),
+          ]),
+          ...t.otherEscalations.map(
+            (x) =>
+              `     ⤷ escalation ${x.escalationId} (${x.trigger}): ${x.measure} by rule ${x.ruleId} v${x.ruleSetVersion}, now ${x.currentState}`,
+          ),
+        ]);
+      });
+    });
+
+  audit
+    .command('explain <streamId>')
+    .description(
+      'why a stream is in its state and what it waits for; for an escalation, its rule, facts and trigger',
+    )
+    .option('--as <userId>', 'read as this auditor')
+    .option('--json', 'print JSON')
+    .action(async (streamId: string, o: ReaderOption) => {
+      await withService(o, async (service, reader) => {
+        const x = await service.explain(reader, streamId);
+        print(o.json, x, () => {
+          const lines = [
+            `${x.streamId} (${x.streamType}) is ${x.state}${x.finished ? ' (final)' : ''}`,
+            x.enteredBy
+              ? `  since event ${x.enteredBy.sequence} ${x.enteredBy.type} by ${x.enteredBy.actorId}@${x.enteredBy.unitId} at ${x.enteredBy.occurredAt} (from ${x.enteredBy.from ?? 'nothing'})`
+              : '  since its creation',
+            `  waiting for: ${x.waitingFor.join(', ') || 'nothing'}`,
+            ...x.deadlines.map((d) => `  deadline: ${d.what} ${d.due}${d.overdue ? ' (OVERDUE)' : ''}`),
+          ];
+          if ('rule' in x) {
+            lines.push(
+              `  rule ${String(x.rule.id)} ${String(x.rule.title ?? '')} — rule set ${String(x.rule.ruleSetId)} v${String(x.rule.ruleSetVersion)}`,
+            );
+            if (x.rule.text) lines.push(...x.rule.text.split('\n').map((l) => `    | ${l}`));
+            lines.push(...x.facts.map((f) => `  fact ${f.name} = ${JSON.stringify(f.value)}`));
+            lines.push(
+              ...x.conditions.map((c) => `  ${'  '.repeat(c.depth)}${c.holds ? '✓' : '✗'} ${c.text}`),
+            );
+            lines.push(`  trigger: ${JSON.stringify(x.trigger)}`);
+          }
+          return lines;
+        });
+      });
+    });
+
+  audit
+    .command('reads')
+    .description('the access log: who read which history when')
+    .option('--reader <id>', 'only this reader')
+    .option('--limit <n>', 'how many (newest first)', '50')
+    .option('--json', 'print JSON')
+    .action(async (o: { reader?: string; limit: string; json?: boolean }) => {
+      if (!/^\d+$/.test(o.limit)) throw invalid(`--limit must be a whole number, not ${o.limit}`);
+      await withService({}, async (service, reader) => {
+        const reads = await service.reads(reader, { readerId: o.reader, limit: Number(o.limit) });
+        print(o.json, reads, () =>
+          reads.map(
+            (r) => `${r.at} ${r.readerId} ${r.action} ${r.subject}${r.details.refused ? ' (refused)' : ''}`,
+          ),
+        );
+      });
+    });
+
+  audit
+    .command('keygen')
+    .description('generate an Ed25519 checkpoint key (PEM, mode 0600); keep it out of the repository')
+    .requiredOption('--out <file>', 'where to write the private key')
+    .action((o: { out: string }) => {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      writeFileSync(o.out, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
+      const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+      writeFileSync(`${o.out}.pub`, pem, { flag: 'wx' });
+      out(
+        `wrote ${o.out} and ${o.out}.pub; key id ${keyIdOf(pem)} — give auditors this id; set ZHENGZHI_AUDIT_KEY_FILE=${o.out}`,
+      );
+    });
+}
