@@ -1,0 +1,127 @@
+import type { Runtime } from '../engine/bootstrap';
+import {
+  campaignTree,
+  groupedFigures,
+  periodOf,
+  queryOf,
+  type BulletinPeriod,
+  type CampaignNode,
+  type FigureRow,
+  type Figures,
+} from './bulletin-query';
+import {
+  escalationsByMeasure,
+  typicalCases,
+  type EscalationFigures,
+  type TypicalCase,
+} from './bulletin-cases';
+
+/** Everything a 工作简报 reports for one campaign (with its sub-campaigns) and one period. */
+export interface Bulletin {
+  campaign: CampaignNode;
+  /** The campaigns whose figures roll up into this bulletin (the campaign first). */
+  campaigns: CampaignNode[];
+  issue: string | null;
+  period: BulletinPeriod;
+  generatedAt: string;
+  totals: FigureRow;
+  byCategory: FigureRow[];
+  byUnit: FigureRow[];
+  /** One row per campaign of the tree, when there are sub-campaigns (upward reporting). */
+  byCampaign: FigureRow[];
+  escalations: EscalationFigures[];
+  cases: {
+    positive: Array<TypicalCase & { categoryLabel: string; unitName: string }>;
+    negative: Array<TypicalCase & { categoryLabel: string; unitName: string }>;
+  };
+}
+
+export interface BulletinOptions {
+  campaignId: string;
+  /** Period start and end (instants); the previous period is as long and ends at `from`. */
+  from: string;
+  to: string;
+  /** e.g. 2023年第8期 */
+  issue?: string;
+}
+
+const zero: Figures = {
+  clues: 0,
+  verifying: 0,
+  confirmed: 0,
+  dismissed: 0,
+  transferred: 0,
+  rectifying: 0,
+  closed: 0,
+  overdue: 0,
+};
+
+/**
+ * Builds a bulletin: figures by SQL aggregation over the campaign tree (see bulletin-query.ts for the
+ * as-of definition), escalations by measure and typical cases. Sub-campaigns (parentCampaignId) roll up.
+ */
+export async function buildBulletin(
+  runtime: Pick<Runtime, 'database' | 'clock'>,
+  options: BulletinOptions,
+): Promise<Bulletin> {
+  const query = queryOf(runtime);
+  const period = periodOf(options.from, options.to);
+  const tree = await campaignTree(query, options.campaignId);
+  const [figures, escalations, cases, units] = await Promise.all([
+    groupedFigures(query, tree, period),
+    escalationsByMeasure(query, tree, period),
+    typicalCases(query, tree, period),
+    query<{ id: string; name: string; path: string }>('SELECT id, name, path FROM units WHERE path LIKE $1', [
+      `${tree[0]!.unitPath}%`,
+    ]),
+  ]);
+  const campaign = tree[0]!;
+  const labels = new Map<string, string>();
+  for (const node of tree)
+    for (const category of node.categories)
+      if (!labels.has(category.code)) labels.set(category.code, category.label);
+  const unitById = new Map(units.map((u) => [u.id, u]));
+  const unitName = (id: string) => (id === '' ? campaign.unitName : (unitById.get(id)?.name ?? id));
+  const categoryOrder = [...labels.keys()];
+  const byCategory = [...figures.byCategory.entries()]
+    .sort(
+      ([a], [b]) =>
+        (categoryOrder.indexOf(a) + 1 || 999) - (categoryOrder.indexOf(b) + 1 || 999) || a.localeCompare(b),
+    )
+    .map(([code, pair]) => ({ key: code, label: labels.get(code) ?? code, ...pair }));
+  const byUnit = [...figures.byBranch.entries()]
+    .sort(([a], [b]) =>
+      a === '' ? -1 : b === '' ? 1 : (unitById.get(a)?.path ?? a).localeCompare(unitById.get(b)?.path ?? b),
+    )
+    .map(([id, pair]) => ({
+      key: id || campaign.unitId,
+      label: id === '' ? `${campaign.unitName}（本级）` : unitName(id),
+      ...pair,
+    }));
+  const byCampaign =
+    tree.length > 1
+      ? tree.map((node) => ({
+          key: node.campaignId,
+          label: `${node.name}（${node.unitName}）`,
+          ...(figures.byCampaign.get(node.campaignId) ?? { current: zero, previous: zero }),
+        }))
+      : [];
+  const decorate = (c: TypicalCase) => ({
+    ...c,
+    categoryLabel: c.category ? (labels.get(c.category) ?? c.category) : '—',
+    unitName: unitById.get(c.unitId)?.name ?? c.unitId,
+  });
+  return {
+    campaign,
+    campaigns: tree,
+    issue: options.issue ?? null,
+    period,
+    generatedAt: runtime.clock.now().toISOString(),
+    totals: { key: 'total', label: '合计', ...figures.total },
+    byCategory,
+    byUnit,
+    byCampaign,
+    escalations,
+    cases: { positive: cases.positive.map(decorate), negative: cases.negative.map(decorate) },
+  };
+}
