@@ -15,6 +15,8 @@ export function authRouter(context: ApiContext): Router {
     limit: configured?.limit ?? 10,
     standardHeaders: 'draft-8',
     legacyHeaders: false,
+    // Only failed attempts count: guessing is throttled, a user who logs in often is not.
+    skipSuccessfulRequests: true,
     keyGenerator: (req: Request) =>
       `${ipKeyGenerator(req.ip ?? '')}:${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
     handler: (_req: Request, _res: Response, next: NextFunction, options) => {
