@@ -63,6 +63,12 @@ const toPublished = (row: Record<string, unknown>): PublishedRuleSet => ({
  */
 export class RuleSetRegistry {
   readonly #compiled = new Map<string, RuleSet>();
+  /**
+   * Publication times per campaign, trusted only on the embedded database: a PGlite data directory is
+   * open in one process at a time, so every publication goes through this registry. On PostgreSQL other
+   * processes may publish, so every evaluation asks the database.
+   */
+  readonly #published = new Map<string, Array<{ version: number; publishedAt: number }>>();
 
   constructor(private readonly database: Database) {}
 
@@ -105,7 +111,11 @@ export class RuleSetRegistry {
       );
     }
     this.#compiled.set(`${campaignId}@${ruleSet.version}`, ruleSet);
-    return toPublished(rows[0]!);
+    const published = toPublished(rows[0]!);
+    this.#published
+      .get(campaignId)
+      ?.push({ version: published.version, publishedAt: Date.parse(published.publishedAt) });
+    return published;
   }
 
   async latestVersion(campaignId: string): Promise<number | null> {
@@ -135,12 +145,43 @@ export class RuleSetRegistry {
 
   /** The rule set in effect for a campaign at an instant (the latest published at or before it), inside a transaction. */
   async activeAt(tx: EventStoreTransaction, campaignId: string, at: string): Promise<RuleSet | null> {
+    const version =
+      this.database.kind === 'pglite'
+        ? await this.#cachedActiveVersion(tx, campaignId, at)
+        : await this.#activeVersion(tx, campaignId, at);
+    return version === null ? null : this.#compiledVersion(tx, campaignId, version);
+  }
+
+  async #activeVersion(tx: EventStoreTransaction, campaignId: string, at: string): Promise<number | null> {
     const rows = await tx.query<{ version: number }>(
       `SELECT version FROM rule_sets WHERE campaign_id = $1 AND published_at <= $2 ORDER BY version DESC LIMIT 1`,
       [campaignId, at],
     );
-    if (!rows[0]) return null;
-    return this.#compiledVersion(tx, campaignId, Number(rows[0].version));
+    return rows[0] ? Number(rows[0].version) : null;
+  }
+
+  async #cachedActiveVersion(
+    tx: EventStoreTransaction,
+    campaignId: string,
+    at: string,
+  ): Promise<number | null> {
+    let versions = this.#published.get(campaignId);
+    if (!versions) {
+      const rows = await tx.query<{ version: number; published_at: Date }>(
+        `SELECT version, published_at FROM rule_sets WHERE campaign_id = $1`,
+        [campaignId],
+      );
+      versions = rows.map((r) => ({
+        version: Number(r.version),
+        publishedAt: new Date(r.published_at).getTime(),
+      }));
+      this.#published.set(campaignId, versions);
+    }
+    const instant = Date.parse(at);
+    let active: number | null = null;
+    for (const v of versions)
+      if (v.publishedAt <= instant && (active === null || v.version > active)) active = v.version;
+    return active;
   }
 
   async #compiledVersion(tx: EventStoreTransaction, campaignId: string, version: number): Promise<RuleSet> {
