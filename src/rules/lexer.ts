@@ -228,7 +228,13 @@ export function lex(source: string, file = ''): LexResult {
         const decoded = ESCAPES[next];
         if (decoded === undefined) {
           diagnostics.push(
-            diagnostic('ZR0007', { ...here(), length: 2 }, { char: next }, 'use \\" \\\\ \\n or \\t', file),
+            diagnostic(
+              'ZR0007',
+              { ...here(), length: Math.min(2, source.length - offset) },
+              { char: next },
+              'use \\" \\\\ \\n or \\t',
+              file,
+            ),
           );
           advance(next === '' || next === '\n' ? 1 : 2);
           continue;
