@@ -10,8 +10,7 @@ const escalationStateLabels: Record<string, string> = {
   acknowledged: '已签收',
   responded: '已反馈',
   steppedUp: '已升级',
-  lifted: '已销号',
-  closed: '已办结',
+  lifted: '已解除',
 };
 
 type Context = Record<string, unknown>;
@@ -26,19 +25,17 @@ function pick(context: Context, ...keys: string[]): string | null {
   return null;
 }
 
-/** 办理情况: responses and the recorded outcome, one per line. */
+/** 办理情况: responses, follow-ups (督办跟踪), the recorded outcome and the lifting, one per line. */
 function handlingOf(context: Context): string | null {
   const lines: string[] = [];
-  for (const key of ['responses', 'acknowledgements']) {
+  for (const key of ['responses', 'followUps']) {
     const list = context[key];
     if (Array.isArray(list))
-      for (const entry of list)
-        lines.push(pick(entry as Context, 'note', 'text', 'response', 'summary') ?? '');
+      for (const entry of list) lines.push(pick(entry as Context, 'response', 'note') ?? '');
   }
   const outcome = context.outcome;
-  if (typeof outcome === 'string') lines.push(outcome);
-  else if (outcome && typeof outcome === 'object')
-    lines.push(pick(outcome as Context, 'note', 'summary', 'result') ?? '');
+  if (outcome && typeof outcome === 'object') lines.push(pick(outcome as Context, 'outcome') ?? '');
+  if (typeof context.liftReason === 'string') lines.push(`解除：${context.liftReason}`);
   const kept = lines.filter((l) => l.trim() !== '');
   return kept.length > 0 ? kept.join('\n') : null;
 }
@@ -50,8 +47,8 @@ function dateCell(instant: string | null): Date | null {
 /**
  * Exports the 督办台账 (listed-supervision ledger, seed 001 §5) of a campaign: every escalation stream
  * whose measure is 挂牌督办 (`listed_supervision`), with the supervised item, unit, the rule that issued it,
- * issue date, deadline, handling and state. Escalations are streams of type `escalation`; their context is
- * read by field name so that this ledger does not depend on the escalation machine's internals.
+ * issue date, deadline, handling and state. Escalations are streams of type `escalation`; their context
+ * (src/machines/escalation-types.ts) gives the item, unit, rule, reason, respondBy and the follow-up log.
  */
 export async function exportSupervisionLedger(
   runtime: Pick<Runtime, 'database' | 'store' | 'clock'>,
@@ -68,7 +65,7 @@ export async function exportSupervisionLedger(
   const sql = `
     SELECT e.stream_id, e.state, e.unit_id, e.created_at, e.snapshot->'context' AS context, i.snapshot->'context' AS item
       FROM streams e
-      LEFT JOIN streams i ON i.stream_id = COALESCE(e.snapshot #>> '{context,itemId}', e.snapshot #>> '{context,subjectId}', e.snapshot #>> '{context,streamId}')
+      LEFT JOIN streams i ON i.stream_id = e.snapshot #>> '{context,itemId}'
      WHERE e.stream_type = 'escalation' AND e.campaign_id = $1 AND e.snapshot #>> '{context,measure}' = 'listed_supervision'
        AND e.unit_path LIKE $2
      ORDER BY e.created_at, e.stream_id`;
@@ -76,10 +73,10 @@ export async function exportSupervisionLedger(
     for (const row of rows) {
       const context = (row.context ?? {}) as Context;
       const item = (row.item ?? null) as Context | null;
-      const unitId = pick(context, 'targetUnitId', 'unitId') ?? String(row.unit_id);
+      const unitId = pick(context, 'unitId') ?? String(row.unit_id);
       const ledger = (item?.ledger ?? null) as Context | null;
       const clue = (item?.clue ?? null) as Context | null;
-      const rule = pick(context, 'ruleName', 'ruleId');
+      const rule = pick(context, 'ruleTitle', 'ruleId');
       const ruleVersion = pick(context, 'ruleSetVersion', 'ruleVersion');
       writer.addRow([
         writer.rows + 1,
@@ -87,10 +84,10 @@ export async function exportSupervisionLedger(
           (clue && pick(clue, 'description')) ??
           pick(context, 'subject', 'title'),
         names.get(unitId) ?? unitId,
-        pick(context, 'reason', 'explanation', 'summary'),
+        pick(context, 'reason'),
         rule ? `${rule}${ruleVersion ? ` (v${ruleVersion})` : ''}` : null,
         dateCell(pick(context, 'issuedAt') ?? new Date(row.created_at as string).toISOString()),
-        dateCell(pick(context, 'deadline', 'dueAt', 'responseDeadline')),
+        dateCell(pick(context, 'respondBy', 'deadline')),
         handlingOf(context),
         escalationStateLabels[String(row.state)] ?? String(row.state),
       ]);

@@ -130,37 +130,43 @@ describe('线索台账 and 督办台账', () => {
 
   it('exports listed-supervision escalations (挂牌督办) into the 督办台账', async () => {
     const itemId = await itemInRectification(runtime, campaignId);
-    // Escalation streams are issued by the rules hook (src/escalation); this fixture writes two such
-    // stream heads directly, in the shape that module stores: measure, item, unit, rule and reason.
-    const insert = `INSERT INTO streams (stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path,
-        category, deadline, overdue, last_hash, created_at, updated_at)
-      VALUES ($1, 'escalation', 1, 1, 'issued', $2, $3, 'xn-county-hz', '/xn-city/xn-county-hz/', NULL, NULL, false, 'x', $4, $4)`;
-    const context = (measure: string) => ({
-      value: 'issued',
-      status: 'active',
-      context: {
-        measure,
-        itemId,
-        unitId: 'xn-county-hz',
-        ruleId: 'overdue-listed',
-        ruleSetVersion: 2,
-        reason: '整改逾期30天且群众投诉3次',
-        issuedAt: '2023-08-31T01:00:00.000Z',
-        deadline: '2023-09-15T15:59:59.000Z',
-      },
+    // Escalations are normally issued by the rules hook; here they are created through the engine directly
+    // with the escalation machine's creation input.
+    const escalate = (measure: string, at: string) =>
+      runtime.engine.create(
+        'escalation',
+        {
+          campaignId,
+          itemId,
+          unitId: 'xn-county-hz',
+          measure,
+          target: { kind: 'unit', id: 'xn-county-hz' },
+          respondBy: '2023-09-15T15:59:59.000Z',
+          reason: '整改逾期30天且群众投诉3次',
+          ruleId: 'overdue-listed',
+          ruleTitle: '逾期挂牌督办',
+          ruleSetId: 'rs-test',
+          ruleSetVersion: 2,
+          provenance: null,
+          overridden: null,
+          trigger: { kind: 'clock', tick: at },
+          stepsUpFrom: null,
+        },
+        { userId: 'rules', unitId: 'xn-city' },
+        { at },
+      );
+    const listed = await escalate('listed_supervision', '2023-08-31T01:00:00.000Z');
+    await escalate('admonish', '2023-08-31T02:00:00.000Z');
+    const hz = { userId: 'u-officer', unitId: 'xn-county-hz' };
+    await runtime.engine.execute(listed.streamId, { type: 'RESPOND', response: '已制定整改方案' }, hz, {
+      at: '2023-09-01T01:00:00.000Z',
     });
-    await runtime.database.dataSource.query(insert, [
-      'esc-1',
-      context('listed_supervision'),
-      campaignId,
-      '2023-08-31T01:00:00.000Z',
-    ]);
-    await runtime.database.dataSource.query(insert, [
-      'esc-2',
-      context('admonish'),
-      campaignId,
-      '2023-08-31T02:00:00.000Z',
-    ]);
+    await runtime.engine.execute(
+      listed.streamId,
+      { type: 'RECORD_FOLLOW_UP', note: '督办组现场核查' },
+      supervisor,
+      { at: '2023-09-05T01:00:00.000Z' },
+    );
     const file = join(dir, 'supervision.xlsx');
     expect(await exportSupervisionLedger(runtime, file, { campaignId })).toEqual({ rows: 1 });
     const shape = await sheetShape(file, 9);
@@ -169,11 +175,11 @@ describe('线索台账 and 督办台账', () => {
       '随意拦车',
       '湟中区交通运输局',
       '整改逾期30天且群众投诉3次',
-      'overdue-listed (v2)',
+      '逾期挂牌督办 (v2)',
       '2023-08-31',
       '2023-09-15',
-      null,
-      '已下达',
+      '已制定整改方案\n督办组现场核查',
+      '已反馈',
     ]);
   });
 });
