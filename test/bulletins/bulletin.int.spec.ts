@@ -37,34 +37,34 @@ describe('工作简报 (bulletin): figures by SQL, checked against the test’s 
     const county = await runScenario(runtime, countyCampaign, ['xn-county-dt'], 15, 11);
     log = [...city.log, ...county.log];
     finalUnit = new Map([...city.finalUnit, ...county.finalUnit]);
-    // Escalations are streams written by the rules hook (src/escalation); two listed supervisions and an
-    // admonishment are written here directly: one in the previous period, two in this one.
-    const insert = `INSERT INTO streams (stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path,
-        category, deadline, overdue, last_hash, created_at, updated_at)
-      VALUES ($1, 'escalation', 1, 1, 'issued', $2, $3, 'xn-county-hz', '/xn-city/xn-county-hz/', NULL, NULL, false, 'x', $4, $4)`;
-    const escalation = (measure: string, issuedAt: string) => ({
-      value: 'issued',
-      status: 'active',
-      context: { measure, issuedAt },
-    });
-    await runtime.database.dataSource.query(insert, [
-      'esc-1',
-      escalation('listed_supervision', '2023-04-20T00:00:00.000Z'),
-      cityCampaign,
-      '2023-04-20T00:00:00.000Z',
-    ]);
-    await runtime.database.dataSource.query(insert, [
-      'esc-2',
-      escalation('listed_supervision', '2023-05-20T00:00:00.000Z'),
-      countyCampaign,
-      '2023-05-20T00:00:00.000Z',
-    ]);
-    await runtime.database.dataSource.query(insert, [
-      'esc-3',
-      escalation('admonish', '2023-05-21T00:00:00.000Z'),
-      cityCampaign,
-      '2023-05-21T00:00:00.000Z',
-    ]);
+    // Escalations (normally issued by the rules hook) created through the engine: one in the previous
+    // period, two in this one, one of them in the county campaign.
+    const escalate = (campaignId: string, measure: string, at: string) =>
+      runtime.engine.create(
+        'escalation',
+        {
+          campaignId,
+          itemId: null,
+          unitId: 'xn-county-hz',
+          measure,
+          target: { kind: 'unit', id: 'xn-county-hz' },
+          respondBy: null,
+          reason: '整治不力',
+          ruleId: 'lying-flat',
+          ruleTitle: '躺平式单位',
+          ruleSetId: 'rs-test',
+          ruleSetVersion: 1,
+          provenance: null,
+          overridden: null,
+          trigger: { kind: 'clock', tick: at },
+          stepsUpFrom: null,
+        },
+        { userId: 'rules', unitId: 'xn-city' },
+        { at },
+      );
+    await escalate(cityCampaign, 'listed_supervision', '2023-04-20T00:00:00.000Z');
+    await escalate(countyCampaign, 'listed_supervision', '2023-05-20T00:00:00.000Z');
+    await escalate(cityCampaign, 'admonish', '2023-05-21T00:00:00.000Z');
     runtime.clock.set('2023-06-02T01:00:00.000Z');
     bulletin = await buildBulletin(runtime, { campaignId: cityCampaign, from, to, issue: '2023年第8期' });
   });
