@@ -3,7 +3,21 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeModules = ['fs', 'node:fs', 'net', 'node:net', 'child_process', 'node:child_process', 'pg', 'typeorm', 'express', 'http', 'node:http', 'vm', 'node:vm'];
+const nodeModules = [
+  'fs',
+  'node:fs',
+  'net',
+  'node:net',
+  'child_process',
+  'node:child_process',
+  'pg',
+  'typeorm',
+  'express',
+  'http',
+  'node:http',
+  'vm',
+  'node:vm',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'bin/**', 'jest.config.js'] },
@@ -21,9 +35,21 @@ export default tseslint.config(
     files: ['src/machines/**/*.ts', 'src/rules/**/*.ts'],
     ignores: ['src/rules/cli/**', 'src/rules/io/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: nodeModules.map((name) => ({ name, message: 'The pure core does no I/O.' })) }],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Time enters as data (an injectable clock).' }],
-      'no-restricted-syntax': ['error', { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'Time enters as data.' }],
+      'no-restricted-imports': [
+        'error',
+        { paths: nodeModules.map((name) => ({ name, message: 'The pure core does no I/O.' })) },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Time enters as data (an injectable clock).' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time enters as data.',
+        },
+      ],
     },
   },
 );

@@ -32,7 +32,9 @@ export class RulesAndScheduler1732502000000 implements MigrationInterface {
         UNIQUE (kind, stream_id, due_at)
       )`);
     await runner.query(`CREATE INDEX scheduled_jobs_due ON scheduled_jobs (due_at) WHERE status = 'pending'`);
-    await runner.query(`CREATE INDEX streams_escalation_item ON streams ((snapshot #>> '{context,itemId}')) WHERE stream_type = 'escalation'`);
+    await runner.query(
+      `CREATE INDEX streams_escalation_item ON streams ((snapshot #>> '{context,itemId}')) WHERE stream_type = 'escalation'`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {

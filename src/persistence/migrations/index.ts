@@ -4,4 +4,9 @@ import { Audit1732505050505 } from './1732505050505-audit';
 import { ApiAuth1732506040404 } from './1732506040404-api-auth';
 
 /** Every migration, oldest first. Later modules append theirs here. */
-export const migrations = [InitialSchema1732500000000, RulesAndScheduler1732502000000, Audit1732505050505, ApiAuth1732506040404];
+export const migrations = [
+  InitialSchema1732500000000,
+  RulesAndScheduler1732502000000,
+  Audit1732505050505,
+  ApiAuth1732506040404,
+];
