@@ -46,7 +46,10 @@ export function registerServeCommand(program: Command): void {
         `zhengzhi API listening on ${server.url} (database: ${database.kind}); docs at ${server.url}/docs`,
       );
       if (demo.loaded) {
-        console.log(`demo data loaded; demo logins (password for all: ${demoLogins.password}):`);
+        console.log(
+          `demo data loaded: campaign ${demo.campaignId} with ${demo.items} items and ${demo.escalations} escalations`,
+        );
+        console.log(`demo logins (password for all: ${demoLogins.password}):`);
         for (const login of demoLogins.users)
           console.log(`  ${login.username.padEnd(14)} ${login.description}`);
       } else {

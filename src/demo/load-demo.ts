@@ -1,4 +1,10 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import type { Runtime } from '../engine/bootstrap';
+import type { Actor } from '../engine/engine';
+import { campaignTemplates } from '../machines/campaign-templates';
+import { demoItems, type DemoItem } from './demo-items';
+import { xiningChecklist } from './xining-checklist';
 import { hashPassword, type PasswordHashing } from '../api/auth/passwords';
 
 /** The demo logins printed at start-up. Demo data only: a real deployment creates its own users. */
@@ -53,7 +59,9 @@ export const demoLogins = {
   ] as const,
 };
 
-export type DemoResult = { loaded: true } | { loaded: false; reason: string };
+export type DemoResult =
+  | { loaded: true; campaignId: string; items: number; escalations: number }
+  | { loaded: false; reason: string };
 
 /** The demo unit tree (city bureau → three county bureaus → a detachment each) and the demo users. */
 export async function loadDemoDirectory(
@@ -90,12 +98,187 @@ export async function loadDemoDirectory(
   }
 }
 
+/** Finds `rules/<name>` above this file (it sits at different depths in src/ and dist/). */
+function seedRuleFile(name: string): string | null {
+  for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
+    const candidate = join(dir, 'rules', name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+const DAY = 86_400_000;
+const instant = (base: string, days: number, hours = 0) =>
+  new Date(new Date(base).getTime() + days * DAY + hours * 3_600_000).toISOString();
+
+/** Who acts for an item of a unit: the county officer (湟源 has none in the demo: the city supervisor acts). */
+const actorFor = (unit: DemoItem['unit']): Actor =>
+  unit.startsWith('xn-hz')
+    ? { userId: 'u-officer', unitId: 'xn-hz' }
+    : unit.startsWith('xn-dt')
+      ? { userId: 'u-officer-dt', unitId: 'xn-dt' }
+      : { userId: 'u-supervisor', unitId: 'xn-city' };
+const supervisor: Actor = { userId: 'u-supervisor', unitId: 'xn-city' };
+const principal: Actor = { userId: 'u-principal', unitId: 'xn-hz' };
+const scheduler: Actor = { userId: 'system:scheduler', unitId: 'xn-city' };
+
+/** The Xining 2023 campaign in its 集中整治 phase, with the seed rules and the demo items driven through the engine. */
+async function loadDemoCampaign(
+  runtime: Runtime,
+): Promise<{ campaignId: string; items: number; escalations: number }> {
+  const { engine } = runtime;
+  const campaignId = 'xn-2023';
+  const template = campaignTemplates['xining-2023']!;
+  await engine.create(
+    'campaign',
+    { ...template, unitId: 'xn-city', checklist: xiningChecklist },
+    supervisor,
+    { streamId: campaignId, at: '2023-04-10T01:00:00.000Z' },
+  );
+  const rulesPath = seedRuleFile('xining-2023.rules');
+  if (rulesPath)
+    await runtime.ruleSets.publish(
+      campaignId,
+      readFileSync(rulesPath, 'utf8'),
+      supervisor,
+      '2023-04-12T02:00:00.000Z',
+      'xining-2023.rules',
+    );
+  const campaign = (type: string, at: string, payload: Record<string, unknown> = {}) =>
+    engine.execute(campaignId, { type, ...payload }, supervisor, { at });
+  let day = 0;
+  for (const code of ['task_force', 'work_plan', 'deployment'])
+    await campaign('FULFIL_OBLIGATION', instant('2023-04-13T02:00:00Z', day++), { code, note: '已完成' });
+  await campaign('ADVANCE_PHASE', '2023-04-20T08:00:00.000Z');
+
+  let escalations = 0;
+  const run = async (
+    id: string,
+    type: string,
+    actor: Actor,
+    at: string,
+    payload: Record<string, unknown> = {},
+  ) => {
+    const result = await engine.execute(id, { type, ...payload }, actor, { at });
+    escalations += (result.effects.rules ?? []).length;
+  };
+  const ids: string[] = [];
+  for (const [index, item] of demoItems.entries()) {
+    const actor = actorFor(item.unit);
+    const registeredAt = instant('2023-04-21T01:00:00Z', index * 0.5);
+    const created = await engine.create(
+      'item',
+      {
+        campaignId,
+        reportedUnitId: item.unit,
+        source: item.source,
+        description: item.description,
+        receivedAt: instant(registeredAt, -1),
+      },
+      actor,
+      { streamId: `xn-2023-${String(index + 1).padStart(3, '0')}`, at: registeredAt },
+    );
+    const id = created.streamId;
+    ids.push(id);
+    if (item.fate === 'registered') continue;
+    if (item.fate === 'transferred') {
+      await run(id, 'TRANSFER', actor, instant(registeredAt, 1), {
+        to: '公安机关',
+        reason: '涉嫌违法犯罪，移送公安机关',
+      });
+      continue;
+    }
+    await run(id, 'ASSIGN_VERIFICATION', actor, instant(registeredAt, 1), {
+      unitId: item.unit,
+      officerId: actor.userId,
+      deadline: instant(registeredAt, 15),
+    });
+    if (item.fate === 'verifying') continue;
+    if (item.fate === 'dismissalPending' || item.fate === 'dismissed') {
+      await run(id, 'PROPOSE_DISMISSAL', actor, instant(registeredAt, 4), {
+        reason: '经核查，反映问题不属实',
+        handlerId: actor.userId,
+      });
+      if (item.fate === 'dismissed')
+        await run(id, 'APPROVE_DISMISSAL', principal, instant(registeredAt, 5), {
+          principalId: principal.userId,
+          principalOfUnitId: 'xn-hz',
+        });
+      continue;
+    }
+    await run(id, 'CONFIRM', actor, instant(registeredAt, 5), {
+      category: item.category,
+      checklistItem: item.checklistItem,
+      severity: 'general',
+      findings: `经核查属实：${item.description}`,
+    });
+  }
+  for (const code of ['public_notice', 'self_check', 'case_file_review'])
+    await campaign('FULFIL_OBLIGATION', instant('2023-05-06T02:00:00Z', day++), { code, note: '已完成' });
+  await campaign('ADVANCE_PHASE', '2023-05-10T08:00:00.000Z');
+  await campaign('FULFIL_OBLIGATION', '2023-05-12T02:00:00.000Z', {
+    code: 'rectification_ledger',
+    note: '已建立整改工作台账',
+  });
+
+  for (const [index, item] of demoItems.entries()) {
+    if (
+      ['registered', 'transferred', 'verifying', 'dismissalPending', 'dismissed', 'confirmed'].includes(
+        item.fate,
+      )
+    )
+      continue;
+    const id = ids[index]!;
+    const actor = actorFor(item.unit);
+    const start = instant('2023-05-15T01:00:00Z', index * 0.25);
+    const deadline = item.fate === 'overdue' ? '2023-06-15T15:59:59.000Z' : '2023-08-31T15:59:59.000Z';
+    await run(id, 'START_RECTIFICATION', actor, start, {
+      manifestation: item.description,
+      measures: '制定整改方案，开展执法人员培训，建立长效机制',
+      responsibleUnitId: item.unit,
+      responsiblePerson: '责任科室负责人',
+      deadline,
+    });
+    await run(id, 'RECORD_PROGRESS', actor, instant(start, 10), {
+      note: '已完成问题自查和人员培训',
+      evidence: ['培训签到表.pdf'],
+    });
+    if (item.fate === 'overdue') {
+      await run(id, 'RECTIFICATION_OVERDUE', scheduler, '2023-06-16T00:00:00.000Z', { deadline });
+      await run(id, 'RECORD_PROGRESS', actor, '2023-06-28T02:00:00.000Z', { note: '整改仍在推进' });
+    } else if (item.fate === 'faked') {
+      await run(id, 'ADD_TAG', supervisor, instant(start, 20), { tag: '弄虚作假' });
+    } else if (item.fate === 'rejectedTwice') {
+      for (const round of [1, 2]) {
+        await run(id, 'SUBMIT_FOR_ACCEPTANCE', actor, instant(start, 15 * round), {
+          result: `第${round}次报送整改结果`,
+          evidence: ['整改照片.jpg'],
+        });
+        await run(id, 'REJECT', supervisor, instant(start, 15 * round + 2), {
+          reason: '整改证据不足，退回继续整改',
+        });
+      }
+    } else if (['awaitingAcceptance', 'closed', 'lookBack'].includes(item.fate)) {
+      await run(id, 'SUBMIT_FOR_ACCEPTANCE', actor, instant(start, 20), {
+        result: '问题已整改到位',
+        evidence: ['整改报告.pdf', '验证材料.pdf'],
+      });
+      if (item.fate !== 'awaitingAcceptance')
+        await run(id, 'ACCEPT', supervisor, instant(start, 25), { note: '经验收，同意销号' });
+      if (item.fate === 'lookBack')
+        await run(id, 'START_LOOK_BACK', supervisor, instant(start, 40), { note: '回头看' });
+    }
+  }
+  return { campaignId, items: ids.length, escalations };
+}
+
 /** Loads the demo into an empty database; leaves a database with any unit in it alone. */
-export async function loadDemo(runtime: Runtime): Promise<DemoResult> {
+export async function loadDemo(runtime: Runtime, passwordHashing: PasswordHashing = {}): Promise<DemoResult> {
   const rows = (await runtime.database.dataSource.query('SELECT count(*) AS n FROM units')) as Array<{
     n: string | number;
   }>;
   if (Number(rows[0]?.n ?? 0) > 0) return { loaded: false, reason: 'the database is not empty' };
-  await loadDemoDirectory(runtime);
-  return { loaded: true };
+  await loadDemoDirectory(runtime, passwordHashing);
+  const campaign = await loadDemoCampaign(runtime);
+  return { loaded: true, ...campaign };
 }
