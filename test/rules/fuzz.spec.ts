@@ -114,7 +114,7 @@ describe('parser fuzzing: every input yields a rule set or located errors, never
       try {
         result = compileRuleSet(source, `fuzz-${i}.rules`);
       } catch (error) {
-        throw new Error(`case ${i} threw ${String(error)}\n${source.slice(0, 500)}`);
+        throw new Error(`case ${i} threw ${String(error)}\n${source.slice(0, 500)}`, { cause: error });
       }
       if (result.ok) {
         compiled++;
