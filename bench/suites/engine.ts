@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Pool } from 'pg';
 import { createRuntime, type Runtime } from '../../src/engine/bootstrap';
 import { campaignTemplates } from '../../src/machines/campaign-templates';
@@ -8,11 +10,17 @@ import { runConcurrently, throwawayPostgres } from '../support/databases';
 
 const actor = { userId: 'bench', unitId: 'bench-city' };
 
-async function seed(database: Database, items: number): Promise<{ runtime: Runtime; itemIds: string[] }> {
+async function seed(
+  database: Database,
+  items: number,
+  ruleSource?: string,
+): Promise<{ runtime: Runtime; itemIds: string[] }> {
   const runtime = createRuntime(database, { clock: new ManualClock('2023-04-10T00:00:00.000Z') });
   await runtime.directory.createUnit({ id: 'bench-city', name: '市局', level: 'city' });
   const template = campaignTemplates['xining-2023']!;
   const campaign = await runtime.engine.create('campaign', { ...template, unitId: 'bench-city' }, actor);
+  if (ruleSource)
+    await runtime.ruleSets.publish(campaign.streamId, ruleSource, actor, '2023-04-01T00:00:00.000Z');
   const itemIds: string[] = [];
   await runConcurrently(items, 10, async (i) => {
     const created = await runtime.engine.create(
@@ -95,6 +103,19 @@ export const engineSuite: BenchSuite = {
       floorRate = await rawFloor(pg.url, itemIds.slice(items), 10);
     } finally {
       await pg.close();
+    }
+    // The same pipeline with the Xining seed rule set published: every transition also evaluates the rules.
+    const withRules = await throwawayPostgres(10);
+    let rulesRate: number;
+    try {
+      const { runtime, itemIds } = await seed(
+        withRules,
+        items,
+        readFileSync(join(process.cwd(), 'rules', 'xining-2023.rules'), 'utf8'),
+      );
+      rulesRate = await engineTransitions(runtime, itemIds, 10);
+    } finally {
+      await withRules.close();
     }
     const pgliteItems = Math.min(items, 3_000);
     const lite = await openDatabase({ dataDir: 'memory://' });
