@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { registerServeCommand } from './serve-command';
 import { registerEngineCommands } from './engine-commands';
 import { registerAuditCommands } from './audit-commands';
+import { registerLedgerCommands } from './ledger-commands';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
 export function buildProgram(): Command {
@@ -11,6 +12,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerEngineCommands(program);
   registerAuditCommands(program);
+  registerLedgerCommands(program);
   return program;
 }
 

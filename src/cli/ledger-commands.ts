@@ -1,0 +1,223 @@
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { buildBulletin } from '../bulletins/bulletin';
+import { renderBulletinHtml } from '../bulletins/bulletin-html';
+import { renderPdf } from '../bulletins/bulletin-pdf';
+import { createRuntime, type Runtime } from '../engine/bootstrap';
+import type { Actor } from '../engine/engine';
+import { exportClueLedger, importClueLedger } from '../ledgers/clue-ledger';
+import { formatProblem, type ImportProblem } from '../ledgers/import-problems';
+import { exportRectificationLedger } from '../ledgers/ledger-export';
+import { importRectificationLedger } from '../ledgers/ledger-import';
+import { exportSupervisionLedger } from '../ledgers/supervision-ledger';
+import type { ProgressListener } from '../ledgers/workbook-writer';
+import { openDatabaseFromEnvironment } from '../persistence/database';
+
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const database = await openDatabaseFromEnvironment();
+  try {
+    return await work(createRuntime(database, { schedulerName: `cli-ledgers-${process.pid}` }));
+  } finally {
+    await database.close();
+  }
+}
+
+/** Progress on stderr: one rewritten line on a terminal, a line every 10,000 rows otherwise. */
+function progress(verb: string): ProgressListener & { done(): void } {
+  let last = 0;
+  const tty = process.stderr.isTTY;
+  const listener = ((done: number, total: number | null) => {
+    const text = `${verb} ${done}${total === null ? '' : `/${total}`} rows`;
+    if (tty) process.stderr.write(`\r${text}`);
+    else if (done - last >= 10_000 || done === total) process.stderr.write(`${text}\n`);
+    last = done;
+  }) as ProgressListener & { done(): void };
+  listener.done = () => {
+    if (tty && last > 0) process.stderr.write('\n');
+  };
+  return listener;
+}
+
+/** A calendar date (YYYY-MM-DD, read in China Standard Time) or a full ISO instant. */
+export function instantOf(text: string, option: string, endOfDay: boolean): string {
+  const value = /^\d{4}-\d{2}-\d{2}$/.test(text)
+    ? `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}+08:00`
+    : text;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms)) throw new Error(`${option} ${text} is not a date (YYYY-MM-DD) or an ISO instant`);
+  return new Date(ms).toISOString();
+}
+
+async function actorOf(runtime: Runtime, userId: string): Promise<Actor> {
+  const user = await runtime.directory.findUser(userId);
+  if (!user)
+    throw new Error(`--actor ${userId}: no such user (the import records its events for an existing user)`);
+  return { userId: user.id, unitId: user.unitId };
+}
+
+function reportProblems(
+  file: string,
+  problems: ImportProblem[],
+  failures: ImportProblem[],
+  applied: boolean,
+): void {
+  for (const problem of problems) console.error(formatProblem(problem, file));
+  for (const failure of failures) console.error(formatProblem(failure, file));
+  if (problems.length > 0 && !applied)
+    console.error(
+      `${file}: ${problems.length} problem(s); nothing was imported (use --take-good-rows to take the rows without problems)`,
+    );
+  if (problems.length > 0 || failures.length > 0) process.exitCode = 1;
+}
+
+interface ExportFlags {
+  campaign: string;
+  out: string;
+  unit?: string;
+  state?: string[];
+  asOf?: string;
+}
+
+interface ImportFlags {
+  campaign: string;
+  actor: string;
+  takeGoodRows?: boolean;
+}
+
+function exportOptions(command: Command): Command {
+  return command
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .requiredOption('--out <file>', 'the .xlsx file to write')
+    .option('--unit <id>', "only items in this unit's subtree")
+    .option('--state <state...>', 'only items in these states')
+    .option('--as-of <date>', 'date printed under the title (default today)');
+}
+
+function importOptions(command: Command): Command {
+  return command
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .requiredOption('--actor <userId>', 'the officer the imported events are recorded for')
+    .option('--take-good-rows', 'take the rows without problems even when other rows have some');
+}
+
+/** `ledger export|import`, `clues export|import`, `supervision export`, `bulletin`. */
+export function registerLedgerCommands(program: Command): void {
+  const ledger = program
+    .command('ledger')
+    .description('整改工作台账 (Xining annex 2): export and import .xlsx');
+  exportOptions(ledger.command('export').description('write the 整改工作台账 of a campaign')).action(
+    (flags: ExportFlags) =>
+      withRuntime(async (runtime) => {
+        const bar = progress('exported');
+        const { rows } = await exportRectificationLedger(runtime, flags.out, {
+          campaignId: flags.campaign,
+          unitId: flags.unit,
+          states: flags.state,
+          asOf: flags.asOf ? instantOf(flags.asOf, '--as-of', false) : undefined,
+          onProgress: bar,
+        });
+        bar.done();
+        console.log(`${flags.out}: ${rows} rows`);
+      }),
+  );
+  importOptions(
+    ledger
+      .command('import <file>')
+      .description('create or update items from a 整改工作台账 (through the engine)'),
+  ).action((file: string, flags: ImportFlags) =>
+    withRuntime(async (runtime) => {
+      const bar = progress('imported');
+      const report = await importRectificationLedger(runtime, file, {
+        campaignId: flags.campaign,
+        actor: await actorOf(runtime, flags.actor),
+        takeGoodRows: flags.takeGoodRows,
+        onProgress: bar,
+      });
+      bar.done();
+      console.log(
+        `${file} (sheet ${report.sheet}): ${report.rows} rows, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged${report.applied ? '' : ', nothing applied'}`,
+      );
+      reportProblems(file, report.problems, report.failures, report.applied);
+    }),
+  );
+
+  const clues = program.command('clues').description('线索台账 (Jiangyuan annex 3): export and import .xlsx');
+  exportOptions(clues.command('export').description('write the 线索台账 of a campaign')).action(
+    (flags: ExportFlags) =>
+      withRuntime(async (runtime) => {
+        const bar = progress('exported');
+        const { rows } = await exportClueLedger(runtime, flags.out, {
+          campaignId: flags.campaign,
+          unitId: flags.unit,
+          states: flags.state,
+          asOf: flags.asOf ? instantOf(flags.asOf, '--as-of', false) : undefined,
+          onProgress: bar,
+        });
+        bar.done();
+        console.log(`${flags.out}: ${rows} rows`);
+      }),
+  );
+  importOptions(
+    clues.command('import <file>').description('register the clues of a 线索台账 (through the engine)'),
+  ).action((file: string, flags: ImportFlags) =>
+    withRuntime(async (runtime) => {
+      const bar = progress('registered');
+      const report = await importClueLedger(runtime, file, {
+        campaignId: flags.campaign,
+        actor: await actorOf(runtime, flags.actor),
+        takeGoodRows: flags.takeGoodRows,
+        onProgress: bar,
+      });
+      bar.done();
+      console.log(
+        `${file} (sheet ${report.sheet}): ${report.rows} rows, ${report.created} registered, ${report.unchanged} unchanged${report.applied ? '' : ', nothing applied'}`,
+      );
+      reportProblems(file, report.problems, report.failures, report.applied);
+    }),
+  );
+
+  const supervision = program.command('supervision').description('督办台账: listed-supervision escalations');
+  supervision
+    .command('export')
+    .description('write the 督办台账 of a campaign')
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .requiredOption('--out <file>', 'the .xlsx file to write')
+    .option('--unit <id>', "only escalations concerning this unit's subtree")
+    .action((flags: Omit<ExportFlags, 'state' | 'asOf'>) =>
+      withRuntime(async (runtime) => {
+        const { rows } = await exportSupervisionLedger(runtime, flags.out, {
+          campaignId: flags.campaign,
+          unitId: flags.unit,
+        });
+        console.log(`${flags.out}: ${rows} rows`);
+      }),
+    );
+
+  program
+    .command('bulletin')
+    .description('工作简报 of a campaign (with its sub-campaigns) for a period, as HTML or PDF')
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .requiredOption('--from <date>', 'period start (YYYY-MM-DD in CST, or an ISO instant)')
+    .requiredOption('--to <date>', 'period end, inclusive (YYYY-MM-DD in CST, or an ISO instant)')
+    .option('--format <format>', 'html or pdf', 'html')
+    .requiredOption('--out <file>', 'file to write')
+    .option('--issue <text>', 'issue line, e.g. 2023年第8期')
+    .action(
+      (flags: { campaign: string; from: string; to: string; format: string; out: string; issue?: string }) =>
+        withRuntime(async (runtime) => {
+          if (flags.format !== 'html' && flags.format !== 'pdf')
+            throw new Error(`--format must be html or pdf, not ${flags.format}`);
+          const bulletin = await buildBulletin(runtime, {
+            campaignId: flags.campaign,
+            from: instantOf(flags.from, '--from', false),
+            to: instantOf(flags.to, '--to', true),
+            issue: flags.issue,
+          });
+          const html = renderBulletinHtml(bulletin);
+          writeFileSync(flags.out, flags.format === 'pdf' ? await renderPdf(html) : html);
+          console.log(
+            `${flags.out}: bulletin of ${bulletin.campaign.name}, ${bulletin.totals.current.clues} clues, ${bulletin.campaigns.length} campaign(s)`,
+          );
+        }),
+    );
+}
