@@ -271,6 +271,27 @@ example "31 days" given { item.state = rectifying; item.days_overdue = 31 } expe
     ]);
   });
 
+  it('English example syntax: at, given, issued … at … by, expect … by, suppress, tag', () => {
+    const rs = compileOk(`ruleset t version 1
+rule r "t" when issued(admonish) and since_issued(admonish) > 15d then escalate hold_accountable unit_leader, tag "slow"
+rule s "s" when item.tags contains "first_minor" then suppress responsible_person reason "exempt"
+example "e" at "2023-06-10T00:00:00Z" given { issued admonish unit_leader at 20d by r, item.tags = ["first_minor"] }
+  expect hold_accountable unit_leader by r and suppress responsible_person and tag "slow"`);
+    expect(rs.examples[0]?.facts.history[0]).toMatchObject({
+      measure: 'admonish',
+      ruleId: 'r',
+      issuedAt: '2023-05-21T00:00:00.000Z',
+    });
+    expect(rs.examples[0]?.expect.map((e) => e.type)).toEqual(['escalate', 'suppress', 'tag']);
+  });
+
+  it('keyword synonyms: 如果/那么, 并且/或者, 免罚, 示例', () => {
+    const rs = compileOk(`规则集 t 版本 1
+规则 r "t" 如果 事项.超期天数 > 1 并且 (事项.停留天数 > 1 或者 真) 那么 免罚 全部
+示例 "e" 给定 { 事项.超期天数 = 2 } 期望 无 免除 全部`);
+    expect(rs.rules[0]?.actions[0]).toMatchObject({ type: 'suppress', target: 'all' });
+  });
+
   it('compileRuleSet is a result union, never a throw', () => {
     expect(compileRuleSet('', 'x').ok).toBe(false);
     expect(compileRuleSet('规则集 a 版本 1', 'x').ok).toBe(true);
