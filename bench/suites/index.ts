@@ -1,5 +1,8 @@
 import type { BenchSuite } from '../types';
 import { engineSuite } from './engine';
+import { rulesSuite } from './rules';
+import { auditSuite } from './audit';
+import { apiSuite } from './api';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const suites: BenchSuite[] = [engineSuite];
+export const suites: BenchSuite[] = [engineSuite, rulesSuite, auditSuite, apiSuite];

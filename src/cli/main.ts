@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerServeCommand } from './serve-command';
+import { registerRulesCommands } from './rules-commands';
 import { registerEngineCommands } from './engine-commands';
 import { registerAuditCommands } from './audit-commands';
 import { registerLedgerCommands } from './ledger-commands';
@@ -10,6 +11,8 @@ export function buildProgram(): Command {
     .description('整治 — campaigns, problem items and escalation rules for rectification campaigns')
     .showHelpAfterError();
   registerServeCommand(program);
+  // before the engine's commands, which add `rules publish` and `rules versions` to the same group
+  registerRulesCommands(program);
   registerEngineCommands(program);
   registerAuditCommands(program);
   registerLedgerCommands(program);
