@@ -28,6 +28,7 @@ import { directoryRouter } from './directory';
 import { escalationsRouter } from './escalations';
 import { itemsRouter } from './items';
 import { ruleSetsRouter } from './rule-sets';
+import { ledgersRouter } from '../../ledgers/http';
 
 /** Builds one router from the API context. */
 export type RouterFactory = (context: ApiContext) => Router;
@@ -40,4 +41,5 @@ export const routerFactories: RouterFactory[] = [
   itemsRouter,
   escalationsRouter,
   ruleSetsRouter,
+  ledgersRouter,
 ];

@@ -1,0 +1,25 @@
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
+
+/** `GET /campaigns/:campaignId/{ledger,clues,supervision}.xlsx`: which rows. */
+export class LedgerExportQueryDto {
+  /** The unit and its subtree (default: the caller's unit). */
+  @IsOptional() @IsString() @MaxLength(100) unitId?: string;
+  /** Comma-separated item states. */
+  @IsOptional() @IsString() @MaxLength(300) state?: string;
+}
+
+/** `POST /campaigns/:campaignId/{ledger,clues}/import`: the .xlsx file, base64-encoded in JSON. */
+export class LedgerImportDto {
+  /** The workbook's bytes, base64 (the API takes JSON bodies only; the body limit applies). */
+  @IsString() @IsNotEmpty() file!: string;
+  @IsOptional() @IsString() @MaxLength(200) fileName?: string;
+  @IsOptional() @IsBoolean() takeGoodRows?: boolean;
+}
+
+/** `GET /campaigns/:campaignId/bulletin`: the period and the format. */
+export class BulletinQueryDto {
+  @IsISO8601({ strict: true }) from!: string;
+  @IsISO8601({ strict: true }) to!: string;
+  @IsOptional() @IsIn(['html', 'pdf', 'json']) format?: 'html' | 'pdf' | 'json';
+  @IsOptional() @IsString() @MaxLength(100) issue?: string;
+}

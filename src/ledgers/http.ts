@@ -1,0 +1,192 @@
+import { Router, type Response } from 'express';
+import { Permission, requireRole, requireWithin } from '../api/authz';
+import type { ApiContext, AuthUser } from '../api/context';
+import { endpoint } from '../api/endpoint';
+import { HttpProblem } from '../api/problem';
+import { buildBulletin } from '../bulletins/bulletin';
+import { renderBulletinHtml } from '../bulletins/bulletin-html';
+import { renderPdf } from '../bulletins/bulletin-pdf';
+import type { Runtime } from '../engine/bootstrap';
+import { exportClueLedger, importClueLedger } from './clue-ledger';
+import { BulletinQueryDto, LedgerExportQueryDto, LedgerImportDto } from './http-dto';
+import { exportRectificationLedger } from './ledger-export';
+import { importRectificationLedger } from './ledger-import';
+import { checkStates, loadCampaign } from './ledger-source';
+import { itemStateLabels } from './vocabulary';
+import { exportSupervisionLedger } from './supervision-ledger';
+import type { ImportProblem } from './import-problems';
+
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+/** The unit whose subtree an export covers: the one asked for (inside the caller's subtree) or the caller's. */
+async function exportUnit(runtime: Runtime, user: AuthUser, unitId: string | undefined): Promise<string> {
+  if (!unitId) return user.unitId;
+  const rows = (await runtime.database.dataSource.query('SELECT path FROM units WHERE id = $1', [
+    unitId,
+  ])) as Array<{ path: string }>;
+  if (!rows[0])
+    throw new HttpProblem('validationFailed', `unitId: unit ${unitId} does not exist`, {
+      invalidFields: [{ field: 'unitId', messages: ['no such unit'] }],
+    });
+  requireWithin(user, rows[0].path, Permission.readAll);
+  return unitId;
+}
+
+function statesOf(state: string | undefined): string[] | undefined {
+  return state
+    ? state
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '')
+    : undefined;
+}
+
+function sendXlsx(res: Response, asciiName: string, name: string): void {
+  // Header values must be Latin-1: an ASCII name, and the Chinese one as RFC 5987 filename*.
+  res
+    .status(200)
+    .type(XLSX)
+    .setHeader(
+      'Content-Disposition',
+      `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
+    );
+}
+
+/** A sheet with rows it could not take: 400 problem+json listing every row (sheet, row, column, cell, reason). */
+function refused(file: string, problems: ImportProblem[]): HttpProblem {
+  return new HttpProblem(
+    'invalidInput',
+    `${file}: ${problems.length} row(s) cannot be imported; nothing was imported (set takeGoodRows to take the others)`,
+    { problems },
+  );
+}
+
+/**
+ * Ledgers and bulletins over HTTP: the 整改工作台账, 线索台账 and 督办台账 as .xlsx downloads (streamed),
+ * imports of the first two (base64 .xlsx in a JSON body, since the API accepts JSON only), and the
+ * 工作简报 as HTML, PDF or JSON. Reading needs `read` within the caller's subtree; importing needs
+ * `item:act` (ledger) or `item:register` (clues) over the campaign's unit.
+ */
+export function ledgersRouter(context: ApiContext): Router {
+  const router = Router();
+  const { runtime } = context;
+
+  const campaignFor = async (campaignId: string, user: AuthUser, permission: Permission) => {
+    requireRole(user, permission);
+    return loadCampaign(runtime, campaignId);
+  };
+
+  const exportRoute = (
+    path: string,
+    name: string,
+    write: (
+      res: Response,
+      campaignId: string,
+      unitId: string,
+      states: string[] | undefined,
+    ) => Promise<unknown>,
+  ) =>
+    endpoint(router, context, {
+      method: 'get',
+      path: `/campaigns/:campaignId/${path}`,
+      summary: `Download the ${name} of a campaign (.xlsx)`,
+      tag: 'ledgers',
+      query: LedgerExportQueryDto,
+      handler: async ({ params, query, user, res }) => {
+        await campaignFor(params.campaignId!, user, Permission.readAll);
+        // Exports cover the caller's subtree (or a unit inside it), whatever the campaign's reach.
+        const unitId = await exportUnit(runtime, user, query.unitId);
+        const states = statesOf(query.state);
+        checkStates(states, Object.keys(itemStateLabels));
+        sendXlsx(
+          res,
+          `${path.replace('.xlsx', '')}-${encodeURIComponent(params.campaignId!)}.xlsx`,
+          `${name}-${params.campaignId}.xlsx`,
+        );
+        await write(res, params.campaignId!, unitId, states);
+        res.end();
+        return undefined;
+      },
+    });
+
+  exportRoute('ledger.xlsx', '整改工作台账', (res, campaignId, unitId, states) =>
+    exportRectificationLedger(runtime, res, { campaignId, unitId, states }),
+  );
+  exportRoute('clues.xlsx', '线索台账', (res, campaignId, unitId, states) =>
+    exportClueLedger(runtime, res, { campaignId, unitId, states }),
+  );
+  exportRoute('supervision.xlsx', '督办台账', (res, campaignId, unitId) =>
+    exportSupervisionLedger(runtime, res, { campaignId, unitId }),
+  );
+
+  endpoint(router, context, {
+    method: 'post',
+    path: '/campaigns/:campaignId/ledger/import',
+    summary: 'Import a 整改工作台账 (.xlsx, base64): creates or updates items through the engine',
+    tag: 'ledgers',
+    body: LedgerImportDto,
+    handler: async ({ params, body, user }) => {
+      const campaign = await campaignFor(params.campaignId!, user, Permission.actOnItem);
+      requireWithin(user, campaign.unitPath, Permission.actOnItem);
+      const file = body.fileName ?? 'upload.xlsx';
+      const report = await importRectificationLedger(runtime, Buffer.from(body.file, 'base64'), {
+        campaignId: campaign.campaignId,
+        actor: { userId: user.id, unitId: user.unitId },
+        takeGoodRows: body.takeGoodRows,
+        fileName: file,
+      });
+      if (!report.applied) throw refused(file, report.problems);
+      return report;
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'post',
+    path: '/campaigns/:campaignId/clues/import',
+    summary: 'Import a 线索台账 (.xlsx, base64): registers new clues through the engine',
+    tag: 'ledgers',
+    body: LedgerImportDto,
+    handler: async ({ params, body, user }) => {
+      const campaign = await campaignFor(params.campaignId!, user, Permission.registerItem);
+      requireWithin(user, campaign.unitPath, Permission.registerItem);
+      const file = body.fileName ?? 'upload.xlsx';
+      const report = await importClueLedger(runtime, Buffer.from(body.file, 'base64'), {
+        campaignId: campaign.campaignId,
+        actor: { userId: user.id, unitId: user.unitId },
+        takeGoodRows: body.takeGoodRows,
+        fileName: file,
+      });
+      if (!report.applied) throw refused(file, report.problems);
+      return report;
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/campaigns/:campaignId/bulletin',
+    summary: '工作简报 of a campaign (with its sub-campaigns) for a period: html, pdf or json',
+    tag: 'ledgers',
+    query: BulletinQueryDto,
+    handler: async ({ params, query, user, res }) => {
+      const campaign = await campaignFor(params.campaignId!, user, Permission.readAll);
+      requireWithin(user, campaign.unitPath, Permission.readAll);
+      const bulletin = await buildBulletin(runtime, {
+        campaignId: campaign.campaignId,
+        from: query.from,
+        to: query.to,
+        issue: query.issue,
+      });
+      if (query.format === 'json') return bulletin;
+      const html = renderBulletinHtml(bulletin);
+      if (query.format === 'pdf')
+        res
+          .status(200)
+          .type('application/pdf')
+          .send(await renderPdf(html));
+      else res.status(200).type('text/html; charset=utf-8').send(html);
+      return undefined;
+    },
+  });
+
+  return router;
+}
