@@ -108,6 +108,47 @@ export async function loadStreamOf(
   return stream;
 }
 
+/** What authorisation needs of a stream, read without its (possibly large) snapshot. */
+export interface StreamHead {
+  streamId: string;
+  streamType: string;
+  version: number;
+  unitId: string;
+  unitPath: string;
+  /** For items: the unit handling the clue (its verification unit, else the reported unit). */
+  handlingUnitId: string | null;
+}
+
+/** Loads a stream's head of the given type or throws 404. */
+export async function loadStreamHead(
+  context: ApiContext,
+  streamType: string,
+  streamId: string,
+): Promise<StreamHead> {
+  const rows = (await context.runtime.database.dataSource.query(
+    `SELECT stream_type, version, unit_id, unit_path,
+            COALESCE(snapshot #>> '{context,verification,unitId}', snapshot #>> '{context,reportedUnitId}') AS handling_unit_id
+       FROM streams WHERE stream_id = $1`,
+    [streamId],
+  )) as Array<{
+    stream_type: string;
+    version: number;
+    unit_id: string;
+    unit_path: string;
+    handling_unit_id: string | null;
+  }>;
+  const row = rows[0];
+  if (!row || row.stream_type !== streamType) throw notFound(streamType, streamId);
+  return {
+    streamId,
+    streamType,
+    version: Number(row.version),
+    unitId: row.unit_id,
+    unitPath: row.unit_path,
+    handlingUnitId: row.handling_unit_id,
+  };
+}
+
 /**
  * Runs a command whose authorisation depends on the stream's current head. The decision is taken on the
  * version that the command then applies to: if the stream moves in between, the command fails with a
@@ -118,11 +159,11 @@ export async function authorisedCommand(
   streamType: string,
   streamId: string,
   expectedVersion: number | undefined,
-  authorise: (stream: StreamRecord) => Promise<void> | void,
-  run: (stream: StreamRecord, version: number) => Promise<CommandResult>,
+  authorise: (stream: StreamHead) => Promise<void> | void,
+  run: (stream: StreamHead, version: number) => Promise<CommandResult>,
 ): Promise<CommandResult> {
   for (let attempt = 0; ; attempt++) {
-    const stream = await loadStreamOf(context, streamType, streamId);
+    const stream = await loadStreamHead(context, streamType, streamId);
     await authorise(stream);
     try {
       return await run(stream, expectedVersion ?? stream.version);

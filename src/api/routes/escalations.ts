@@ -94,14 +94,17 @@ export function escalationsRouter(context: ApiContext): Router {
         unitPrefix = `${rows[0].path}%`;
       }
       const rows = (await runtime.database.dataSource.query(
-        `SELECT stream_id, state, version, campaign_id, unit_id, category AS measure, deadline, overdue, created_at, updated_at,
-                snapshot #>> '{context,itemId}' AS item_id, snapshot #>> '{context,ruleId}' AS rule_id,
-                snapshot #>> '{context,reason}' AS reason, snapshot #> '{context,target}' AS target, count(*) OVER () AS total
-           FROM streams
-          WHERE stream_type = 'escalation' AND unit_path LIKE $1 AND ($2::text IS NULL OR unit_path LIKE $2)
-            AND ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR category = $4) AND ($5::text IS NULL OR campaign_id = $5)
-            AND ($6::text IS NULL OR snapshot #>> '{context,itemId}' = $6) AND ($7::boolean IS NULL OR overdue = $7)
-          ORDER BY created_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset}`,
+        `WITH matched AS (
+           SELECT stream_id, created_at FROM streams
+            WHERE stream_type = 'escalation' AND unit_path LIKE $1 AND ($2::text IS NULL OR unit_path LIKE $2)
+              AND ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR category = $4) AND ($5::text IS NULL OR campaign_id = $5)
+              AND ($6::text IS NULL OR snapshot #>> '{context,itemId}' = $6) AND ($7::boolean IS NULL OR overdue = $7)),
+              page AS (SELECT stream_id FROM matched ORDER BY created_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset})
+         SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, s.category AS measure, s.deadline, s.overdue, s.updated_at,
+                s.snapshot #>> '{context,issuedAt}' AS issued_at, s.snapshot #>> '{context,itemId}' AS item_id,
+                s.snapshot #>> '{context,ruleId}' AS rule_id, s.snapshot #>> '{context,reason}' AS reason,
+                s.snapshot #> '{context,target}' AS target, (SELECT count(*) FROM matched) AS total
+           FROM page JOIN streams s USING (stream_id) ORDER BY s.created_at DESC, s.stream_id`,
         [
           subtreeFilter(user),
           unitPrefix,
@@ -126,7 +129,7 @@ export function escalationsRouter(context: ApiContext): Router {
           unitId: r.unit_id,
           respondBy: r.deadline ? new Date(r.deadline as string).toISOString() : null,
           overdue: Boolean(r.overdue),
-          issuedAt: new Date(r.created_at as string).toISOString(),
+          issuedAt: r.issued_at,
           updatedAt: new Date(r.updated_at as string).toISOString(),
         })),
         total: Number(rows[0]?.total ?? 0),

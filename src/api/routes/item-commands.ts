@@ -1,7 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
-import type { ItemContext } from '../../machines/item-types';
-import type { StreamRecord } from '../../persistence/event-store';
 import { Permission } from '../authz';
+import type { StreamHead } from '../commands';
 import type { AuthUser } from '../context';
 import * as dto from '../dto/item-commands.dto';
 import type { VersionedCommandDto } from '../dto/common.dto';
@@ -20,13 +19,12 @@ export interface ItemCommandSpec {
   /** Units named in the body that must lie in the caller's subtree. */
   unitFields?: string[];
   /** Extra checks on the caller against the item (403 when they fail). */
-  check?: (user: AuthUser, stream: StreamRecord) => void;
+  check?: (user: AuthUser, stream: StreamHead) => void;
 }
 
 /** 查否 sign-off: the caller must be a principal leader of the handling unit (DOMAIN.md, 查否). */
-function principalOfHandlingUnit(user: AuthUser, stream: StreamRecord): void {
-  const context = stream.snapshot.context as ItemContext;
-  const handlingUnit = context.verification?.unitId ?? context.reportedUnitId;
+function principalOfHandlingUnit(user: AuthUser, stream: StreamHead): void {
+  const handlingUnit = stream.handlingUnitId;
   if (!user.isPrincipal || user.unitId !== handlingUnit) {
     throw forbidden(
       Permission.approveDismissal.name,

@@ -93,9 +93,12 @@ export function itemsRouter(context: ApiContext): Router {
         );
       const filter = where.join(' AND ');
       const rows = (await runtime.database.dataSource.query(
-        `SELECT stream_id, state, version, campaign_id, unit_id, category, deadline, overdue, created_at, updated_at,
-                snapshot #>> '{context,clue,description}' AS description, count(*) OVER () AS total
-           FROM streams WHERE ${filter} ORDER BY updated_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset}`,
+        // The page is chosen on the projection columns alone; only its rows' snapshots are read.
+        `WITH matched AS (SELECT stream_id, updated_at FROM streams WHERE ${filter}),
+              page AS (SELECT stream_id FROM matched ORDER BY updated_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset})
+         SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, s.category, s.deadline, s.overdue, s.created_at, s.updated_at,
+                s.snapshot #>> '{context,clue,description}' AS description, (SELECT count(*) FROM matched) AS total
+           FROM page JOIN streams s USING (stream_id) ORDER BY s.updated_at DESC, s.stream_id`,
         parameters,
       )) as Array<Record<string, unknown>>;
       let total = Number(rows[0]?.total ?? 0);
