@@ -27,12 +27,15 @@ export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<
         close: (graceMs = 10_000) =>
           new Promise<void>((done) => {
             const force = setTimeout(() => server.closeAllConnections(), graceMs);
+            // Keep-alive sockets would hold close() open: close each as soon as its last response is sent.
+            const sweep = setInterval(() => server.closeIdleConnections(), 50);
             force.unref();
+            sweep.unref();
             server.close(() => {
               clearTimeout(force);
+              clearInterval(sweep);
               done();
             });
-            // Idle keep-alive connections would hold close() open; busy ones finish their request first.
             server.closeIdleConnections();
           }),
       });

@@ -38,6 +38,8 @@ export function registerServeCommand(program: Command): void {
       const database = await openDatabaseFromEnvironment();
       const runtime = await createApiRuntime(database);
       const app = createApp(runtime, { auth: { jwtSecret: jwtSecret(logger) }, logger });
+      if (options.demo)
+        console.log('loading the demo data into an empty database (skipped when it has data)…');
       const demo = options.demo
         ? await loadDemo(runtime)
         : { loaded: false as const, reason: 'disabled with --no-demo' };

@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../src/api/app';
 import { hashPassword } from '../../src/api/auth/passwords';
 import { createApiRuntime } from '../../src/api/runtime';
+import type { RouterFactory } from '../../src/api/routes';
 import { listen, type RunningServer } from '../../src/api/server';
 import { campaignTemplates } from '../../src/machines/campaign-templates';
 import { loadDemoDirectory, demoLogins } from '../../src/demo/load-demo';
@@ -69,6 +70,7 @@ export async function startApi(
     hooks?: AppendHook[];
     loginRateLimit?: { limit: number; windowMs: number };
     bodyLimit?: string;
+    extraRouters?: RouterFactory[];
   } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase();
@@ -89,6 +91,7 @@ export async function startApi(
     logger: pino({ level: 'silent' }),
     loginRateLimit: options.loginRateLimit ?? { limit: 1000, windowMs: 60_000 },
     bodyLimit: options.bodyLimit,
+    extraRouters: options.extraRouters,
   });
   const server = await listen(app, 0);
   const http = request(server.url);
