@@ -1,4 +1,6 @@
-import { chainHash, GENESIS_HASH } from '../persistence/event-hash';
+import { hash as oneShotHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
+import { GENESIS_HASH } from '../persistence/event-hash';
 import type { Finding } from './findings';
 
 /** One event as verification reads it: the stored canonical text and the chain fields around it. */
@@ -15,14 +17,49 @@ export interface ChainRow {
   line?: number;
 }
 
-/** The columns of `events` that repeat what the body says. `payload` is the parsed jsonb column. */
+/** The columns of `events` that repeat what the body says. `payloadText` is the jsonb column as text. */
 export interface EventColumns {
   type: string;
   actorId: string;
   unitId: string;
   occurredAt: string;
   machineVersion: number;
-  payload: unknown;
+  payloadText: string;
+}
+
+/**
+ * `chainHash` of the event store, computed with Node's one-shot `crypto.hash` (several times faster for
+ * short inputs than a `createHash` object per event; the same SHA-256 over the same bytes).
+ */
+export function linkHash(previousHash: string, body: string): string {
+  return oneShotHash('sha256', previousHash + '\n' + body, 'hex');
+}
+
+/**
+ * The body the columns imply, split around the payload. RFC 8785 orders the keys actorId, machineVersion,
+ * occurredAt, payload, sequence, streamId, type, unitId, and serialises strings and numbers exactly as
+ * JSON.stringify does; so a body agrees with its scalar columns iff it starts and ends with these.
+ */
+function impliedFrame(streamId: string, sequence: number, c: EventColumns): [prefix: string, suffix: string] {
+  const q = JSON.stringify;
+  return [
+    `{"actorId":${q(c.actorId)},"machineVersion":${c.machineVersion},"occurredAt":${q(c.occurredAt)},"payload":`,
+    `,"sequence":${sequence},"streamId":${q(streamId)},"type":${q(c.type)},"unitId":${q(c.unitId)}}`,
+  ];
+}
+
+/** True when the stored body says exactly what the columns say (the fast path: no parse of the body). */
+function bodyAgrees(row: ChainRow, c: EventColumns): boolean {
+  const [prefix, suffix] = impliedFrame(row.streamId, row.sequence, c);
+  const body = row.body;
+  if (!body.startsWith(prefix) || !body.endsWith(suffix)) return false;
+  let payload: unknown;
+  try {
+    payload = JSON.parse(c.payloadText);
+  } catch {
+    return false;
+  }
+  return canonicalize(payload) === body.slice(prefix.length, body.length - suffix.length);
 }
 
 /** What the chain of one stream ends with. */
@@ -111,22 +148,22 @@ export class ChainChecker {
       }
       this.#seen.add(row.streamId);
     }
-    const at = {
+    const at = (): { streamId: string; sequence: number; line?: number } => ({
       streamId: row.streamId,
       sequence: row.sequence,
       ...(row.line === undefined ? {} : { line: row.line }),
-    };
+    });
     if (!s.broken) {
       if (row.sequence !== s.expected) {
-        this.#report({ kind: 'sequence-gap', ...at, expected: s.expected, found: row.sequence });
+        this.#report({ kind: 'sequence-gap', ...at(), expected: s.expected, found: row.sequence });
         s.broken = true;
       } else if (row.prevHash !== s.lastHash) {
-        this.#report({ kind: 'prev-hash-mismatch', ...at, expected: s.lastHash, found: row.prevHash });
+        this.#report({ kind: 'prev-hash-mismatch', ...at(), expected: s.lastHash, found: row.prevHash });
         s.broken = true;
       } else {
-        const computed = chainHash(row.prevHash, row.body);
+        const computed = linkHash(row.prevHash, row.body);
         if (computed !== row.hash) {
-          this.#report({ kind: 'hash-mismatch', ...at, expected: computed, found: row.hash });
+          this.#report({ kind: 'hash-mismatch', ...at(), expected: computed, found: row.hash });
           s.broken = true;
         }
       }
@@ -159,6 +196,7 @@ export class ChainChecker {
 
   /** The body is what the hash covers; the row's own stream/sequence and the columns must say the same. */
   #checkBody(row: ChainRow): void {
+    if (row.columns && bodyAgrees(row, row.columns)) return;
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(row.body) as Record<string, unknown>;
@@ -192,6 +230,12 @@ export class ChainChecker {
     if (!sameInstant(body.occurredAt, c.occurredAt)) mismatch('occurredAt', body.occurredAt, c.occurredAt);
     if (body.machineVersion !== c.machineVersion)
       mismatch('machineVersion', body.machineVersion, c.machineVersion);
-    if (!jsonEqual(body.payload, c.payload)) mismatch('payload', body.payload, c.payload);
+    let payload: unknown;
+    try {
+      payload = JSON.parse(c.payloadText);
+    } catch {
+      payload = c.payloadText;
+    }
+    if (!jsonEqual(body.payload, payload)) mismatch('payload', body.payload, payload);
   }
 }

@@ -47,6 +47,15 @@ export function unescapeCopyField(field: string): string | null {
   });
 }
 
+function splitCopyLine(line: string): Array<string | null> {
+  const fields = line.split('\t');
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i]!;
+    if (f.includes('\\')) fields[i] = unescapeCopyField(f) as string;
+  }
+  return fields;
+}
+
 /** Streams the rows of `sql` through COPY TO STDOUT, calling `onRow` with the unescaped fields. */
 export async function copyRows(
   database: Database,
@@ -62,13 +71,13 @@ export async function copyRows(
       const text = rest + decoder.write(chunk);
       let start = 0;
       for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-        onRow(text.slice(start, nl).split('\t').map(unescapeCopyField));
+        onRow(splitCopyLine(text.slice(start, nl)));
         start = nl + 1;
       }
       rest = text.slice(start);
     }
     rest += decoder.end();
-    if (rest.length > 0) onRow(rest.split('\t').map(unescapeCopyField));
+    if (rest.length > 0) onRow(splitCopyLine(rest));
   } finally {
     client.release();
   }
@@ -91,7 +100,7 @@ function chainRow(f: ReadonlyArray<string | null | number>): ChainRow {
       unitId: String(f[7]),
       occurredAt: String(f[8]),
       machineVersion: Number(f[9]),
-      payload: JSON.parse(String(f[10])),
+      payloadText: String(f[10]),
     },
   };
 }

@@ -1,11 +1,12 @@
-import { replayEvents, type ReplayStep } from '../engine/replay';
+import type { ReplayStep } from '../engine/replay';
+import { replayStream } from './fast-replay';
 import type { PersistedState } from '../machines/step';
 import type { Database } from '../persistence/database';
 import { toStoredEvent, type StoredEvent } from '../persistence/event-store';
 import { jsonEqual } from './chain-check';
 import type { Finding } from './findings';
 
-/** How events are replayed; the engine's `replayEvents` unless a test substitutes a patched machine. */
+/** How events are replayed: `replayStream` (the engine's machines, persisted once per stream) unless a test substitutes a patched machine. */
 export type ReplayFunction = (
   streamType: string,
   events: readonly StoredEvent[],
@@ -44,7 +45,7 @@ export function checkStreamSnapshot(
   streamType: string,
   stored: unknown,
   events: readonly StoredEvent[],
-  replay: ReplayFunction = replayEvents,
+  replay: ReplayFunction = replayStream,
 ): Finding | null {
   let lastGood = 0;
   let replayed: PersistedState | null;

@@ -1,5 +1,7 @@
 import { assign } from 'xstate';
 import { explainState } from '../../src/audit/explain';
+import { replayStream } from '../../src/audit/fast-replay';
+import { replayEvents } from '../../src/engine/replay';
 import { checkSnapshots, type ReplayFunction } from '../../src/audit/replay-check';
 import { stateAt, timeline } from '../../src/audit/timeline';
 import { itemMachine } from '../../src/machines/item-machine';
@@ -186,5 +188,29 @@ describe('timeline and time travel on ' + (process.env.ZZ_TEST_DB ?? 'postgres')
         found: undefined,
       },
     ]);
+  });
+});
+
+describe('bulk replay', () => {
+  it('replayStream gives exactly what the engine replay gives, and refuses what it refuses', async () => {
+    const events = await runtime.store.readStream(itemId);
+    expect(replayStream('item', events)).toEqual(replayEvents('item', events));
+    const campaignEvents = await runtime.store.readStream(campaignId);
+    expect(replayStream('campaign', campaignEvents)).toEqual(replayEvents('campaign', campaignEvents));
+    const scrambled = [events[0]!, events[3]!, ...events.slice(1, 3)];
+    const engineError = (() => {
+      try {
+        replayEvents('item', scrambled);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'no error';
+    })();
+    expect(engineError).toMatch(
+      new RegExp(
+        `^stream ${itemId} event 4 \\(START_RECTIFICATION\\) does not replay: .*registered.*START_RECTIFICATION`,
+      ),
+    );
+    expect(() => replayStream('item', scrambled)).toThrow(engineError);
   });
 });
