@@ -3,6 +3,8 @@ import type { EndpointSpec, OperationRegistry } from './endpoint';
 import { ProblemKind, problemType } from './problem';
 
 type Schema = Record<string, unknown>;
+/** A DTO class, as far as the document needs it. */
+type Named = { name: string };
 
 // class-transformer ships no typings for its storage entry point; the schema generator needs it to follow
 // nested DTOs (@ValidateNested + @Type).
@@ -116,6 +118,23 @@ export function buildOpenApiDocument(registry: OperationRegistry): Schema {
     refPointerPrefix: '#/components/schemas/',
     classTransformerMetadataStorage: defaultMetadataStorage,
   }) as Record<string, Schema>;
+  // A DTO without decorators of its own (e.g. `AdvancePhaseDto extends VersionedCommandDto`) has no
+  // metadata entry: give it its nearest ancestor's schema so that every $ref resolves.
+  const ensureSchema = (dto: Named | undefined) => {
+    if (!dto || schemas[dto.name]) return;
+    for (
+      let parent = Object.getPrototypeOf(dto) as Named | null;
+      parent && parent.name;
+      parent = Object.getPrototypeOf(parent) as Named | null
+    ) {
+      if (schemas[parent.name]) {
+        schemas[dto.name] = schemas[parent.name]!;
+        return;
+      }
+    }
+    schemas[dto.name] = { type: 'object', properties: {}, additionalProperties: false };
+  };
+  for (const spec of registry.operations) [spec.body, spec.query, spec.response].forEach(ensureSchema);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of registry.operations) {
     const path = spec.path.replace(/:(\w+)/g, '{$1}');
