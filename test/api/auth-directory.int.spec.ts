@@ -111,6 +111,10 @@ describe('units and users', () => {
       expiresIn: 900,
       user: { unitPath: '/xn-city/xn-hz/xn-hz-det/xn-hz-sq1/' },
     });
+    const read = await api.http.get('/users/u-sq1').set(api.as('officer')).expect(200);
+    expect(read.body).toMatchObject({ username: 'sq1.officer', role: 'officer', canLogIn: true });
+    await api.http.get('/users/u-sq1').set(api.as('officer.dt')).expect(403);
+    await api.http.get('/users/nobody').set(api.as('officer')).expect(404);
     const users = await api.http.get('/users?unitId=xn-hz-sq1').set(api.as('officer')).expect(200);
     expect(users.body.items.map((u: { id: string }) => u.id)).toEqual(['u-sq1']);
     const weak = await api.http
@@ -222,5 +226,21 @@ describe('operations', () => {
     const docs = await api.http.get('/docs/').expect(200);
     expect(docs.text).toContain('swagger-ui');
     expect(docs.headers['x-content-type-options']).toBe('nosniff');
+  });
+});
+
+// Last: it blocks the test client's address for the rest of the file.
+describe('login throttling per address', () => {
+  it('limits failed logins per address across usernames (password spraying)', async () => {
+    let attempts = 0;
+    let response;
+    do {
+      response = await api.http
+        .post('/auth/login')
+        .send({ username: `spray${attempts++}`, password: 'guess' });
+    } while (response.status === 401 && attempts < 50);
+    expect(response.status).toBe(429);
+    expect(response.body.detail).toMatch(/this address/);
+    expect(attempts).toBeLessThanOrEqual(30);
   });
 });

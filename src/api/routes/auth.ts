@@ -30,7 +30,26 @@ export function authRouter(context: ApiContext): Router {
       );
     },
   });
-  router.post('/auth/login', limiter);
+  // Password spraying (many usernames from one address) meets a looser per-address limit.
+  const perAddress = rateLimit({
+    windowMs: configured?.windowMs ?? 15 * 60_000,
+    limit: (configured?.limit ?? 10) * 10,
+    standardHeaders: 'draft-8',
+    legacyHeaders: false,
+    skipSuccessfulRequests: true,
+    keyGenerator: (req: Request) => ipKeyGenerator(req.ip ?? ''),
+    handler: (_req: Request, _res: Response, next: NextFunction, options) => {
+      next(
+        new HttpProblem(
+          'tooManyRequests',
+          'too many failed logins from this address; try again later',
+          {},
+          { 'Retry-After': String(Math.ceil(options.windowMs / 1000)) },
+        ),
+      );
+    },
+  });
+  router.post('/auth/login', perAddress, limiter);
   endpoint(router, context, {
     method: 'post',
     path: '/auth/login',

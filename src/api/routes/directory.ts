@@ -104,6 +104,32 @@ export function directoryRouter(context: ApiContext): Router {
   });
 
   endpoint(router, context, {
+    method: 'get',
+    path: '/users/:id',
+    summary: 'One user of the caller’s subtree',
+    tag: 'directory',
+    handler: async ({ user, params }) => {
+      const rows = await query<Record<string, unknown>>(
+        `SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.is_principal, n.path, u.password_hash IS NOT NULL AS can_log_in
+           FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = $1`,
+        [params.id],
+      );
+      const found = rows[0];
+      if (!found) throw notFound('user', params.id!);
+      requireWithin(user, String(found.path), Permission.readAll);
+      return {
+        id: found.id,
+        username: found.username,
+        displayName: found.display_name,
+        role: found.role,
+        unitId: found.unit_id,
+        isPrincipal: found.is_principal,
+        canLogIn: found.can_log_in,
+      };
+    },
+  });
+
+  endpoint(router, context, {
     method: 'post',
     path: '/users',
     summary: 'Create a user in a unit of the caller’s subtree (password stored as argon2id)',
