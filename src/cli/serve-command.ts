@@ -2,10 +2,12 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import pino from 'pino';
 import { createApp } from '../api/app';
+import { hashPassword } from '../api/auth/passwords';
 import { listen } from '../api/server';
 import { createApiRuntime } from '../api/runtime';
 import { loadDemo, demoLogins } from '../demo/load-demo';
 import { openDatabaseFromEnvironment } from '../persistence/database';
+import { UNIT_LEVEL_ORDER, type UnitLevel } from '../persistence/entities/unit.entity';
 
 /** The JWT key: `ZHENGZHI_JWT_SECRET` (≥ 32 bytes), or a random one for this process only. */
 function jwtSecret(logger: pino.Logger): Uint8Array {
@@ -23,6 +25,7 @@ function jwtSecret(logger: pino.Logger): Uint8Array {
 
 /** `zhengzhi serve [--no-demo] [--port <n>] [--host <h>]`: the HTTP API (what `npm start` runs). */
 export function registerServeCommand(program: Command): void {
+  registerBootstrapCommand(program);
   program
     .command('serve')
     .description('serve the HTTP API (loads the demo data on an empty database unless --no-demo)')
@@ -69,4 +72,70 @@ export function registerServeCommand(program: Command): void {
       process.once('SIGTERM', () => void stop('SIGTERM'));
       process.once('SIGINT', () => void stop('SIGINT'));
     });
+}
+
+/**
+ * `zhengzhi bootstrap`: on a database without users, creates the root unit and its first supervisor, who
+ * then creates everyone else through the API. The password comes from ZHENGZHI_ADMIN_PASSWORD (never
+ * from the command line, which other users of the machine can read).
+ */
+export function registerBootstrapCommand(program: Command): void {
+  program
+    .command('bootstrap')
+    .description(
+      'create the root unit and the first supervisor on a database without users (password from $ZHENGZHI_ADMIN_PASSWORD)',
+    )
+    .requiredOption('--unit-id <id>', 'id of the root unit, e.g. xn-city')
+    .requiredOption('--unit-name <name>', 'name of the root unit, e.g. 西宁市交通运输局')
+    .option('--level <level>', 'level of the root unit (province, city, county, …)', 'city')
+    .requiredOption('--username <username>', "the supervisor's login")
+    .option('--display-name <name>', "the supervisor's name", 'Administrator')
+    .action(
+      async (options: {
+        unitId: string;
+        unitName: string;
+        level: string;
+        username: string;
+        displayName: string;
+      }) => {
+        if (!(UNIT_LEVEL_ORDER as readonly string[]).includes(options.level))
+          throw new Error(`--level must be one of ${UNIT_LEVEL_ORDER.join(', ')}`);
+        const password = process.env.ZHENGZHI_ADMIN_PASSWORD ?? '';
+        if (password.length < 12)
+          throw new Error('set ZHENGZHI_ADMIN_PASSWORD (at least 12 characters) for the first supervisor');
+        const database = await openDatabaseFromEnvironment();
+        try {
+          const runtime = await createApiRuntime(database);
+          const users = (await database.dataSource.query('SELECT count(*) AS n FROM users')) as Array<{
+            n: string | number;
+          }>;
+          if (Number(users[0]?.n ?? 0) > 0)
+            throw new Error('the database already has users; create more through POST /users');
+          if (!(await runtime.directory.findUnit(options.unitId))) {
+            await runtime.directory.createUnit({
+              id: options.unitId,
+              name: options.unitName,
+              level: options.level as UnitLevel,
+            });
+          }
+          const passwordHash = await hashPassword(password);
+          await runtime.directory.createUser(
+            {
+              id: `u-${options.username}`,
+              username: options.username,
+              displayName: options.displayName,
+              role: 'supervisor',
+              unitId: options.unitId,
+              passwordHash,
+            },
+            runtime.clock.now(),
+          );
+          console.log(
+            `created unit ${options.unitId} and supervisor ${options.username}; log in with POST /auth/login`,
+          );
+        } finally {
+          await database.close();
+        }
+      },
+    );
 }
