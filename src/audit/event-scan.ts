@@ -118,8 +118,10 @@ export async function scanChainRows(
   filter: StreamFilter,
   onRow: (row: ChainRow) => void,
   mode: ScanMode = 'auto',
+  columns = true,
 ): Promise<void> {
   if (filter && filter.streamIds.length === 0) return;
+  if (!columns) return scanLinks(database, filter, onRow, mode);
   const where = filter ? `WHERE stream_id IN (${literalList(filter.streamIds)})` : '';
   if (resolveMode(database, mode) === 'copy') {
     await copyRows(
@@ -153,6 +155,43 @@ export async function scanChainRows(
         ]),
       );
     }
+    if (rows.length < PAGE) return;
+    const last = rows[rows.length - 1]!;
+    after = [String(last.stream_id), Number(last.sequence)];
+  }
+}
+
+/** The chain fields only (no column copies): for chain-only verification. */
+async function scanLinks(
+  database: Database,
+  filter: StreamFilter,
+  onRow: (row: ChainRow) => void,
+  mode: ScanMode,
+): Promise<void> {
+  const where = filter ? `WHERE stream_id IN (${literalList(filter.streamIds)})` : '';
+  const toRow = (f: ReadonlyArray<string | null | number>): ChainRow => ({
+    streamId: String(f[0]),
+    sequence: Number(f[1]),
+    prevHash: String(f[2]),
+    hash: String(f[3]),
+    body: String(f[4]),
+  });
+  if (resolveMode(database, mode) === 'copy') {
+    await copyRows(
+      database,
+      `SELECT stream_id, sequence, prev_hash, hash, body FROM events ${where} ORDER BY stream_id, sequence`,
+      (f) => onRow(toRow(f)),
+    );
+    return;
+  }
+  let after: [string, number] = ['', 0];
+  for (;;) {
+    const rows = (await database.dataSource.query(
+      `SELECT stream_id, sequence, prev_hash, hash, body FROM events WHERE (stream_id, sequence) > ($1, $2) ${filter ? 'AND stream_id = ANY($4)' : ''}
+       ORDER BY stream_id, sequence LIMIT $3`,
+      filter ? [after[0], after[1], PAGE, filter.streamIds] : [after[0], after[1], PAGE],
+    )) as Array<Record<string, string | number>>;
+    for (const r of rows) onRow(toRow([r.stream_id!, r.sequence!, r.prev_hash!, r.hash!, r.body!]));
     if (rows.length < PAGE) return;
     const last = rows[rows.length - 1]!;
     after = [String(last.stream_id), Number(last.sequence)];

@@ -84,7 +84,7 @@ export class AuditService {
   /** Verifies a stream, a campaign, or (unscoped readers only) the whole log. */
   verify(
     reader: AuditReader,
-    options: Pick<VerifyOptions, 'streamId' | 'campaignId' | 'mode' | 'snapshots'> = {},
+    options: Pick<VerifyOptions, 'streamId' | 'campaignId' | 'mode' | 'snapshots' | 'columns'> = {},
   ): Promise<VerifyReport> {
     const subject = options.streamId ?? options.campaignId ?? '*';
     const check = options.streamId

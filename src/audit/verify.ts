@@ -17,6 +17,8 @@ export interface VerifyOptions {
   campaignId?: string;
   /** How to read events (default: COPY on PostgreSQL, SELECT pages on PGlite). */
   mode?: ScanMode;
+  /** Compare the column copies (payload, actor, unit, time, …) with the bodies (default true). */
+  columns?: boolean;
   /** Replay every stream and compare with its stored snapshot (default true). */
   snapshots?: boolean;
   /** Only accept checkpoints signed by this key id (see README, trust model). */
@@ -87,6 +89,7 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
     streamRows.map((r) => [r.stream_id, { version: Number(r.version), lastHash: r.last_hash, seen: false }]),
   );
   const chain = new ChainChecker({
+    checkBodies: options.columns ?? true,
     onRow: (row) => {
       for (const head of expectedHeads.get(row.streamId) ?? []) {
         if (head.version !== row.sequence) continue;
@@ -125,7 +128,13 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
         });
     },
   });
-  await scanChainRows(database, streamIds ? { streamIds } : null, (row) => chain.push(row), options.mode);
+  await scanChainRows(
+    database,
+    streamIds ? { streamIds } : null,
+    (row) => chain.push(row),
+    options.mode,
+    options.columns ?? true,
+  );
   findings.unshift(...chain.finish());
   const withEvents = new Set(chain.heads.map((h) => h.streamId));
   for (const [streamId, stream] of recorded) {

@@ -89,6 +89,7 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     .option('--campaign <id>', 'only this campaign and its items and escalations')
     .option('--file <export.jsonl>', 'verify an export offline, without the database')
     .option('--no-snapshots', 'skip replaying streams against their stored snapshots')
+    .option('--no-columns', 'chain only: skip comparing the column copies with the hashed bodies')
     .option('--mode <mode>', 'how to read events: auto, copy or select', 'auto')
     .option('--public-key <pem>', 'trust only checkpoints signed by this public key')
     .option('--trusted-key-id <id>', 'trust only checkpoints signed by this key id')
@@ -101,6 +102,7 @@ export function registerAuditCommands(program: Command, environment: AuditComman
           campaign?: string;
           file?: string;
           snapshots: boolean;
+          columns: boolean;
           mode: string;
           publicKey?: string;
           trustedKeyId?: string;
@@ -129,6 +131,7 @@ export function registerAuditCommands(program: Command, environment: AuditComman
             streamId: o.stream,
             campaignId: o.campaign,
             snapshots: o.snapshots,
+            columns: o.columns,
             mode: o.mode as ScanMode,
           });
           print(o.json, report, () => [
