@@ -226,6 +226,10 @@ describe('operations', () => {
     const docs = await api.http.get('/docs/').expect(200);
     expect(docs.text).toContain('swagger-ui');
     expect(docs.headers['x-content-type-options']).toBe('nosniff');
+    // Swagger UI's script is served from the same origin, which helmet's Content-Security-Policy allows.
+    const init = await api.http.get('/docs/swagger-ui-init.js').expect(200);
+    expect(init.text).toContain('/openapi.json');
+    expect(docs.headers['content-security-policy']).toContain("script-src 'self'");
   });
 });
 
