@@ -3,6 +3,7 @@ import { engineSuite } from './engine';
 import { rulesSuite } from './rules';
 import { auditSuite } from './audit';
 import { apiSuite } from './api';
+import { ledgersSuite } from './ledgers';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const suites: BenchSuite[] = [engineSuite, rulesSuite, auditSuite, apiSuite];
+export const suites: BenchSuite[] = [engineSuite, rulesSuite, auditSuite, apiSuite, ledgersSuite];

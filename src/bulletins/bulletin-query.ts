@@ -63,9 +63,17 @@ export interface BulletinPeriod {
 
 type Query = <T = Record<string, unknown>>(sql: string, parameters?: unknown[]) => Promise<T[]>;
 
-export function queryOf(runtime: Pick<Runtime, 'database'>): Query {
+/**
+ * Runs each bulletin statement in its own short transaction with JIT compilation off: the per-item
+ * subqueries make the planner's cost estimates large, which triggers LLVM JIT — compiling costs more than
+ * the whole query (≈ 0.25 s of 0.3 s measured on 100,000 items).
+ */
+export function queryOf(runtime: Pick<Runtime, 'store'>): Query {
   return async <T>(sql: string, parameters: unknown[] = []) =>
-    (await runtime.database.dataSource.query(sql, parameters)) as T[];
+    runtime.store.transaction(async (tx) => {
+      await tx.query('SET LOCAL jit = off');
+      return tx.query<T>(sql, parameters);
+    });
 }
 
 /** Checks and completes a reporting period. */
@@ -126,91 +134,113 @@ const stateGroups: Array<[keyof Figures, readonly string[]]> = [
 ];
 
 /**
- * Per item: its state, deadline and long-term flag as of `at`. An item whose last event (context.lastEventAt)
- * is not after `at` is read from its stream head; otherwise from its events up to `at` (the latest event
- * that moves the state, the latest that sets a deadline, whether MARK_LONG_TERM happened), through the
- * (stream_id, sequence) index. Parameters: $5/$6 the event type → state table, $7 deadline event types.
+ * The per-item "as of" table: each item's state as the record stood at the period end ($2, suffix 1) and
+ * start ($3, suffix 0) — by recorded time, so a bulletin reports what was on record at its cut-off:
+ * - an item created after the instant does not count yet;
+ * - an item whose head was last written (updated_at) by the instant has had no event since: its head's
+ *   state, running deadline and long-term flag are those of the instant;
+ * - otherwise one pass over its events recorded by then (the (stream_id, sequence) index) gives the latest
+ *   state-moving event's state ($5/$6: event type → state, read from the machine), the latest running
+ *   deadline ($7: events that set one) and whether MARK_LONG_TERM happened;
+ * - overdue: a state with a running deadline ($8), the deadline passed, not long-term.
+ * Subqueries are fenced with OFFSET 0 so each expression is computed once per item; only narrow projected
+ * columns are read (the covering index streams_bulletin_cover, no jsonb snapshot).
+ * $1 campaign ids, $4 the campaign unit's path (branch = the unit right below it).
  */
-function asOfColumns(at: string, suffix: string): string {
-  const past = (select: string, where: string) =>
-    `(SELECT ${select} FROM events e ${where.startsWith('JOIN') ? where : `WHERE ${where}`} ORDER BY e.sequence DESC LIMIT 1)`;
+function perItemSql(instants: Array<{ at: string; suffix: string }>, only: string): string {
+  const past = instants
+    .map(
+      ({ at, suffix }) => `
+        s.created_at <= ${at} AS registered_${suffix}, s.updated_at <= ${at} AS fast_${suffix},
+        CASE WHEN s.created_at <= ${at} AND s.updated_at > ${at} THEN (
+          SELECT ARRAY[
+            (array_agg(($6::text[])[array_position($5::text[], e.type)] ORDER BY e.sequence DESC)
+               FILTER (WHERE e.type = ANY($5)))[1],
+            (array_agg(e.payload ->> 'deadline' ORDER BY e.sequence DESC) FILTER (WHERE e.type = ANY($7)))[1],
+            bool_or(e.type = 'MARK_LONG_TERM')::text]
+            FROM events e WHERE e.stream_id = s.stream_id AND e.recorded_at <= ${at}) END AS past_${suffix}`,
+    )
+    .join(',');
+  const asOf = instants
+    .map(
+      ({ suffix }) => `
+        CASE WHEN NOT registered_${suffix} THEN NULL WHEN fast_${suffix} THEN state ELSE past_${suffix}[1] END AS state_${suffix},
+        CASE WHEN fast_${suffix} THEN deadline ELSE past_${suffix}[2]::timestamptz END AS deadline_${suffix},
+        CASE WHEN fast_${suffix} THEN long_term ELSE past_${suffix}[3] = 'true' END AS long_term_${suffix}`,
+    )
+    .join(',');
+  const overdue = instants
+    .map(
+      ({ at, suffix }) =>
+        `COALESCE(state_${suffix} = ANY($8) AND deadline_${suffix} < ${at} AND NOT long_term_${suffix}, false) AS overdue_${suffix}`,
+    )
+    .join(', ');
   return `
-    CASE WHEN i.registered_at > ${at} THEN NULL WHEN i.last_at <= ${at} THEN i.state
-         ELSE ${past('m.state', `JOIN state_map m ON m.type = e.type WHERE e.stream_id = i.stream_id AND e.occurred_at <= ${at}`)} END AS state_${suffix},
-    CASE WHEN i.last_at <= ${at} THEN i.deadline
-         ELSE ${past("(e.payload ->> 'deadline')::timestamptz", `e.stream_id = i.stream_id AND e.occurred_at <= ${at} AND e.type = ANY($7)`)} END AS deadline_${suffix},
-    CASE WHEN i.last_at <= ${at} THEN i.long_term
-         ELSE EXISTS (SELECT 1 FROM events e WHERE e.stream_id = i.stream_id AND e.type = 'MARK_LONG_TERM' AND e.occurred_at <= ${at}) END AS long_term_${suffix}`;
+    SELECT b.*, ${overdue} FROM (
+      SELECT stream_id, category, campaign_id, branch, ${asOf} FROM (
+        SELECT s.stream_id, s.state, s.category, s.campaign_id, s.deadline, s.long_term,
+               split_part(substr(s.unit_path, length($4) + 1), '/', 1) AS branch, ${past}
+          FROM streams s
+         WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND ${only}
+        OFFSET 0) a
+      OFFSET 0) b`;
 }
 
 /**
- * One SQL statement over the items of the campaign tree: state as of the period end ($2) and as of its
- * start ($3, the end of the previous period), aggregated by grouping sets — totals, category, unit branch
- * below the campaign's unit ($4), and campaign. Nothing is loaded item by item.
+ * One SQL statement over the items of the campaign tree: the per-item table grouped by everything a
+ * bulletin breaks figures down by (campaign, unit branch, category and state as of each instant, overdue
+ * as of each instant) into counts — a single hash aggregate whose result has at most a few thousand rows,
+ * rolled up into totals, categories, units and campaigns by `rollUp`. Nothing is loaded item by item.
  */
-function figuresSql(): { sql: string; stateParameters: string[][] } {
-  const counts: string[] = [];
-  let parameter = 8;
-  const parameters: string[][] = [];
-  for (const [suffix, at] of [
-    ['1', '$2'],
-    ['0', '$3'],
-  ] as const) {
-    counts.push(`count(*) FILTER (WHERE state_${suffix} IS NOT NULL) AS clues_${suffix}`);
-    for (const [key, states] of stateGroups) {
-      counts.push(`count(*) FILTER (WHERE state_${suffix} = ANY($${parameter})) AS ${key}_${suffix}`);
-      parameters.push([...states]);
-      parameter += 1;
-    }
-    counts.push(
-      `count(*) FILTER (WHERE state_${suffix} = ANY($${parameter}) AND deadline_${suffix} < ${at} AND NOT COALESCE(long_term_${suffix}, false)) AS overdue_${suffix}`,
-    );
-    parameters.push([...BulletinStates.withDeadline]);
-    parameter += 1;
-  }
-  const confirmedParameter = parameter;
-  parameters.push([...BulletinStates.rectifying, ...BulletinStates.closed]);
-  const sql = `
-    WITH ${ITEMS_CTE},
-    as_of AS (
-      SELECT i.category, i.branch, i.campaign_id, ${asOfColumns('$2', '1')}, ${asOfColumns('$3', '0')}
-        FROM items i WHERE i.registered_at <= $2),
-    per_item AS (
-      -- An item belongs to its category only once it is confirmed (CONFIRM sets it, nothing changes it).
-      SELECT a.*, CASE WHEN state_1 = ANY($${confirmedParameter}) THEN category END AS category_1,
-             CASE WHEN state_0 = ANY($${confirmedParameter}) THEN category END AS category_0
-        FROM as_of a)
-    SELECT GROUPING(category_1) AS g_category_1, GROUPING(category_0) AS g_category_0, GROUPING(branch) AS g_branch,
-           GROUPING(campaign_id) AS g_campaign, category_1, category_0, branch, campaign_id,
-           ${counts.join(',\n           ')}
-      FROM per_item
-     GROUP BY GROUPING SETS ((), (category_1), (category_0), (branch), (campaign_id))`;
-  return { sql, stateParameters: parameters };
-}
+const GROUP_KEYS = 'campaign_id, branch, category, state_1, state_0, overdue_1, overdue_0';
 
-/** The campaign tree's items with what the as-of columns need ($1 campaign ids, $4 campaign unit path). */
-const ITEMS_CTE = `state_map AS (SELECT * FROM unnest($5::text[], $6::text[]) AS m(type, state)),
-    items AS (
-      SELECT s.stream_id, s.state, s.category, s.campaign_id, s.deadline,
-             split_part(substr(s.unit_path, length($4) + 1), '/', 1) AS branch,
-             (s.snapshot #>> '{context,registeredAt}')::timestamptz AS registered_at,
-             (s.snapshot #>> '{context,lastEventAt}')::timestamptz AS last_at,
-             COALESCE(jsonb_typeof(s.snapshot #> '{context,ledger,longTerm}') = 'object', false) AS long_term
-        FROM streams s
-       WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1))`;
+/** Items unchanged since before the period began (most of them): the head is the state at both instants. */
+const UNCHANGED_FIGURES_SQL = `
+  SELECT ${GROUP_KEYS}, count(*) AS n FROM (
+    SELECT s.campaign_id, split_part(substr(s.unit_path, length($4) + 1), '/', 1) AS branch, s.category,
+           s.state AS state_1, s.state AS state_0,
+           COALESCE(s.state = ANY($5) AND s.deadline < $2 AND NOT s.long_term, false) AS overdue_1,
+           COALESCE(s.state = ANY($5) AND s.deadline < $3 AND NOT s.long_term, false) AS overdue_0
+      FROM streams s
+     WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $3) u
+   GROUP BY ${GROUP_KEYS}`;
 
-const FIGURES = figuresSql();
+/** Items written to since the period began: their state at each instant from the per-item table. */
+const CHANGED_FIGURES_SQL = `
+  WITH per_item AS (${perItemSql(
+    [
+      { at: '$2', suffix: '1' },
+      { at: '$3', suffix: '0' },
+    ],
+    's.updated_at > $3',
+  )})
+  SELECT ${GROUP_KEYS}, count(*) AS n FROM per_item WHERE state_1 IS NOT NULL GROUP BY ${GROUP_KEYS}`;
 
-/**
- * 反面典型 candidates: items overdue as of the period end ($2), longest overdue first
- * (same as-of definition as the figures). $3 is the limit here.
- */
+/** 反面典型 candidates: items overdue at the period end ($2), longest overdue first; $3 is the limit here. */
 const OVERDUE_AT_END_SQL = `
-  WITH ${ITEMS_CTE},
-  per_item AS (SELECT i.stream_id, ${asOfColumns('$2', '1')} FROM items i WHERE i.registered_at <= $2)
-  SELECT stream_id, deadline_1 AS deadline FROM per_item
-   WHERE state_1 = ANY($8) AND deadline_1 < $2 AND NOT COALESCE(long_term_1, false)
-   ORDER BY deadline_1, stream_id LIMIT $3`;
+  WITH per_item AS (${perItemSql([{ at: '$2', suffix: '1' }], 's.updated_at > $2')})
+  SELECT stream_id, deadline FROM (
+    SELECT s.stream_id, s.deadline FROM streams s
+     WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $2
+       AND s.state = ANY($8) AND s.deadline < $2 AND NOT s.long_term
+    UNION ALL
+    SELECT stream_id, deadline_1 FROM per_item WHERE overdue_1) u
+   ORDER BY deadline, stream_id LIMIT $3`;
+
+/** The common parameters $1–$8 of the per-item table. */
+function perItemParameters(tree: CampaignNode[], at: string, third: unknown): unknown[] {
+  const stateMap = [...stateAfterEventType()];
+  return [
+    tree.map((c) => c.campaignId),
+    at,
+    third,
+    tree[0]!.unitPath,
+    stateMap.map(([type]) => type),
+    stateMap.map(([, state]) => state),
+    [...DEADLINE_EVENT_TYPES],
+    [...BulletinStates.withDeadline],
+  ];
+}
 
 /** The ids (and running deadlines) of the items overdue longest as of the period end. */
 export async function longestOverdue(
@@ -219,17 +249,10 @@ export async function longestOverdue(
   period: BulletinPeriod,
   limit: number,
 ): Promise<Array<{ streamId: string; deadline: string }>> {
-  const stateMap = [...stateAfterEventType()];
-  const rows = await query<{ stream_id: string; deadline: string | Date }>(OVERDUE_AT_END_SQL, [
-    tree.map((c) => c.campaignId),
-    period.to,
-    limit,
-    tree[0]!.unitPath,
-    stateMap.map(([type]) => type),
-    stateMap.map(([, state]) => state),
-    [...DEADLINE_EVENT_TYPES],
-    [...BulletinStates.withDeadline],
-  ]);
+  const rows = await query<{ stream_id: string; deadline: string | Date }>(
+    OVERDUE_AT_END_SQL,
+    perItemParameters(tree, period.to, limit),
+  );
   return rows.map((r) => ({ streamId: r.stream_id, deadline: new Date(r.deadline).toISOString() }));
 }
 
@@ -253,38 +276,70 @@ export async function groupedFigures(
   tree: CampaignNode[],
   period: BulletinPeriod,
 ): Promise<GroupedFigures> {
-  const stateMap = [...stateAfterEventType()];
-  const rows = await query<Record<string, unknown>>(FIGURES.sql, [
-    tree.map((c) => c.campaignId),
-    period.to,
-    period.from,
-    tree[0]!.unitPath,
-    stateMap.map(([type]) => type),
-    stateMap.map(([, state]) => state),
-    [...DEADLINE_EVENT_TYPES],
-    ...FIGURES.stateParameters,
+  // Two statements on two connections at once: the cheap scan of unchanged items, and the changed items
+  // that need their events. The groups are summed by rollUp.
+  const parameters = perItemParameters(tree, period.to, period.from);
+  const [unchanged, changed] = await Promise.all([
+    query<Record<string, unknown>>(UNCHANGED_FIGURES_SQL, [...parameters.slice(0, 4), parameters[7]]),
+    query<Record<string, unknown>>(CHANGED_FIGURES_SQL, parameters),
   ]);
-  const empty = { current: figuresOf({}, '1'), previous: figuresOf({}, '0') };
+  return rollUp(
+    [...unchanged, ...changed].map((r) => ({
+      campaignId: String(r.campaign_id),
+      branch: String(r.branch ?? ''),
+      category: (r.category as string | null) ?? null,
+      current: { state: r.state_1 as string, overdue: Boolean(r.overdue_1) },
+      previous: { state: (r.state_0 as string | null) ?? null, overdue: Boolean(r.overdue_0) },
+      count: Number(r.n),
+    })),
+  );
+}
+
+/** One group of the aggregate: how many items share these keys. */
+export interface FigureGroup {
+  campaignId: string;
+  branch: string;
+  category: string | null;
+  current: { state: string | null; overdue: boolean };
+  previous: { state: string | null; overdue: boolean };
+  count: number;
+}
+
+const confirmedStates: readonly string[] = [...BulletinStates.rectifying, ...BulletinStates.closed];
+
+function add(figures: Figures, at: { state: string | null; overdue: boolean }, count: number): void {
+  if (at.state === null) return;
+  figures.clues += count;
+  for (const [key, states] of stateGroups) if (states.includes(at.state)) figures[key] += count;
+  if (at.overdue) figures.overdue += count;
+}
+
+/**
+ * Rolls the aggregate's groups up into the bulletin's tables. An item counts under its category only
+ * from its confirmation on (CONFIRM sets the category; nothing changes it afterwards).
+ */
+export function rollUp(groups: FigureGroup[]): GroupedFigures {
+  const pair = () => ({ current: figuresOf({}, '1'), previous: figuresOf({}, '0') });
   const result: GroupedFigures = {
-    total: empty,
+    total: pair(),
     byCategory: new Map(),
     byBranch: new Map(),
     byCampaign: new Map(),
   };
-  const zero = figuresOf({}, '1');
-  const categories = new Map<string, { current: Figures; previous: Figures }>();
-  const category = (code: string) =>
-    categories.get(code) ?? categories.set(code, { current: zero, previous: zero }).get(code)!;
-  for (const row of rows) {
-    const pair = { current: figuresOf(row, '1'), previous: figuresOf(row, '0') };
-    if (Number(row.g_category_1) === 0) {
-      if (row.category_1 !== null) category(String(row.category_1)).current = pair.current;
-    } else if (Number(row.g_category_0) === 0) {
-      if (row.category_0 !== null) category(String(row.category_0)).previous = pair.previous;
-    } else if (Number(row.g_branch) === 0) result.byBranch.set(String(row.branch ?? ''), pair);
-    else if (Number(row.g_campaign) === 0) result.byCampaign.set(String(row.campaign_id), pair);
-    else result.total = pair;
+  const entry = (map: Map<string, { current: Figures; previous: Figures }>, key: string) =>
+    map.get(key) ?? map.set(key, pair()).get(key)!;
+  for (const g of groups) {
+    for (const [period, target] of [
+      ['current', 'current'],
+      ['previous', 'previous'],
+    ] as const) {
+      const at = g[period];
+      add(result.total[target], at, g.count);
+      add(entry(result.byBranch, g.branch)[target], at, g.count);
+      add(entry(result.byCampaign, g.campaignId)[target], at, g.count);
+      if (g.category !== null && at.state !== null && confirmedStates.includes(at.state))
+        add(entry(result.byCategory, g.category)[target], at, g.count);
+    }
   }
-  result.byCategory = categories;
   return result;
 }

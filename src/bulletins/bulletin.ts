@@ -61,7 +61,7 @@ const zero: Figures = {
  * as-of definition), escalations by measure and typical cases. Sub-campaigns (parentCampaignId) roll up.
  */
 export async function buildBulletin(
-  runtime: Pick<Runtime, 'database' | 'clock'>,
+  runtime: Pick<Runtime, 'store' | 'clock'>,
   options: BulletinOptions,
 ): Promise<Bulletin> {
   const query = queryOf(runtime);

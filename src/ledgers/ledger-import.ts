@@ -25,6 +25,8 @@ export interface ImportOptions {
   /** Name used in messages (default: the file's base name). */
   fileName?: string;
   onProgress?: ProgressListener;
+  /** Rows applied at once (default 8); each row's commands stay in order. */
+  concurrency?: number;
 }
 
 /** What an import did, row by row in totals, and every row it could not take. */
@@ -173,10 +175,16 @@ export async function importRectificationLedger(
   }
   if (report.problems.length > 0 && !options.takeGoodRows) return report;
   report.applied = true;
+  // Rows are independent streams: apply them on a few workers (the engine serialises per stream itself).
   let done = 0;
-  for (const plan of plans) {
-    if (plan.kind === 'unchanged') report.unchanged += 1;
-    else {
+  let next = 0;
+  const work = plans.filter(
+    (plan): plan is Exclude<RowPlan, { kind: 'unchanged' }> => plan.kind !== 'unchanged',
+  );
+  report.unchanged = plans.length - work.length;
+  const worker = async () => {
+    while (next < work.length) {
+      const plan = work[next++]!;
       try {
         await applyPlan(runtime, plan, options.actor, at);
         report[plan.kind === 'create' ? 'created' : 'updated'] += 1;
@@ -185,9 +193,11 @@ export async function importRectificationLedger(
           problemAt(read.sheet, columnOf(error, plan), plan.row, `not applied: ${(error as Error).message}`),
         );
       }
+      done += 1;
+      if (done % 500 === 0 || done === work.length) options.onProgress?.(done, work.length);
     }
-    done += 1;
-    if (done % 500 === 0 || done === plans.length) options.onProgress?.(done, plans.length);
-  }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+  report.failures.sort((a, b) => a.row - b.row);
   return report;
 }

@@ -2,6 +2,7 @@ import { InitialSchema1732500000000 } from './1732500000000-initial-schema';
 import { RulesAndScheduler1732502000000 } from './1732502000000-rules-and-scheduler';
 import { Audit1732505050505 } from './1732505050505-audit';
 import { ApiAuth1732506040404 } from './1732506040404-api-auth';
+import { BulletinColumns1732507060606 } from './1732507060606-bulletin-columns';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -9,4 +10,5 @@ export const migrations = [
   RulesAndScheduler1732502000000,
   Audit1732505050505,
   ApiAuth1732506040404,
+  BulletinColumns1732507060606,
 ];
