@@ -143,6 +143,13 @@ export const engineSuite: BenchSuite = {
         unit: 'txn/s',
       },
       {
+        metric: 'engine durable transitions/s on PostgreSQL with the Xining rule set evaluated per event',
+        value: rulesRate,
+        unit: 'transitions/s',
+        baseline: { name: 'raw pg floor, same run', value: floorRate },
+        ratio: rulesRate / floorRate,
+      },
+      {
         metric: 'engine durable transitions/s on embedded PGlite',
         value: pgliteRate,
         unit: 'transitions/s',
