@@ -1,15 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Client } from 'pg';
 import { buildProgram } from '../../src/cli/main';
 import { createRuntime } from '../../src/engine/bootstrap';
 import { openDatabase } from '../../src/persistence/database';
+import { testDatabaseKind } from '../support/database';
 import { campaignInput } from '../support/fixtures';
 import { ledgerSheet } from './xining-template';
 
 /**
- * The CLI end to end, in process, on an embedded database directory (the CLI opens the database from the
- * environment: ZHENGZHI_DATA_DIR here).
+ * The CLI end to end, in process. The CLI opens the database from the environment: a throwaway PostgreSQL
+ * database through DATABASE_URL, or (ZZ_TEST_DB=pglite) an embedded directory through ZHENGZHI_DATA_DIR.
  */
 describe('zhengzhi ledger / clues / supervision / bulletin commands', () => {
   const dir = mkdtempSync(join(tmpdir(), 'zz-cli-ledgers-'));
@@ -43,10 +46,25 @@ describe('zhengzhi ledger / clues / supervision / bulletin commands', () => {
     return code;
   };
 
+  const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const pgName = `zz_test_cli_${process.pid}_${randomBytes(4).toString('hex')}`;
+
   beforeAll(async () => {
-    delete process.env.DATABASE_URL;
-    process.env.ZHENGZHI_DATA_DIR = join(dir, 'db');
-    const database = await openDatabase({ dataDir: join(dir, 'db') });
+    let database;
+    if (testDatabaseKind === 'postgres') {
+      const admin = new Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`CREATE DATABASE ${pgName}`);
+      await admin.end();
+      const url = new URL(adminUrl);
+      url.pathname = `/${pgName}`;
+      process.env.DATABASE_URL = url.toString();
+      database = await openDatabase({ url: url.toString() });
+    } else {
+      delete process.env.DATABASE_URL;
+      process.env.ZHENGZHI_DATA_DIR = join(dir, 'db');
+      database = await openDatabase({ dataDir: join(dir, 'db') });
+    }
     const runtime = createRuntime(database);
     await runtime.directory.createUnit({ id: 'xn-city', name: '西宁市交通运输局', level: 'city' });
     await runtime.directory.createUnit({
@@ -64,8 +82,15 @@ describe('zhengzhi ledger / clues / supervision / bulletin commands', () => {
     ).streamId;
     await database.close();
   });
-  afterAll(() => {
+  afterAll(async () => {
+    if (testDatabaseKind === 'postgres') {
+      const admin = new Client({ connectionString: adminUrl });
+      await admin.connect();
+      await admin.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
+      await admin.end();
+    }
     if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
+    else delete process.env.DATABASE_URL;
     if (saved.dataDir !== undefined) process.env.ZHENGZHI_DATA_DIR = saved.dataDir;
     else delete process.env.ZHENGZHI_DATA_DIR;
   });
