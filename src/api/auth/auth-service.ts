@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { Runtime } from '../../engine/bootstrap';
 import type { Role } from '../../persistence/entities/user.entity';
@@ -53,7 +53,10 @@ export interface IssuedApiToken {
  * request needs no database read) and API tokens for integrations (random 256-bit secrets, hashed at rest).
  */
 export class AuthService {
-  readonly #secret: Uint8Array;
+  /** A KeyObject, which jose keeps its imported form of: no key import per request. */
+  readonly #secret: KeyObject;
+  /** Verified access tokens until they expire: a token is immutable, so verifying it once is enough. */
+  readonly #verified = new Map<string, { user: AuthUser; expiresAt: number }>();
   readonly #ttl: number;
   readonly #cost: PasswordHashing;
   /** A hash to verify against when the username is unknown, so timing does not reveal which users exist. */
@@ -64,7 +67,7 @@ export class AuthService {
     options: AuthOptions,
   ) {
     if (options.jwtSecret.length < 32) throw new Error('the JWT secret must be at least 32 bytes');
-    this.#secret = options.jwtSecret;
+    this.#secret = createSecretKey(options.jwtSecret);
     this.#ttl = options.tokenTtlSeconds ?? 900;
     this.#cost = options.passwordHashing ?? {};
   }
@@ -129,14 +132,17 @@ export class AuthService {
   /** The user a bearer credential (access token or API token) stands for; 401 when it is not valid. */
   async authenticate(credential: string): Promise<AuthUser> {
     if (credential.startsWith(API_TOKEN_PREFIX)) return this.#authenticateApiToken(credential);
+    const now = this.runtime.clock.now();
+    const cached = this.#verified.get(credential);
+    if (cached && cached.expiresAt > now.getTime()) return cached.user;
     try {
       const { payload } = await jwtVerify(credential, this.#secret, {
         issuer: ISSUER,
         audience: AUDIENCE,
         algorithms: ['HS256'],
-        currentDate: this.runtime.clock.now(),
+        currentDate: now,
       });
-      return {
+      const user: AuthUser = {
         id: String(payload.sub),
         username: String(payload.username),
         role: payload.role as Role,
@@ -144,6 +150,9 @@ export class AuthService {
         unitPath: String(payload.unitPath),
         isPrincipal: payload.isPrincipal === true,
       };
+      if (this.#verified.size >= 10_000) this.#verified.clear();
+      this.#verified.set(credential, { user, expiresAt: Number(payload.exp) * 1000 });
+      return user;
     } catch (error) {
       const reason =
         (error as { code?: string }).code === 'ERR_JWT_EXPIRED'
