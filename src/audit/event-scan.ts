@@ -198,6 +198,68 @@ async function scanLinks(
   }
 }
 
+/**
+ * Every event (of the filtered streams) in global-position order — the primary key's order, which is the
+ * table's physical order, so PostgreSQL streams it without sorting — with its position.
+ */
+export async function scanByPosition(
+  database: Database,
+  filter: StreamFilter,
+  onRow: (row: ChainRow, position: number) => void,
+  mode: ScanMode = 'auto',
+  columns = true,
+): Promise<void> {
+  if (filter && filter.streamIds.length === 0) return;
+  const select = columns
+    ? `global_position, ${CHAIN_COLUMNS}`
+    : 'global_position, stream_id, sequence, prev_hash, hash, body';
+  const toRow = (f: ReadonlyArray<string | null | number>): ChainRow =>
+    columns
+      ? chainRow(f.slice(1))
+      : {
+          streamId: String(f[1]),
+          sequence: Number(f[2]),
+          prevHash: String(f[3]),
+          hash: String(f[4]),
+          body: String(f[5]),
+        };
+  if (resolveMode(database, mode) === 'copy') {
+    const where = filter ? `WHERE stream_id IN (${literalList(filter.streamIds)})` : '';
+    await copyRows(database, `SELECT ${select} FROM events ${where} ORDER BY global_position`, (f) =>
+      onRow(toRow(f), Number(f[0])),
+    );
+    return;
+  }
+  for (let after = 0; ;) {
+    const rows = (await database.dataSource.query(
+      `SELECT ${select} FROM events WHERE global_position > $1 ${filter ? 'AND stream_id = ANY($3)' : ''}
+       ORDER BY global_position LIMIT $2`,
+      filter ? [after, PAGE, filter.streamIds] : [after, PAGE],
+    )) as Array<Record<string, string | number>>;
+    for (const r of rows) {
+      const f = columns
+        ? [
+            r.global_position!,
+            r.stream_id!,
+            r.sequence!,
+            r.prev_hash!,
+            r.hash!,
+            r.body!,
+            r.type!,
+            r.actor_id!,
+            r.unit_id!,
+            r.occurred_at!,
+            r.machine_version!,
+            r.payload!,
+          ]
+        : [r.global_position!, r.stream_id!, r.sequence!, r.prev_hash!, r.hash!, r.body!];
+      onRow(toRow(f), Number(r.global_position));
+    }
+    if (rows.length < PAGE) return;
+    after = Number(rows[rows.length - 1]!.global_position);
+  }
+}
+
 /** (global position, hash) of every event in (from, to], in global order. */
 export async function scanPositions(
   database: Database,

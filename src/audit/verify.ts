@@ -1,5 +1,5 @@
 import type { Database } from '../persistence/database';
-import { ChainChecker } from './chain-check';
+import { ChainChecker, InterleavedChainChecker } from './chain-check';
 import {
   checkCheckpointRecord,
   loadCheckpointHeads,
@@ -7,7 +7,7 @@ import {
   RangeDigest,
   type Checkpoint,
 } from './checkpoint';
-import { scanChainRows, scanPositions, type ScanMode } from './event-scan';
+import { scanByPosition, scanChainRows, type ScanMode } from './event-scan';
 import type { Finding } from './findings';
 import { checkSnapshots, type ReplayFunction } from './replay-check';
 
@@ -88,10 +88,21 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
   const recorded = new Map(
     streamRows.map((r) => [r.stream_id, { version: Number(r.version), lastHash: r.last_hash, seen: false }]),
   );
-  const chain = new ChainChecker({
-    checkBodies: options.columns ?? true,
-    onRow: (row) => {
-      for (const head of expectedHeads.get(row.streamId) ?? []) {
+  // Fast pass in global-position order (sequential, no sort): sorts streams into intact and suspect,
+  // checks the checkpoint heads met on the way and digests the checkpoints' signed ranges.
+  const checkBodies = options.columns ?? true;
+  const fast = new InterleavedChainChecker(checkBodies);
+  const ranges = !scoped && checkpoints.length > 0 ? new RangeDigests(checkpoints) : null;
+  const filter = streamIds ? { streamIds } : null;
+  await scanByPosition(
+    database,
+    filter,
+    (row, position) => {
+      fast.push(row);
+      ranges?.add(position, row.hash);
+      const heads = expectedHeads.get(row.streamId);
+      if (heads === undefined) return;
+      for (const head of heads) {
         if (head.version !== row.sequence) continue;
         head.seen = true;
         if (head.hash !== row.hash) {
@@ -106,37 +117,44 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
         }
       }
     },
-    onHead: (head) => {
-      const stream = recorded.get(head.streamId);
-      if (!stream) return;
-      stream.seen = true;
-      if (stream.version !== head.version)
-        findings.push({
-          kind: 'head-mismatch',
-          streamId: head.streamId,
-          field: 'version',
-          expected: head.version,
-          found: stream.version,
-        });
-      else if (stream.lastHash !== head.hash)
-        findings.push({
-          kind: 'head-mismatch',
-          streamId: head.streamId,
-          field: 'last_hash',
-          expected: head.hash,
-          found: stream.lastHash,
-        });
-    },
-  });
-  await scanChainRows(
-    database,
-    streamIds ? { streamIds } : null,
-    (row) => chain.push(row),
     options.mode,
-    options.columns ?? true,
+    checkBodies,
   );
+  // Precise pass over the suspects only, in sequence order: the first broken link of each, exactly.
+  const chain = new ChainChecker({ checkBodies });
+  if (fast.suspects.size > 0) {
+    await scanChainRows(
+      database,
+      { streamIds: [...fast.suspects] },
+      (row) => chain.push(row),
+      options.mode,
+      checkBodies,
+    );
+  }
   findings.unshift(...chain.finish());
-  const withEvents = new Set(chain.heads.map((h) => h.streamId));
+  const observedHeads = [...fast.heads(), ...chain.heads];
+  for (const head of observedHeads) {
+    const stream = recorded.get(head.streamId);
+    if (!stream) continue;
+    stream.seen = true;
+    if (stream.version !== head.version)
+      findings.push({
+        kind: 'head-mismatch',
+        streamId: head.streamId,
+        field: 'version',
+        expected: head.version,
+        found: stream.version,
+      });
+    else if (stream.lastHash !== head.hash)
+      findings.push({
+        kind: 'head-mismatch',
+        streamId: head.streamId,
+        field: 'last_hash',
+        expected: head.hash,
+        found: stream.lastHash,
+      });
+  }
+  const withEvents = new Set(observedHeads.map((h) => h.streamId));
   for (const [streamId, stream] of recorded) {
     if (!stream.seen)
       findings.push({
@@ -173,8 +191,7 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
   }
 
   // 3. The global ranges the checkpoints signed: catches events moved between positions or streams.
-  if (!scoped && checkpoints.length > 0)
-    findings.push(...(await checkRanges(database, checkpoints, options.mode)));
+  if (ranges) findings.push(...ranges.findings());
 
   // 4. Snapshots against a replay of their events.
   if (options.snapshots ?? true) {
@@ -191,42 +208,43 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
       ...(options.campaignId ? { campaignId: options.campaignId } : {}),
     },
     findings,
-    streamsChecked: chain.heads.length,
-    eventsChecked: chain.count,
+    streamsChecked: observedHeads.length,
+    eventsChecked: fast.count,
     checkpointsChecked: checkpoints.length,
   };
 }
 
-async function checkRanges(
-  database: Database,
-  checkpoints: readonly Checkpoint[],
-  mode?: ScanMode,
-): Promise<Finding[]> {
-  const findings: Finding[] = [];
-  const digests = checkpoints.map(() => new RangeDigest());
-  let index = 0;
-  const first = checkpoints[0]!.fromPosition;
-  const last = checkpoints[checkpoints.length - 1]!.toPosition;
-  await scanPositions(
-    database,
-    first,
-    last,
-    (position, hash) => {
-      while (index < checkpoints.length && position > checkpoints[index]!.toPosition) index++;
-      digests[index]?.add(position, hash);
-    },
-    mode,
-  );
-  checkpoints.forEach((c, i) => {
-    const found = { count: digests[i]!.count, digest: digests[i]!.digest() };
-    if (found.count !== c.eventCount || found.digest !== c.rangeDigest) {
-      findings.push({
-        kind: 'checkpoint-range-mismatch',
-        checkpointId: c.id,
-        expected: { count: c.eventCount, digest: c.rangeDigest },
-        found,
-      });
-    }
-  });
-  return findings;
+/** The signed range digests of every checkpoint, recomputed from events fed in global-position order. */
+class RangeDigests {
+  readonly #checkpoints: readonly Checkpoint[];
+  readonly #digests: RangeDigest[];
+  #index = 0;
+
+  constructor(checkpoints: readonly Checkpoint[]) {
+    this.#checkpoints = checkpoints;
+    this.#digests = checkpoints.map(() => new RangeDigest());
+  }
+
+  add(position: number, hash: string): void {
+    while (this.#index < this.#checkpoints.length && position > this.#checkpoints[this.#index]!.toPosition)
+      this.#index++;
+    if (this.#index < this.#checkpoints.length && position > this.#checkpoints[this.#index]!.fromPosition)
+      this.#digests[this.#index]!.add(position, hash);
+  }
+
+  findings(): Finding[] {
+    return this.#checkpoints.flatMap((c, i): Finding[] => {
+      const found = { count: this.#digests[i]!.count, digest: this.#digests[i]!.digest() };
+      return found.count === c.eventCount && found.digest === c.rangeDigest
+        ? []
+        : [
+            {
+              kind: 'checkpoint-range-mismatch',
+              checkpointId: c.id,
+              expected: { count: c.eventCount, digest: c.rangeDigest },
+              found,
+            },
+          ];
+    });
+  }
 }
