@@ -20,7 +20,7 @@ const progress = { note: '整改推进中', evidence: ['照片.jpg'] };
 
 /** A campaign with the seed rules and `sets` groups of items in rectification, all in 湟中区. */
 async function seed(runtime: Runtime, sets: number): Promise<{ campaignId: string; itemSets: string[][] }> {
-  await loadDemoDirectory(runtime, { memoryCost: 1024, timeCost: 1, parallelism: 1 });
+  await loadDemoDirectory(runtime, { logN: 10, blockSize: 8, parallelism: 1 });
   const supervisor = { userId: 'u-supervisor', unitId: 'xn-city' };
   const campaign = await runtime.engine.create(
     'campaign',

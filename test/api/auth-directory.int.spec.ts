@@ -7,11 +7,11 @@ beforeAll(async () => {
 afterAll(() => api.close());
 
 describe('authentication', () => {
-  it('logs in with argon2id-hashed passwords and tells who the caller is', async () => {
+  it('logs in with scrypt-hashed passwords and tells who the caller is', async () => {
     const stored = (await api.runtime.database.dataSource.query(
       `SELECT password_hash FROM users WHERE username = 'auditor'`,
     )) as Array<{ password_hash: string }>;
-    expect(stored[0]!.password_hash).toMatch(/^\$argon2id\$/);
+    expect(stored[0]!.password_hash).toMatch(/^scrypt\$10\$8\$1\$/);
     const me = await api.http.get('/auth/me').set(api.as('principal')).expect(200);
     expect(me.body).toEqual({
       id: 'u-principal',

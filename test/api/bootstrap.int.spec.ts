@@ -57,7 +57,7 @@ describe('zhengzhi bootstrap', () => {
     await expect(run(args, { ZHENGZHI_ADMIN_PASSWORD: 'short' })).rejects.toThrow(/at least 12 characters/);
   });
 
-  it('creates the root unit and the first supervisor with an argon2id hash, once', async () => {
+  it('creates the root unit and the first supervisor with a scrypt hash, once', async () => {
     const log = jest.spyOn(console, 'log').mockImplementation(() => {});
     await run(args, { ZHENGZHI_ADMIN_PASSWORD: 'a-long-admin-password' });
     expect(log.mock.calls.flat().join(' ')).toMatch(/created unit xn-city and supervisor admin/);
@@ -71,7 +71,7 @@ describe('zhengzhi bootstrap', () => {
         `SELECT role, unit_id, password_hash FROM users`,
       )) as Array<{ role: string; unit_id: string; password_hash: string }>;
       expect(rows).toEqual([
-        { role: 'supervisor', unit_id: 'xn-city', password_hash: expect.stringMatching(/^\$argon2id\$/) },
+        { role: 'supervisor', unit_id: 'xn-city', password_hash: expect.stringMatching(/^scrypt\$/) },
       ]);
     } finally {
       await database.close();

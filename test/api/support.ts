@@ -13,8 +13,8 @@ import { ManualClock, SequentialIds } from '../../src/shared/clock';
 import { createTestDatabase } from '../support/database';
 
 export const T0 = '2023-04-10T09:00:00.000Z';
-/** Cheap argon2id parameters: tests check behaviour, not hashing cost. */
-export const testHashing = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
+/** Cheap scrypt parameters: tests check behaviour, not hashing cost. */
+export const testHashing = { logN: 10, blockSize: 8, parallelism: 1 };
 
 /** Users on top of the demo ones, so that every role exists both inside and outside 湟中区's subtree. */
 const extraUsers = [

@@ -49,7 +49,7 @@ export interface IssuedApiToken {
 }
 
 /**
- * Passwords (argon2id), access tokens (JWT, HS256, short-lived, carrying the user's role and unit so a
+ * Passwords (scrypt), access tokens (JWT, HS256, short-lived, carrying the user's role and unit so a
  * request needs no database read) and API tokens for integrations (random 256-bit secrets, hashed at rest).
  */
 export class AuthService {

@@ -28,7 +28,7 @@ export class CreateUserDto {
   @IsIn(Object.values(Role)) role!: Role;
   @IsString() @IsNotEmpty() @MaxLength(100) unitId!: string;
   @IsOptional() @IsBoolean() isPrincipal?: boolean;
-  /** At least 12 characters; stored only as an argon2id hash. */
+  /** At least 12 characters; stored only as a scrypt hash. */
   @IsOptional() @IsString() @MinLength(12) @MaxLength(200) password?: string;
 }
 

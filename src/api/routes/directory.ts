@@ -132,7 +132,7 @@ export function directoryRouter(context: ApiContext): Router {
   endpoint(router, context, {
     method: 'post',
     path: '/users',
-    summary: 'Create a user in a unit of the caller’s subtree (password stored as argon2id)',
+    summary: 'Create a user in a unit of the caller’s subtree (password stored as a scrypt hash)',
     tag: 'directory',
     status: 201,
     body: CreateUserDto,

@@ -26,7 +26,7 @@ export class UserEntity {
   @Column({ type: 'boolean', name: 'is_principal', default: false })
   isPrincipal!: boolean;
 
-  /** A slow-KDF hash (argon2id); null for users who cannot log in (e.g. imported responsible persons). */
+  /** A slow-KDF hash (scrypt); null for users who cannot log in (e.g. imported responsible persons). */
   @Column({ type: 'text', name: 'password_hash', nullable: true, select: false })
   passwordHash!: string | null;
 
