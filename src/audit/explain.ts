@@ -24,6 +24,8 @@ export interface StateExplanation {
   waitingFor: string[];
   /** Deadlines still ahead of the stream (or already passed, with `overdue`). */
   deadlines: Array<{ what: string; due: string; overdue: boolean }>;
+  /** What the durable scheduler will fire at this stream (deadline events, report dues), soonest first. */
+  scheduled: Array<{ kind: string; dueAt: string }>;
   escalations: ProducedEscalation[];
 }
 
@@ -76,6 +78,18 @@ function deadlinesOf(
   return out;
 }
 
+async function scheduledFor(database: Database, streamId: string): Promise<StateExplanation['scheduled']> {
+  try {
+    const rows = (await database.dataSource.query(
+      `SELECT kind, due_at FROM scheduled_jobs WHERE stream_id = $1 AND status = 'pending' ORDER BY due_at`,
+      [streamId],
+    )) as Array<{ kind: string; due_at: Date | string }>;
+    return rows.map((r) => ({ kind: r.kind, dueAt: new Date(r.due_at).toISOString() }));
+  } catch {
+    return []; // a database without the scheduler's table
+  }
+}
+
 /** Why the stream is in its current state (who put it there, when) and what it is waiting for. */
 export async function explainState(database: Database, streamId: string): Promise<StateExplanation> {
   const stream = await new EventStore(database).loadStream(streamId);
@@ -103,6 +117,11 @@ export async function explainState(database: Database, streamId: string): Promis
       : null,
     waitingFor: acceptedEvents(definition, stream.snapshot),
     deadlines: deadlinesOf(stream.streamType, stream.snapshot, stream),
+    // A job whose event the current state no longer accepts (a verification deadline after confirmation)
+    // will be skipped by the scheduler: it is not something the stream waits for.
+    scheduled: (await scheduledFor(database, streamId)).filter(
+      (job) => !/^[A-Z_]+$/.test(job.kind) || acceptedEvents(definition, stream.snapshot).includes(job.kind),
+    ),
     escalations: [...history.entries.flatMap((e) => e.escalations), ...history.otherEscalations],
   };
 }

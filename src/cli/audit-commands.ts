@@ -280,6 +280,7 @@ export function registerAuditCommands(program: Command, environment: AuditComman
               : '  since its creation',
             `  waiting for: ${x.waitingFor.join(', ') || 'nothing'}`,
             ...x.deadlines.map((d) => `  deadline: ${d.what} ${d.due}${d.overdue ? ' (OVERDUE)' : ''}`),
+            ...x.scheduled.map((j) => `  scheduled: ${j.kind} at ${j.dueAt}`),
           ];
           if ('rule' in x) {
             lines.push(

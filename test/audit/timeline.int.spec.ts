@@ -133,6 +133,7 @@ describe('timeline and time travel on ' + (process.env.ZZ_TEST_DB ?? 'postgres')
         from: 'confirmed',
       },
       deadlines: [{ what: 'rectification (整改时限)', due: '2023-08-01T00:00:00.000Z', overdue: false }],
+      scheduled: [{ kind: 'RECTIFICATION_OVERDUE', dueAt: '2023-08-01T00:00:00.000Z' }],
     });
     expect(why.waitingFor).toEqual(
       expect.arrayContaining([
