@@ -7,7 +7,7 @@ import { calendarDateOf, cellDateOf, chineseDate } from './cells';
 import { problemAt, type ImportProblem } from './import-problems';
 import {
   checkStates,
-  forEachBatch,
+  forEachNumberedBatch,
   loadCampaign,
   NUMBERED_ITEMS_SQL,
   queryOf,
@@ -56,31 +56,26 @@ export async function exportClueLedger(
     dateLabel: chineseDate(calendarDateOf(options.asOf ?? runtime.clock.now().toISOString())),
     issuerName: campaign.unitName,
   });
-  const sql = `SELECT * FROM (${NUMBERED_ITEMS_SQL}) numbered WHERE state = ANY($2) AND unit_path LIKE $3 ORDER BY number`;
-  await forEachBatch(
-    runtime,
-    sql,
-    [campaign.campaignId, options.states ?? ITEM_STATES, `${pathPrefix}%`],
-    2000,
-    (rows) => {
-      for (const row of rows) {
-        const { number, context, state } = toNumberedItem(row);
-        const verifier = context.verification?.unitId;
-        writer.addRow([
-          number,
-          clueSourceLabels[context.clue.source] ?? context.clue.source,
-          context.clue.channel,
-          names.get(context.reportedUnitId) ?? context.reportedUnitId,
-          context.clue.description,
-          cellDateOf(calendarDateOf(context.clue.receivedAt)),
-          verifier ? (names.get(verifier) ?? verifier) : null,
-          outcomeOf(context),
-          itemStateLabels[state] ?? state,
-        ]);
-      }
-      options.onProgress?.(writer.rows, null);
-    },
-  );
+  const filter = { campaignId: campaign.campaignId, states: options.states ?? ITEM_STATES, pathPrefix };
+  const contextSql = `jsonb_build_object('clue', c -> 'clue', 'reportedUnitId', c -> 'reportedUnitId', 'verification',
+    c -> 'verification', 'transfer', c -> 'transfer', 'dismissal', c -> 'dismissal', 'confirmation', c -> 'confirmation')`;
+  await forEachNumberedBatch(runtime, filter, contextSql, (items) => {
+    for (const { number, context, state } of items) {
+      const verifier = context.verification?.unitId;
+      writer.addRow([
+        number,
+        clueSourceLabels[context.clue.source] ?? context.clue.source,
+        context.clue.channel,
+        names.get(context.reportedUnitId) ?? context.reportedUnitId,
+        context.clue.description,
+        cellDateOf(calendarDateOf(context.clue.receivedAt)),
+        verifier ? (names.get(verifier) ?? verifier) : null,
+        outcomeOf(context),
+        itemStateLabels[state] ?? state,
+      ]);
+    }
+    options.onProgress?.(writer.rows, null);
+  });
   await writer.close();
   return { rows: writer.rows };
 }

@@ -2,11 +2,9 @@ import type { Runtime } from '../engine/bootstrap';
 import { cellDateOf, calendarDateOf, chineseDate } from './cells';
 import {
   checkStates,
-  forEachBatch,
+  forEachNumberedBatch,
   LEDGER_STATES,
   loadCampaign,
-  NUMBERED_ITEMS_SQL,
-  toNumberedItem,
   unitNames,
   unitPathOf,
 } from './ledger-source';
@@ -22,6 +20,10 @@ export interface LedgerFilter {
   /** Only items in these states (default: every confirmed state). */
   states?: string[];
 }
+
+/** The parts of an item's context the 整改工作台账 shows (`c` is `snapshot -> 'context'`). */
+const XINING_CONTEXT_SQL = `jsonb_build_object('confirmation', c -> 'confirmation', 'clue', c -> 'clue', 'ledger', c -> 'ledger',
+  'submissions', c -> 'submissions')`;
 
 export interface ExportOptions extends LedgerFilter {
   /** The date printed under the title (default: the runtime clock's today). */
@@ -49,33 +51,25 @@ export async function exportRectificationLedger(
     dateLabel: chineseDate(calendarDateOf(asOf)),
     issuerName: campaign.unitName,
   });
-  const sql = `SELECT * FROM (${NUMBERED_ITEMS_SQL}) numbered
-     WHERE state = ANY($2) AND unit_path LIKE $3 ORDER BY number`;
-  await forEachBatch(
-    runtime,
-    sql,
-    [campaign.campaignId, options.states ?? LEDGER_STATES, `${pathPrefix}%`],
-    options.batchSize ?? 2000,
-    (rows) => {
-      for (const row of rows) {
-        const item = toNumberedItem(row);
-        const values = xiningRowOf(item.number, item.context, campaign.categories, names);
-        writer.addRow([
-          values.number,
-          values.category,
-          values.manifestation,
-          values.measures,
-          values.unit,
-          values.deadline?.type === 'date'
-            ? cellDateOf(values.deadline.date)
-            : deadlineCellText(values.deadline),
-          values.progress,
-          values.accountability,
-        ]);
-      }
-      options.onProgress?.(writer.rows, null);
-    },
-  );
+  const filter = { campaignId: campaign.campaignId, states: options.states ?? LEDGER_STATES, pathPrefix };
+  await forEachNumberedBatch(runtime, filter, XINING_CONTEXT_SQL, (items) => {
+    for (const item of items) {
+      const values = xiningRowOf(item.number, item.context, campaign.categories, names);
+      writer.addRow([
+        values.number,
+        values.category,
+        values.manifestation,
+        values.measures,
+        values.unit,
+        values.deadline?.type === 'date'
+          ? cellDateOf(values.deadline.date)
+          : deadlineCellText(values.deadline),
+        values.progress,
+        values.accountability,
+      ]);
+    }
+    options.onProgress?.(writer.rows, null);
+  });
   await writer.close();
   return { rows: writer.rows };
 }

@@ -89,6 +89,60 @@ export const NUMBERED_ITEMS_SQL = `
            PARTITION BY ci.ledger_number IS NULL ORDER BY ci.created_at, ci.stream_id)) AS number
     FROM campaign_items ci, top`;
 
+/** The same numbering without the snapshots: narrow rows that sort in memory. */
+const NUMBERED_ORDER_SQL = `
+  WITH campaign_items AS (
+    SELECT stream_id, state, unit_path, created_at, (snapshot #>> '{context,ledgerNumber}')::int AS ledger_number
+      FROM streams WHERE stream_type = 'item' AND campaign_id = $1),
+  top AS (SELECT COALESCE(max(ledger_number), 0) AS n FROM campaign_items)
+  SELECT stream_id, state, number FROM (
+    SELECT ci.stream_id, ci.state, ci.unit_path,
+           COALESCE(ci.ledger_number, top.n + row_number() OVER (
+             PARTITION BY ci.ledger_number IS NULL ORDER BY ci.created_at, ci.stream_id)) AS number
+      FROM campaign_items ci, top) numbered
+   WHERE state = ANY($2) AND unit_path LIKE $3
+   ORDER BY number`;
+
+/** A numbered item as an export reads it: its number, state and the parts of its context the sheet shows. */
+export interface ExportedItem {
+  number: number;
+  state: string;
+  context: ItemContext;
+}
+
+/**
+ * Streams a campaign's numbered items in 序号 order: a cursor walks the narrow, sorted numbering, and each
+ * batch's contexts are fetched by id (`contextSql` picks the parts of `snapshot -> 'context'` the sheet
+ * needs, so that neither the sort nor the client handles whole snapshots).
+ */
+export async function forEachNumberedBatch(
+  runtime: Pick<Runtime, 'store'>,
+  filter: { campaignId: string; states: readonly string[]; pathPrefix: string },
+  contextSql: string,
+  onBatch: (items: ExportedItem[]) => void,
+): Promise<void> {
+  await forEachBatch(
+    runtime,
+    NUMBERED_ORDER_SQL,
+    [filter.campaignId, filter.states, `${filter.pathPrefix}%`],
+    2000,
+    async (rows, tx) => {
+      const contexts = await tx.query<{ stream_id: string; context: ItemContext }>(
+        `SELECT stream_id, ${contextSql} AS context FROM (SELECT stream_id, snapshot -> 'context' AS c FROM streams WHERE stream_id = ANY($1)) s`,
+        [rows.map((r) => r.stream_id)],
+      );
+      const byId = new Map(contexts.map((r) => [r.stream_id, r.context]));
+      onBatch(
+        rows.map((r) => ({
+          number: Number(r.number),
+          state: String(r.state),
+          context: byId.get(String(r.stream_id))!,
+        })),
+      );
+    },
+  );
+}
+
 export interface NumberedItem {
   streamId: string;
   state: string;
