@@ -2,8 +2,7 @@ import type { Request, Response } from 'express';
 import type { Actor, CommandResult } from '../engine/engine';
 import { definitionFor } from '../machines/registry';
 import { acceptedEvents } from '../machines/step';
-import type { StoredEvent, StreamRecord } from '../persistence/event-store';
-import { VersionConflictError } from '../shared/errors';
+import type { EventStoreTransaction, StoredEvent, StreamRecord } from '../persistence/event-store';
 import type { ApiContext, AuthUser } from './context';
 import { HttpProblem, notFound } from './problem';
 
@@ -119,25 +118,18 @@ export interface StreamHead {
   handlingUnitId: string | null;
 }
 
-/** Loads a stream's head of the given type or throws 404. */
-export async function loadStreamHead(
-  context: ApiContext,
-  streamType: string,
-  streamId: string,
-): Promise<StreamHead> {
-  const rows = (await context.runtime.database.dataSource.query(
-    `SELECT stream_type, version, unit_id, unit_path,
-            COALESCE(snapshot #>> '{context,verification,unitId}', snapshot #>> '{context,reportedUnitId}') AS handling_unit_id
-       FROM streams WHERE stream_id = $1`,
-    [streamId],
-  )) as Array<{
-    stream_type: string;
-    version: number;
-    unit_id: string;
-    unit_path: string;
-    handling_unit_id: string | null;
-  }>;
-  const row = rows[0];
+const HEAD_COLUMNS = `stream_type, version, unit_id, unit_path,
+  COALESCE(snapshot #>> '{context,verification,unitId}', snapshot #>> '{context,reportedUnitId}') AS handling_unit_id`;
+
+type HeadRow = {
+  stream_type: string;
+  version: number;
+  unit_id: string;
+  unit_path: string;
+  handling_unit_id: string | null;
+};
+
+function toHead(streamId: string, streamType: string, row: HeadRow | undefined): StreamHead {
   if (!row || row.stream_type !== streamType) throw notFound(streamType, streamId);
   return {
     streamId,
@@ -149,27 +141,41 @@ export async function loadStreamHead(
   };
 }
 
+/** Loads a stream's head of the given type or throws 404. */
+export async function loadStreamHead(
+  context: ApiContext,
+  streamType: string,
+  streamId: string,
+): Promise<StreamHead> {
+  const rows = (await context.runtime.database.dataSource.query(
+    `SELECT ${HEAD_COLUMNS} FROM streams WHERE stream_id = $1`,
+    [streamId],
+  )) as HeadRow[];
+  return toHead(streamId, streamType, rows[0]);
+}
+
 /**
- * Runs a command whose authorisation depends on the stream's current head. The decision is taken on the
- * version that the command then applies to: if the stream moves in between, the command fails with a
- * conflict and (unless the client pinned a version) is re-authorised and retried on the new head.
+ * Runs a command whose authorisation depends on the stream's current head, in one transaction: the head is
+ * read with a row lock, authorised, and the command applied to exactly that version. Concurrent commands
+ * on the same stream queue behind the lock instead of racing (a client that pinned a version still gets its
+ * 409 when someone else went first). `authorise` must not query the database: on the embedded database the
+ * transaction holds the only connection.
  */
 export async function authorisedCommand(
   context: ApiContext,
   streamType: string,
   streamId: string,
   expectedVersion: number | undefined,
-  authorise: (stream: StreamHead) => Promise<void> | void,
-  run: (stream: StreamHead, version: number) => Promise<CommandResult>,
+  authorise: (stream: StreamHead) => void,
+  run: (tx: EventStoreTransaction, stream: StreamHead, version: number) => Promise<CommandResult>,
 ): Promise<CommandResult> {
-  for (let attempt = 0; ; attempt++) {
-    const stream = await loadStreamHead(context, streamType, streamId);
-    await authorise(stream);
-    try {
-      return await run(stream, expectedVersion ?? stream.version);
-    } catch (error) {
-      if (error instanceof VersionConflictError && expectedVersion === undefined && attempt < 10) continue;
-      throw error;
-    }
-  }
+  return context.runtime.store.transaction(async (tx) => {
+    const rows = await tx.query<HeadRow>(
+      `SELECT ${HEAD_COLUMNS} FROM streams WHERE stream_id = $1 FOR UPDATE`,
+      [streamId],
+    );
+    const stream = toHead(streamId, streamType, rows[0]);
+    authorise(stream);
+    return run(tx, stream, expectedVersion ?? stream.version);
+  });
 }

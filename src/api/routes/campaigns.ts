@@ -204,8 +204,9 @@ export function campaignsRouter(context: ApiContext): Router {
           params.id!,
           expectedVersionOf(req, bodyVersion),
           (stream) => requireWithin(user, stream.unitPath, Permission.configureCampaign),
-          (_stream, version) =>
-            runtime.engine.execute(
+          (tx, _stream, version) =>
+            runtime.engine.executeIn(
+              tx,
               params.id!,
               { ...(JSON.parse(JSON.stringify(fields)) as Record<string, unknown>), type: spec.type },
               actorOf(user),

@@ -174,8 +174,8 @@ export function escalationsRouter(context: ApiContext): Router {
           params.id!,
           expectedVersionOf(req, bodyVersion),
           (stream) => requireWithin(user, stream.unitPath, spec.permission),
-          (_stream, version) =>
-            runtime.engine.execute(params.id!, { ...fields, type: spec.type }, actorOf(user), {
+          (tx, _stream, version) =>
+            runtime.engine.executeIn(tx, params.id!, { ...fields, type: spec.type }, actorOf(user), {
               expectedVersion: version,
             }),
         );

@@ -192,8 +192,9 @@ export function itemsRouter(context: ApiContext): Router {
         }
         spec.check?.(user, stream);
       },
-      (_stream, version) =>
-        runtime.engine.execute(
+      (tx, _stream, version) =>
+        runtime.engine.executeIn(
+          tx,
           params.id!,
           { ...fields, ...(spec.fromUser?.(user) ?? {}), type: spec.type },
           actorOf(user),
