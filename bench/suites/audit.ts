@@ -34,6 +34,44 @@ const seconds = (started: bigint): number => Number(process.hrtime.bigint() - st
 const esc = (value: string): string =>
   value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
+const STREAM_COLUMNS =
+  'stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path, category, deadline, overdue, last_hash, created_at, updated_at';
+const EVENT_COLUMNS =
+  'stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash';
+
+/** Rows in COPY's text format. */
+function copyText(rows: unknown[][]): string {
+  return (
+    rows
+      .map((row) =>
+        row
+          .map((v) => (v === null ? '\\N' : typeof v === 'boolean' ? (v ? 't' : 'f') : esc(String(v))))
+          .join('\t'),
+      )
+      .join('\n') + '\n'
+  );
+}
+
+/** Multi-row INSERTs (for PGlite, whose socket server does not take COPY FROM STDIN). */
+async function insertRows(
+  database: Database,
+  columns: string,
+  rows: unknown[][],
+  chunk: number,
+): Promise<void> {
+  const width = columns.split(',').length;
+  for (let i = 0; i < rows.length; i += chunk) {
+    const part = rows.slice(i, i + chunk);
+    const values = part
+      .map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`)
+      .join(', ');
+    await database.dataSource.query(
+      `INSERT INTO ${columns.includes('snapshot') ? 'streams' : 'events'} (${columns}) VALUES ${values}`,
+      part.flat(),
+    );
+  }
+}
+
 /** The commands of one item's life: register, verify, confirm, rectify, then progress notes, complaints and extensions. */
 function commandsFor(i: number, campaignId: string): Array<Record<string, unknown> & { type: string }> {
   const commands: Array<Record<string, unknown> & { type: string }> = [
@@ -83,13 +121,18 @@ function commandsFor(i: number, campaignId: string): Array<Record<string, unknow
  * Generates 1M events over 10k item streams with the pure machine functions and the real hash functions,
  * and bulk-loads them with COPY, batch by batch (streams before their events, for the foreign key).
  */
-export async function generate(database: Database, campaignId: string, streams = STREAMS): Promise<number> {
+export async function generate(
+  database: Database,
+  campaignId: string,
+  streams = STREAMS,
+  load: 'copy' | 'insert' = 'copy',
+): Promise<number> {
   const pool = (database.dataSource.driver as unknown as { master: Pool }).master;
   const definition = definitionFor('item', 1);
   let position = 0;
   for (let b = 0; b < streams; b += BATCH) {
-    const streamLines: string[] = [];
-    const eventLines: string[] = [];
+    const streamRows: unknown[][] = [];
+    const eventRows: unknown[][] = [];
     for (let i = b; i < Math.min(streams, b + BATCH); i++) {
       const itemId = `item-${String(i).padStart(6, '0')}`;
       const base = T0 + i * 1000;
@@ -120,22 +163,20 @@ export async function generate(database: Database, campaignId: string, streams =
           machineVersion: 1,
         });
         const hash = linkHash(prev, body);
-        eventLines.push(
-          [
-            itemId,
-            sequence,
-            type,
-            esc(JSON.stringify(payload)),
-            actor.userId,
-            actor.unitId,
-            at,
-            at,
-            1,
-            esc(body),
-            prev,
-            hash,
-          ].join('\t'),
-        );
+        eventRows.push([
+          itemId,
+          sequence,
+          type,
+          JSON.stringify(payload),
+          actor.userId,
+          actor.unitId,
+          at,
+          at,
+          1,
+          body,
+          prev,
+          hash,
+        ]);
         prev = hash;
         position++;
       };
@@ -152,43 +193,38 @@ export async function generate(database: Database, campaignId: string, streams =
       const state = definition.machine.getPersistedSnapshot(snapshot) as PersistedState;
       const p = definition.project(state.value, state.context as never);
       const last = new Date(base + (EVENTS_PER_STREAM - 1) * 60_000).toISOString();
-      streamLines.push(
-        [
-          itemId,
-          'item',
-          1,
-          EVENTS_PER_STREAM,
-          state.value,
-          esc(JSON.stringify(state)),
-          campaignId,
-          p.unitId,
-          '/bench-city/',
-          p.category ?? '\\N',
-          p.deadline ?? '\\N',
-          p.overdue ? 't' : 'f',
-          prev,
-          at0,
-          last,
-        ].join('\t'),
-      );
+      streamRows.push([
+        itemId,
+        'item',
+        1,
+        EVENTS_PER_STREAM,
+        state.value,
+        JSON.stringify(state),
+        campaignId,
+        p.unitId,
+        '/bench-city/',
+        p.category,
+        p.deadline,
+        p.overdue,
+        prev,
+        at0,
+        last,
+      ]);
+    }
+    if (load === 'insert') {
+      await insertRows(database, STREAM_COLUMNS, streamRows, 200);
+      await insertRows(database, EVENT_COLUMNS, eventRows, 400);
+      continue;
     }
     const client = await pool.connect();
     try {
       await pipeline(
-        Readable.from([streamLines.join('\n') + '\n']),
-        client.query(
-          copyFrom(
-            'COPY streams (stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path, category, deadline, overdue, last_hash, created_at, updated_at) FROM STDIN',
-          ),
-        ),
+        Readable.from([copyText(streamRows)]),
+        client.query(copyFrom(`COPY streams (${STREAM_COLUMNS}) FROM STDIN`)),
       );
       await pipeline(
-        Readable.from([eventLines.join('\n') + '\n']),
-        client.query(
-          copyFrom(
-            'COPY events (stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash) FROM STDIN',
-          ),
-        ),
+        Readable.from([copyText(eventRows)]),
+        client.query(copyFrom(`COPY events (${EVENT_COLUMNS}) FROM STDIN`)),
       );
     } finally {
       client.release();
@@ -265,7 +301,7 @@ function timeReplay(
   return { seconds: seconds(started), states };
 }
 
-const PGLITE_STREAMS = 1000;
+const PGLITE_STREAMS = Math.min(STREAMS, 1000);
 
 /** On the embedded PGlite: full-chain verification through COPY and through keyset SELECT pages. */
 async function pgliteVerification(): Promise<BenchMetric[]> {
@@ -278,7 +314,7 @@ async function pgliteVerification(): Promise<BenchMetric[]> {
       { ...campaignTemplates['xining-2023']!, unitId: 'bench-city' },
       actor,
     );
-    const generated = await generate(database, campaign.streamId, PGLITE_STREAMS);
+    const generated = await generate(database, campaign.streamId, PGLITE_STREAMS, 'insert');
     const rate = async (mode: 'copy' | 'select'): Promise<number> => {
       const started = process.hrtime.bigint();
       const report = await verifyDatabase(database, { snapshots: false, columns: false, mode });
@@ -442,7 +478,10 @@ export const auditSuite: BenchSuite = {
           unit: 'events/s',
         },
         { metric: `signing a checkpoint over ${generated + 1} events`, value: checkpointSeconds, unit: 's' },
-        ...(await pgliteVerification()),
+        ...(await pgliteVerification().catch((error: unknown) => {
+          console.error(`  PGlite part failed: ${(error as Error).message}`);
+          return [];
+        })),
       ];
     } finally {
       await database.close();
