@@ -133,12 +133,13 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
   }
   findings.unshift(...chain.finish());
   const observedHeads = [...fast.heads(), ...chain.heads];
+  const headFindings: Finding[] = [];
   for (const head of observedHeads) {
     const stream = recorded.get(head.streamId);
     if (!stream) continue;
     stream.seen = true;
     if (stream.version !== head.version)
-      findings.push({
+      headFindings.push({
         kind: 'head-mismatch',
         streamId: head.streamId,
         field: 'version',
@@ -146,7 +147,7 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
         found: stream.version,
       });
     else if (stream.lastHash !== head.hash)
-      findings.push({
+      headFindings.push({
         kind: 'head-mismatch',
         streamId: head.streamId,
         field: 'last_hash',
@@ -157,13 +158,18 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
   const withEvents = new Set(observedHeads.map((h) => h.streamId));
   for (const [streamId, stream] of recorded) {
     if (!stream.seen)
-      findings.push({
+      headFindings.push({
         kind: 'head-mismatch',
         streamId,
         field: 'version',
         expected: null,
         found: stream.version,
       });
+  }
+  // The streams were read before the scan: on a live log a stream may have moved on in between. A head
+  // that disagreed is reported only if the stream, read again now, still disagrees with its own events.
+  for (const f of headFindings) {
+    if (f.kind === 'head-mismatch' && !(await agreesNow(database, f.streamId, f.expected))) findings.push(f);
   }
   for (const [streamId, heads] of expectedHeads) {
     if (!withEvents.has(streamId)) {
@@ -212,6 +218,30 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
     eventsChecked: fast.count,
     checkpointsChecked: checkpoints.length,
   };
+}
+
+/**
+ * True when a stream's row agrees with its latest event now and is at or past what the scan observed —
+ * i.e. the earlier disagreement was an append racing the verification, not an edit.
+ */
+async function agreesNow(
+  database: Database,
+  streamId: string,
+  observedVersion: string | number | null,
+): Promise<boolean> {
+  const rows = (await database.dataSource.query(
+    `SELECT s.version, s.last_hash, e.sequence, e.hash FROM streams s
+     LEFT JOIN LATERAL (SELECT sequence, hash FROM events WHERE stream_id = s.stream_id ORDER BY sequence DESC LIMIT 1) e ON true
+     WHERE s.stream_id = $1`,
+    [streamId],
+  )) as Array<{ version: number; last_hash: string; sequence: number | null; hash: string | null }>;
+  const now = rows[0];
+  if (!now || now.sequence === null || observedVersion === null) return false;
+  return (
+    Number(now.version) === Number(now.sequence) &&
+    now.last_hash === now.hash &&
+    Number(now.version) >= Number(observedVersion)
+  );
 }
 
 /** The signed range digests of every checkpoint, recomputed from events fed in global-position order. */
