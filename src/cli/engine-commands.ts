@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createRuntime, type Runtime } from '../engine/bootstrap';
-import { RuleSetRejectedError } from '../escalation';
+import { RuleSetRejectedError, startSchedulerLoop, type FiredJob } from '../escalation';
 import { openDatabaseFromEnvironment } from '../persistence/database';
 
 /** Opens the configured database (DATABASE_URL or the embedded default), runs `work`, closes it. */
@@ -35,16 +35,20 @@ export function registerEngineCommands(program: Command): void {
         const interval = Number(options.interval);
         if (!Number.isFinite(interval) || interval <= 0)
           throw new Error(`--interval must be a positive number of seconds, not ${options.interval}`);
-        let stopping = false;
-        process.once('SIGINT', () => (stopping = true));
-        process.once('SIGTERM', () => (stopping = true));
-        do {
-          const fired = await runtime.scheduler.tick();
-          for (const job of fired)
+        const print = (jobs: FiredJob[]) => {
+          for (const job of jobs)
             console.log(`${job.dueAt} ${job.kind} ${job.streamId}: ${job.status} — ${job.outcome}`);
-          if (options.once) break;
-          await new Promise((resolve) => setTimeout(resolve, interval * 1000));
-        } while (!stopping);
+        };
+        if (options.once) return print(await runtime.scheduler.tick());
+        const loop = startSchedulerLoop(runtime.scheduler, interval * 1000, {
+          fired: print,
+          failed: (error) => console.error(`scheduler pass failed (jobs stay pending): ${String(error)}`),
+        });
+        await new Promise<void>((resolve) => {
+          process.once('SIGINT', resolve);
+          process.once('SIGTERM', resolve);
+        });
+        await loop.stop();
       }),
     );
 

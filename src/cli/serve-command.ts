@@ -7,6 +7,7 @@ import { listen } from '../api/server';
 import { createApiRuntime } from '../api/runtime';
 import { loadDemo, demoLogins } from '../demo/load-demo';
 import { openDatabaseFromEnvironment } from '../persistence/database';
+import { startSchedulerLoop } from '../escalation';
 import { UNIT_LEVEL_ORDER, type UnitLevel } from '../persistence/entities/unit.entity';
 
 /** The JWT key: `ZHENGZHI_JWT_SECRET` (≥ 32 bytes), or a random one for this process only. */
@@ -32,46 +33,74 @@ export function registerServeCommand(program: Command): void {
     .option('--no-demo', 'do not load the demo data into an empty database')
     .option('-p, --port <port>', 'port to listen on (default: $PORT or 3000)')
     .option('--host <host>', 'address to bind (default: $HOST or 127.0.0.1)')
-    .action(async (options: { demo: boolean; port?: string; host?: string }) => {
-      const logger = pino({ name: 'zhengzhi' });
-      const port = Number(options.port ?? process.env.PORT ?? 3000);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new Error(`--port must be a port number, not ${options.port ?? process.env.PORT}`);
-      const host = options.host ?? process.env.HOST ?? '127.0.0.1';
-      const database = await openDatabaseFromEnvironment();
-      const runtime = await createApiRuntime(database);
-      const app = createApp(runtime, { auth: { jwtSecret: jwtSecret(logger) }, logger });
-      if (options.demo)
-        console.log('loading the demo data into an empty database (skipped when it has data)…');
-      const demo = options.demo
-        ? await loadDemo(runtime)
-        : { loaded: false as const, reason: 'disabled with --no-demo' };
-      const server = await listen(app, port, host);
-      console.log(
-        `zhengzhi API listening on ${server.url} (database: ${database.kind}); docs at ${server.url}/docs`,
-      );
-      if (demo.loaded) {
+    .option(
+      '--no-scheduler',
+      'do not fire deadlines and rule sweeps in this process (run `zhengzhi scheduler` instead)',
+    )
+    .option('--scheduler-interval <seconds>', 'seconds between scheduler passes', '30')
+    .action(
+      async (options: {
+        demo: boolean;
+        port?: string;
+        host?: string;
+        scheduler: boolean;
+        schedulerInterval: string;
+      }) => {
+        const logger = pino({ name: 'zhengzhi' });
+        const port = Number(options.port ?? process.env.PORT ?? 3000);
+        if (!Number.isInteger(port) || port < 0 || port > 65535)
+          throw new Error(`--port must be a port number, not ${options.port ?? process.env.PORT}`);
+        const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+        const database = await openDatabaseFromEnvironment();
+        const runtime = await createApiRuntime(database);
+        const app = createApp(runtime, { auth: { jwtSecret: jwtSecret(logger) }, logger });
+        if (options.demo)
+          console.log('loading the demo data into an empty database (skipped when it has data)…');
+        const demo = options.demo
+          ? await loadDemo(runtime)
+          : { loaded: false as const, reason: 'disabled with --no-demo' };
+        const server = await listen(app, port, host);
         console.log(
-          `demo data loaded: campaign ${demo.campaignId} with ${demo.items} items and ${demo.escalations} escalations`,
+          `zhengzhi API listening on ${server.url} (database: ${database.kind}); docs at ${server.url}/docs`,
         );
-        console.log(`demo logins (password for all: ${demoLogins.password}):`);
-        for (const login of demoLogins.users)
-          console.log(`  ${login.username.padEnd(14)} ${login.description}`);
-      } else {
-        console.log(`demo data not loaded: ${demo.reason}`);
-      }
-      let stopping = false;
-      const stop = async (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        logger.info({ signal }, 'shutting down: finishing in-flight requests');
-        await server.close();
-        await runtime.database.close();
-        logger.info('stopped');
-      };
-      process.once('SIGTERM', () => void stop('SIGTERM'));
-      process.once('SIGINT', () => void stop('SIGINT'));
-    });
+        if (demo.loaded) {
+          console.log(
+            `demo data loaded: campaign ${demo.campaignId} with ${demo.items} items and ${demo.escalations} escalations`,
+          );
+          console.log(`demo logins (password for all: ${demoLogins.password}):`);
+          for (const login of demoLogins.users)
+            console.log(`  ${login.username.padEnd(14)} ${login.description}`);
+        } else {
+          console.log(`demo data not loaded: ${demo.reason}`);
+        }
+        const interval = Number(options.schedulerInterval);
+        if (!Number.isFinite(interval) || interval <= 0)
+          throw new Error('--scheduler-interval must be a positive number of seconds');
+        // Deadlines, report dues and the daily rule sweep; safe beside other schedulers (jobs are claimed).
+        const scheduler = options.scheduler
+          ? startSchedulerLoop(runtime.scheduler, interval * 1000, {
+              fired: (jobs) =>
+                logger.info(
+                  { jobs: jobs.map((j) => `${j.kind} ${j.streamId} ${j.status}`) },
+                  'scheduler fired jobs',
+                ),
+              failed: (error) => logger.error({ err: error }, 'scheduler pass failed; jobs stay pending'),
+            })
+          : null;
+        let stopping = false;
+        const stop = async (signal: string) => {
+          if (stopping) return;
+          stopping = true;
+          logger.info({ signal }, 'shutting down: finishing in-flight requests');
+          await scheduler?.stop();
+          await server.close();
+          await runtime.database.close();
+          logger.info('stopped');
+        };
+        process.once('SIGTERM', () => void stop('SIGTERM'));
+        process.once('SIGINT', () => void stop('SIGINT'));
+      },
+    );
 }
 
 /**

@@ -7,3 +7,4 @@ export { EscalationIssuer, RULES_ACTOR_ID, type IssuedEscalationSummary } from '
 export { Scheduler, SCHEDULER_ACTOR_ID, type FiredJob } from './scheduler';
 export { rulesHook, deadlineHook, scheduleJobs } from './hooks';
 export { ruleFactsFor } from './item-facts';
+export { startSchedulerLoop, type SchedulerLoop } from './scheduler-loop';

@@ -1,5 +1,5 @@
 import { createRuntime, type Runtime } from '../../src/engine/bootstrap';
-import { RuleSetRejectedError } from '../../src/escalation';
+import { RuleSetRejectedError, startSchedulerLoop } from '../../src/escalation';
 import type { EscalationContext } from '../../src/machines/escalation-types';
 import { openDatabase, type Database } from '../../src/persistence/database';
 import { ZhengzhiError } from '../../src/shared/errors';
@@ -298,5 +298,21 @@ describe('the durable scheduler', () => {
         }),
       }),
     ]);
+  });
+
+  it('the scheduler loop that `serve` runs fires what is due on its first pass and stops cleanly', async () => {
+    runtime.clock.set('2023-04-10T09:00:00.000Z');
+    const campaign = (
+      await runtime.engine.create('campaign', { ...campaignInput, deadlines: {} }, supervisor)
+    ).streamId;
+    const itemId = await itemInRectification(runtime, campaign);
+    runtime.clock.set('2023-08-02T00:00:00.000Z');
+    const fired: string[] = [];
+    const loop = startSchedulerLoop(runtime.scheduler, 60_000, {
+      fired: (jobs) => fired.push(...jobs.map((j) => `${j.kind} ${j.streamId}`)),
+    });
+    await loop.stop();
+    expect(fired).toContain(`RECTIFICATION_OVERDUE ${itemId}`);
+    expect((await runtime.store.loadStream(itemId))!.overdue).toBe(true);
   });
 });
