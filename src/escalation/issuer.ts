@@ -64,7 +64,8 @@ export class EscalationIssuer {
   ): Promise<IssuedEscalationSummary[]> {
     const campaignId = item.context.campaignId;
     const ruleSet = await this.ruleSets.activeAt(tx, campaignId, at);
-    if (!ruleSet) return [];
+    // The compile-time index by item state: when no rule can fire in this state, skip the fact queries.
+    if (!ruleSet || (ruleSet.byState.get(item.state) ?? ruleSet.rules).length === 0) return [];
     const around = await this.#surroundings(tx, campaignId, item);
     if (!around) return [];
     const { campaign, unit, escalations } = around;

@@ -35,9 +35,14 @@ export class RulesAndScheduler1732502000000 implements MigrationInterface {
     await runner.query(
       `CREATE INDEX streams_escalation_item ON streams ((snapshot #>> '{context,itemId}')) WHERE stream_type = 'escalation'`,
     );
+    // Unit facts (open / overdue / rectified counts) are counted per campaign and unit on every item event.
+    await runner.query(
+      `CREATE INDEX streams_item_unit_counts ON streams (campaign_id, unit_id, state, overdue) WHERE stream_type = 'item'`,
+    );
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    await runner.query(`DROP INDEX streams_item_unit_counts`);
     await runner.query(`DROP INDEX streams_escalation_item`);
     await runner.query(`DROP TABLE scheduled_jobs`);
     await runner.query(`DROP TABLE rule_sets`);
