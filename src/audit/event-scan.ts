@@ -68,13 +68,10 @@ export async function copyRows(
     const decoder = new StringDecoder('utf8');
     let rest = '';
     for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const text = rest + decoder.write(chunk);
-      let start = 0;
-      for (let nl = text.indexOf('\n', start); nl !== -1; nl = text.indexOf('\n', start)) {
-        onRow(splitCopyLine(text.slice(start, nl)));
-        start = nl + 1;
-      }
-      rest = text.slice(start);
+      // A raw newline only ends a row (newlines inside values are escaped), so split the chunk at once.
+      const lines = (rest + decoder.write(chunk)).split('\n');
+      rest = lines.pop()!;
+      for (const line of lines) onRow(splitCopyLine(line));
     }
     rest += decoder.end();
     if (rest.length > 0) onRow(splitCopyLine(rest));
