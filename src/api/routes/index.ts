@@ -31,6 +31,7 @@ import { escalationsRouter } from './escalations';
 import { itemsRouter } from './items';
 import { ruleSetsRouter } from './rule-sets';
 import { ledgersRouter } from '../../ledgers/http';
+import { createAuditRouter } from '../../audit/http';
 
 /** Builds one router from the API context. */
 export type RouterFactory = (context: ApiContext) => Router;
@@ -44,4 +45,5 @@ export const routerFactories: RouterFactory[] = [
   escalationsRouter,
   ruleSetsRouter,
   ledgersRouter,
+  createAuditRouter,
 ];
