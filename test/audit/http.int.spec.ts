@@ -1,7 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createAuditRouter } from '../../src/audit/http';
 import { verifyExportFile } from '../../src/audit/verify-export';
 import { clue, createXiningCampaign, startApi, type ApiHarness } from '../api/support';
 
@@ -11,7 +10,7 @@ let itemId: string;
 const officer = { userId: 'u-officer', unitId: 'xn-hz' };
 
 beforeAll(async () => {
-  api = await startApi({ extraRouters: [createAuditRouter] });
+  api = await startApi();
   campaignId = await createXiningCampaign(api);
   itemId = (await api.runtime.engine.create('item', clue(campaignId), officer)).streamId;
   await api.runtime.engine.execute(itemId, { type: 'ADD_TAG', tag: '高频投诉' }, officer);
