@@ -1,28 +1,16 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { openDatabase, type Database } from '../../src/persistence/database';
-
-const adminUrl = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { createThrowawayDatabase } from '../../src/persistence/throwaway-database';
 
 /** A throwaway, migrated PostgreSQL database for one benchmark; `close` drops it. */
 export async function throwawayPostgres(poolSize = 10): Promise<Database & { url: string }> {
-  const name = `zz_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString(), poolSize });
+  const throwaway = await createThrowawayDatabase('zz_bench', process.env.BENCH_ADMIN_DATABASE_URL);
+  const database = await openDatabase({ url: throwaway.url, poolSize });
   return {
     ...database,
-    url: url.toString(),
+    url: throwaway.url,
     close: async () => {
       await database.close();
-      const dropper = new Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      await throwaway.drop();
     },
   };
 }

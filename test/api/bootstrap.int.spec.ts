@@ -1,13 +1,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { buildProgram } from '../../src/cli/main';
+import { createThrowawayDatabase } from '../../src/persistence/throwaway-database';
 import { openDatabase, type Database } from '../../src/persistence/database';
-import { testDatabaseKind } from '../support/database';
+import { testAdminUrl, testDatabaseKind } from '../support/database';
 
-const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 let env: Record<string, string>;
 let reopen: () => Promise<Database>;
 let cleanup: () => Promise<void>;
@@ -19,21 +17,10 @@ beforeAll(async () => {
     reopen = () => openDatabase({ dataDir: dir });
     cleanup = async () => rmSync(dir, { recursive: true, force: true });
   } else {
-    const name = `zz_test_bootstrap_${randomBytes(4).toString('hex')}`;
-    const admin = new Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(adminUrl);
-    url.pathname = `/${name}`;
-    env = { DATABASE_URL: url.toString() };
-    reopen = () => openDatabase({ url: url.toString() });
-    cleanup = async () => {
-      const dropper = new Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
-    };
+    const throwaway = await createThrowawayDatabase('zz_test_bootstrap', testAdminUrl);
+    env = { DATABASE_URL: throwaway.url };
+    reopen = () => openDatabase({ url: throwaway.url });
+    cleanup = () => throwaway.drop();
   }
 });
 afterAll(() => cleanup());

@@ -1,12 +1,11 @@
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client } from 'pg';
+import { createThrowawayDatabase, type ThrowawayDatabase } from '../../src/persistence/throwaway-database';
 import { buildProgram } from '../../src/cli/main';
 import { createRuntime } from '../../src/engine/bootstrap';
 import { openDatabase } from '../../src/persistence/database';
-import { testDatabaseKind } from '../support/database';
+import { testAdminUrl, testDatabaseKind } from '../support/database';
 import { campaignInput } from '../support/fixtures';
 import { ledgerSheet } from './xining-template';
 
@@ -46,20 +45,14 @@ describe('zhengzhi ledger / clues / supervision / bulletin commands', () => {
     return code;
   };
 
-  const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const pgName = `zz_test_cli_${process.pid}_${randomBytes(4).toString('hex')}`;
+  let throwaway: ThrowawayDatabase | null = null;
 
   beforeAll(async () => {
     let database;
     if (testDatabaseKind === 'postgres') {
-      const admin = new Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${pgName}`);
-      await admin.end();
-      const url = new URL(adminUrl);
-      url.pathname = `/${pgName}`;
-      process.env.DATABASE_URL = url.toString();
-      database = await openDatabase({ url: url.toString() });
+      throwaway = await createThrowawayDatabase('zz_test_cli', testAdminUrl);
+      process.env.DATABASE_URL = throwaway.url;
+      database = await openDatabase({ url: throwaway.url });
     } else {
       delete process.env.DATABASE_URL;
       process.env.ZHENGZHI_DATA_DIR = join(dir, 'db');
@@ -83,12 +76,7 @@ describe('zhengzhi ledger / clues / supervision / bulletin commands', () => {
     await database.close();
   });
   afterAll(async () => {
-    if (testDatabaseKind === 'postgres') {
-      const admin = new Client({ connectionString: adminUrl });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${pgName} WITH (FORCE)`);
-      await admin.end();
-    }
+    await throwaway?.drop();
     if (saved.url !== undefined) process.env.DATABASE_URL = saved.url;
     else delete process.env.DATABASE_URL;
     if (saved.dataDir !== undefined) process.env.ZHENGZHI_DATA_DIR = saved.dataDir;

@@ -1,11 +1,11 @@
-import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { openDatabase, type Database } from '../../src/persistence/database';
+import { createThrowawayDatabase } from '../../src/persistence/throwaway-database';
 
 /** Which database the suite runs on: `ZZ_TEST_DB=pglite` or (default) the real PostgreSQL. */
 export const testDatabaseKind = process.env.ZZ_TEST_DB === 'pglite' ? 'pglite' : 'postgres';
 
-const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+/** The admin connection tests create their databases through (`TEST_ADMIN_DATABASE_URL` overrides). */
+export const testAdminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? undefined;
 
 /**
  * A fresh, migrated database for one test file: a throwaway PostgreSQL database (dropped by `close`),
@@ -13,23 +13,14 @@ const adminUrl = process.env.TEST_ADMIN_DATABASE_URL ?? 'postgres://postgres@127
  */
 export async function createTestDatabase(): Promise<Database & { url: string | null }> {
   if (testDatabaseKind === 'pglite') return { ...(await openDatabase({ dataDir: 'memory://' })), url: null };
-  const name = `zz_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
+  const throwaway = await createThrowawayDatabase('zz_test', testAdminUrl);
+  const database = await openDatabase({ url: throwaway.url });
   return {
     ...database,
-    url: url.toString(),
+    url: throwaway.url,
     close: async () => {
       await database.close();
-      const dropper = new Client({ connectionString: adminUrl });
-      await dropper.connect();
-      await dropper.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await dropper.end();
+      await throwaway.drop();
     },
   };
 }
