@@ -1,4 +1,4 @@
-import type { QueryRunner } from 'typeorm';
+import type { Pool, PoolClient } from 'pg';
 import type { PersistedState } from '../machines/step';
 import type { StreamProjection } from '../machines/registry';
 import { VersionConflictError } from '../shared/errors';
@@ -109,11 +109,11 @@ const EVENT_COLUMNS =
  * version (compare-and-set in the UPDATE's WHERE), so two writers can never both append sequence n.
  */
 export class EventStoreTransaction {
-  constructor(readonly runner: QueryRunner) {}
+  constructor(readonly client: PoolClient) {}
 
   /** Rows of any statement (TypeORM's plain `query()` returns `[rows, count]` for UPDATE/DELETE). */
   async query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    return (await this.runner.query(sql, parameters, true)).records as T[];
+    return (await this.client.query(sql, parameters)).rows as T[];
   }
 
   async loadStream(streamId: string): Promise<StreamRecord | null> {
@@ -256,20 +256,25 @@ export class EventStoreTransaction {
 export class EventStore {
   constructor(readonly database: Database) {}
 
-  /** Runs `work` in one transaction; rolls back if it throws. */
+  /**
+   * Runs `work` in one transaction; rolls back if it throws. The hot path talks to the `pg` pool under
+   * TypeORM directly: the same connections and driver, without TypeORM's per-query bookkeeping.
+   */
   async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
-    const runner = this.database.dataSource.createQueryRunner();
-    await runner.connect();
+    const pool = (this.database.dataSource.driver as unknown as { master: Pool }).master;
+    const client = await pool.connect();
+    let broken: Error | undefined;
     try {
-      await runner.startTransaction();
-      const result = await work(new EventStoreTransaction(runner));
-      await runner.commitTransaction();
+      await client.query('BEGIN');
+      const result = await work(new EventStoreTransaction(client));
+      await client.query('COMMIT');
       return result;
     } catch (error) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
       throw error;
     } finally {
-      await runner.release();
+      // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
+      client.release(broken);
     }
   }
 
