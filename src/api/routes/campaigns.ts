@@ -2,19 +2,12 @@ import type { ClassConstructor } from 'class-transformer';
 import { Router } from 'express';
 import { campaignTemplates } from '../../machines/campaign-templates';
 import { isRelated, Permission, requireRole, requireWithin } from '../authz';
-import {
-  actorOf,
-  authorisedCommand,
-  eventView,
-  expectedVersionOf,
-  loadStreamOf,
-  sendCommand,
-  streamView,
-} from '../commands';
+import { actorOf, eventView, loadStreamOf, sendCommand, streamView } from '../commands';
 import type { ApiContext, AuthUser } from '../context';
 import * as dto from '../dto/campaigns.dto';
 import type { VersionedCommandDto } from '../dto/common.dto';
 import { endpoint } from '../endpoint';
+import { registerStreamCommands } from './stream-commands';
 import { forbidden, HttpProblem } from '../problem';
 
 interface CampaignCommandSpec {
@@ -186,36 +179,11 @@ export function campaignsRouter(context: ApiContext): Router {
     },
   });
 
-  for (const spec of campaignCommands) {
-    endpoint(router, context, {
-      method: 'post',
-      path: `/campaigns/:id/commands/${spec.segment}`,
-      summary: `${spec.type} — ${spec.summary} (${Permission.configureCampaign.name})`,
-      tag: 'campaign commands',
-      body: spec.dto,
-      idempotent: true,
-      headers: [{ name: 'If-Match', description: 'The campaign version the client saw' }],
-      handler: async ({ user, params, body, req, res }) => {
-        const { expectedVersion: bodyVersion, ...fields } = body as VersionedCommandDto &
-          Record<string, unknown>;
-        const result = await authorisedCommand(
-          context,
-          'campaign',
-          params.id!,
-          expectedVersionOf(req, bodyVersion),
-          (stream) => requireWithin(user, stream.unitPath, Permission.configureCampaign),
-          (tx, _stream, version) =>
-            runtime.engine.executeIn(
-              tx,
-              params.id!,
-              { ...(JSON.parse(JSON.stringify(fields)) as Record<string, unknown>), type: spec.type },
-              actorOf(user),
-              { expectedVersion: version },
-            ),
-        );
-        return sendCommand(res, result);
-      },
-    });
-  }
+  registerStreamCommands(router, context, {
+    streamType: 'campaign',
+    resource: 'campaigns',
+    tag: 'campaign commands',
+    specs: campaignCommands.map((spec) => ({ ...spec, permission: Permission.configureCampaign })),
+  });
   return router;
 }

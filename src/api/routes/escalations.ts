@@ -1,37 +1,14 @@
-import type { ClassConstructor } from 'class-transformer';
 import { Router } from 'express';
-import {
-  Permission,
-  requireRole,
-  requireWithin,
-  subtreeFilter,
-  type Permission as PermissionType,
-} from '../authz';
-import {
-  actorOf,
-  authorisedCommand,
-  eventView,
-  expectedVersionOf,
-  loadStreamOf,
-  sendCommand,
-  streamView,
-} from '../commands';
+import { Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
+import { eventView, loadStreamOf, streamView } from '../commands';
 import type { ApiContext } from '../context';
-import type { VersionedCommandDto } from '../dto/common.dto';
 import * as dto from '../dto/escalations.dto';
 import { endpoint } from '../endpoint';
+import { registerStreamCommands, type StreamCommandSpec } from './stream-commands';
 import { HttpProblem } from '../problem';
 
-interface EscalationCommandSpec {
-  type: string;
-  segment: string;
-  summary: string;
-  dto: ClassConstructor<VersionedCommandDto>;
-  permission: PermissionType;
-}
-
 /** Escalation events people issue; ISSUE, STEP_UP and RESPONSE_OVERDUE belong to the rules and the scheduler. */
-const escalationCommands: EscalationCommandSpec[] = [
+const escalationCommands: StreamCommandSpec[] = [
   {
     type: 'ACKNOWLEDGE',
     segment: 'acknowledge',
@@ -156,32 +133,11 @@ export function escalationsRouter(context: ApiContext): Router {
     },
   });
 
-  for (const spec of escalationCommands) {
-    endpoint(router, context, {
-      method: 'post',
-      path: `/escalations/:id/commands/${spec.segment}`,
-      summary: `${spec.type} — ${spec.summary} (${spec.permission.name})`,
-      tag: 'escalations',
-      body: spec.dto,
-      idempotent: true,
-      headers: [{ name: 'If-Match', description: 'The escalation version the client saw' }],
-      handler: async ({ user, params, body, req, res }) => {
-        const { expectedVersion: bodyVersion, ...fields } = body as VersionedCommandDto &
-          Record<string, unknown>;
-        const result = await authorisedCommand(
-          context,
-          'escalation',
-          params.id!,
-          expectedVersionOf(req, bodyVersion),
-          (stream) => requireWithin(user, stream.unitPath, spec.permission),
-          (tx, _stream, version) =>
-            runtime.engine.executeIn(tx, params.id!, { ...fields, type: spec.type }, actorOf(user), {
-              expectedVersion: version,
-            }),
-        );
-        return sendCommand(res, result);
-      },
-    });
-  }
+  registerStreamCommands(router, context, {
+    streamType: 'escalation',
+    resource: 'escalations',
+    tag: 'escalations',
+    specs: escalationCommands,
+  });
   return router;
 }
