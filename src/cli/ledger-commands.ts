@@ -100,25 +100,32 @@ function importOptions(command: Command): Command {
     .option('--take-good-rows', 'take the rows without problems even when other rows have some');
 }
 
+/** Runs one sheet export with the common filters and a progress bar on stderr. */
+function runExport(
+  exporter: typeof exportRectificationLedger | typeof exportClueLedger,
+  flags: ExportFlags,
+): Promise<void> {
+  return withRuntime(async (runtime) => {
+    const bar = progress('exported');
+    const { rows } = await exporter(runtime, flags.out, {
+      campaignId: flags.campaign,
+      unitId: flags.unit,
+      states: flags.state,
+      asOf: flags.asOf ? instantOf(flags.asOf, '--as-of', false) : undefined,
+      onProgress: bar,
+    });
+    bar.done();
+    console.log(`${flags.out}: ${rows} rows`);
+  });
+}
+
 /** `ledger export|import`, `clues export|import`, `supervision export`, `bulletin`. */
 export function registerLedgerCommands(program: Command): void {
   const ledger = program
     .command('ledger')
     .description('整改工作台账 (Xining annex 2): export and import .xlsx');
   exportOptions(ledger.command('export').description('write the 整改工作台账 of a campaign')).action(
-    (flags: ExportFlags) =>
-      withRuntime(async (runtime) => {
-        const bar = progress('exported');
-        const { rows } = await exportRectificationLedger(runtime, flags.out, {
-          campaignId: flags.campaign,
-          unitId: flags.unit,
-          states: flags.state,
-          asOf: flags.asOf ? instantOf(flags.asOf, '--as-of', false) : undefined,
-          onProgress: bar,
-        });
-        bar.done();
-        console.log(`${flags.out}: ${rows} rows`);
-      }),
+    (flags: ExportFlags) => runExport(exportRectificationLedger, flags),
   );
   importOptions(
     ledger
@@ -143,19 +150,7 @@ export function registerLedgerCommands(program: Command): void {
 
   const clues = program.command('clues').description('线索台账 (Jiangyuan annex 3): export and import .xlsx');
   exportOptions(clues.command('export').description('write the 线索台账 of a campaign')).action(
-    (flags: ExportFlags) =>
-      withRuntime(async (runtime) => {
-        const bar = progress('exported');
-        const { rows } = await exportClueLedger(runtime, flags.out, {
-          campaignId: flags.campaign,
-          unitId: flags.unit,
-          states: flags.state,
-          asOf: flags.asOf ? instantOf(flags.asOf, '--as-of', false) : undefined,
-          onProgress: bar,
-        });
-        bar.done();
-        console.log(`${flags.out}: ${rows} rows`);
-      }),
+    (flags: ExportFlags) => runExport(exportClueLedger, flags),
   );
   importOptions(
     clues.command('import <file>').description('register the clues of a 线索台账 (through the engine)'),

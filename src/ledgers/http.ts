@@ -119,47 +119,45 @@ export function ledgersRouter(context: ApiContext): Router {
     exportSupervisionLedger(runtime, res, { campaignId, unitId }),
   );
 
-  endpoint(router, context, {
-    method: 'post',
-    path: '/campaigns/:campaignId/ledger/import',
-    summary: 'Import a 整改工作台账 (.xlsx, base64): creates or updates items through the engine',
-    tag: 'ledgers',
-    body: LedgerImportDto,
-    handler: async ({ params, body, user }) => {
-      const campaign = await campaignFor(params.campaignId!, user, Permission.actOnItem);
-      requireWithin(user, campaign.unitPath, Permission.actOnItem);
-      const file = body.fileName ?? 'upload.xlsx';
-      const report = await importRectificationLedger(runtime, Buffer.from(body.file, 'base64'), {
-        campaignId: campaign.campaignId,
-        actor: { userId: user.id, unitId: user.unitId },
-        takeGoodRows: body.takeGoodRows,
-        fileName: file,
-      });
-      if (!report.applied) throw refused(file, report.problems);
-      return report;
-    },
-  });
-
-  endpoint(router, context, {
-    method: 'post',
-    path: '/campaigns/:campaignId/clues/import',
-    summary: 'Import a 线索台账 (.xlsx, base64): registers new clues through the engine',
-    tag: 'ledgers',
-    body: LedgerImportDto,
-    handler: async ({ params, body, user }) => {
-      const campaign = await campaignFor(params.campaignId!, user, Permission.registerItem);
-      requireWithin(user, campaign.unitPath, Permission.registerItem);
-      const file = body.fileName ?? 'upload.xlsx';
-      const report = await importClueLedger(runtime, Buffer.from(body.file, 'base64'), {
-        campaignId: campaign.campaignId,
-        actor: { userId: user.id, unitId: user.unitId },
-        takeGoodRows: body.takeGoodRows,
-        fileName: file,
-      });
-      if (!report.applied) throw refused(file, report.problems);
-      return report;
-    },
-  });
+  /** POST an .xlsx (base64) to import; a sheet with refused rows is a located problem+json and writes nothing. */
+  const importRoute = (
+    segment: string,
+    summary: string,
+    permission: Permission,
+    importer: typeof importRectificationLedger | typeof importClueLedger,
+  ) =>
+    endpoint(router, context, {
+      method: 'post',
+      path: `/campaigns/:campaignId/${segment}/import`,
+      summary,
+      tag: 'ledgers',
+      body: LedgerImportDto,
+      handler: async ({ params, body, user }) => {
+        const campaign = await campaignFor(params.campaignId!, user, permission);
+        requireWithin(user, campaign.unitPath, permission);
+        const file = body.fileName ?? 'upload.xlsx';
+        const report = await importer(runtime, Buffer.from(body.file, 'base64'), {
+          campaignId: campaign.campaignId,
+          actor: { userId: user.id, unitId: user.unitId },
+          takeGoodRows: body.takeGoodRows,
+          fileName: file,
+        });
+        if (!report.applied) throw refused(file, report.problems);
+        return report;
+      },
+    });
+  importRoute(
+    'ledger',
+    'Import a 整改工作台账 (.xlsx, base64): creates or updates items through the engine',
+    Permission.actOnItem,
+    importRectificationLedger,
+  );
+  importRoute(
+    'clues',
+    'Import a 线索台账 (.xlsx, base64): registers new clues through the engine',
+    Permission.registerItem,
+    importClueLedger,
+  );
 
   endpoint(router, context, {
     method: 'get',
