@@ -104,11 +104,14 @@ function requireJsonBodies(req: Request, _res: Response, next: NextFunction): vo
   next();
 }
 
+/** Routes that authenticate by a refresh token: a client may still send its expired access token there. */
+const REFRESH_TOKEN_ROUTES = new Set(['/auth/refresh', '/auth/logout']);
+
 /** Reads `Authorization: Bearer …` when present; a present but invalid credential is a 401. */
 function authenticate(context: ApiContext) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const header = req.headers.authorization;
-    if (header === undefined) return next();
+    if (header === undefined || REFRESH_TOKEN_ROUTES.has(req.path)) return next();
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match)
       return next(new HttpProblem('unauthenticated', 'the Authorization header must be "Bearer <token>"'));

@@ -109,31 +109,51 @@ function operation(spec: EndpointSpec, schemas: Record<string, Schema>): Schema 
   };
 }
 
+let generated: Record<string, Schema> | undefined;
+
+/** The JSON schemas of every DTO, from their class-validator decorators (generated once, then shared). */
+function dtoSchemas(): Record<string, Schema> {
+  generated ??= validationMetadatasToSchemas({
+    refPointerPrefix: '#/components/schemas/',
+    classTransformerMetadataStorage: defaultMetadataStorage,
+  }) as Record<string, Schema>;
+  return generated;
+}
+
+/**
+ * A DTO without decorators of its own (e.g. `AdvancePhaseDto extends VersionedCommandDto`) has no
+ * metadata entry: give it its nearest ancestor's schema so that every $ref resolves.
+ */
+function ensureSchema(dto: Named | undefined): void {
+  const schemas = dtoSchemas();
+  if (!dto || schemas[dto.name]) return;
+  for (
+    let parent = Object.getPrototypeOf(dto) as Named | null;
+    parent && parent.name;
+    parent = Object.getPrototypeOf(parent) as Named | null
+  ) {
+    if (schemas[parent.name]) {
+      schemas[dto.name] = schemas[parent.name]!;
+      return;
+    }
+  }
+  schemas[dto.name] = { type: 'object', properties: {}, additionalProperties: false };
+}
+
+/** The JSON schema of a request DTO — the very schema /openapi.json shows under its name. */
+export function requestSchemaOf(dto: Named): Schema {
+  ensureSchema(dto);
+  return dtoSchemas()[dto.name]!;
+}
+
 /**
  * The OpenAPI 3.1 document, generated from the declared endpoints and the class-validator decorators of
  * their DTOs, so the schema and the validation can never disagree.
  */
 export function buildOpenApiDocument(registry: OperationRegistry): Schema {
-  const schemas = validationMetadatasToSchemas({
-    refPointerPrefix: '#/components/schemas/',
-    classTransformerMetadataStorage: defaultMetadataStorage,
-  }) as Record<string, Schema>;
-  // A DTO without decorators of its own (e.g. `AdvancePhaseDto extends VersionedCommandDto`) has no
-  // metadata entry: give it its nearest ancestor's schema so that every $ref resolves.
-  const ensureSchema = (dto: Named | undefined) => {
-    if (!dto || schemas[dto.name]) return;
-    for (
-      let parent = Object.getPrototypeOf(dto) as Named | null;
-      parent && parent.name;
-      parent = Object.getPrototypeOf(parent) as Named | null
-    ) {
-      if (schemas[parent.name]) {
-        schemas[dto.name] = schemas[parent.name]!;
-        return;
-      }
-    }
-    schemas[dto.name] = { type: 'object', properties: {}, additionalProperties: false };
-  };
+  // Regenerated per app: every DTO module the routers import is loaded by now.
+  generated = undefined;
+  const schemas = dtoSchemas();
   for (const spec of registry.operations) [spec.body, spec.query, spec.response].forEach(ensureSchema);
   const paths: Record<string, Record<string, unknown>> = {};
   for (const spec of registry.operations) {

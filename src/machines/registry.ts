@@ -125,6 +125,16 @@ export function definitionFor(streamType: string, version: number): MachineDefin
   return definition;
 }
 
+/** Every installed definition, by stream type then version (oldest first). */
+export function allDefinitions(): Array<MachineDefinition<never, never>> {
+  return Object.values(definitions).flatMap((versions) =>
+    Object.keys(versions)
+      .map(Number)
+      .sort((a, b) => a - b)
+      .map((version) => versions[version]!),
+  );
+}
+
 export function isStreamType(value: string): value is StreamType {
   return Object.hasOwn(definitions, value);
 }

@@ -1,7 +1,14 @@
-import { createHash, createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
+import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { Runtime } from '../../engine/bootstrap';
 import type { Role } from '../../persistence/entities/user.entity';
+import {
+  findRefreshTokenForUpdate,
+  insertRefreshToken,
+  markRefreshTokenRotated,
+  revokeRefreshFamily,
+  type QueryExecutor,
+} from '../../persistence/refresh-tokens';
 import type { AuthUser } from '../context';
 import { HttpProblem } from '../problem';
 import { hashPassword, verifyPassword, type PasswordHashing } from './passwords';
@@ -9,8 +16,10 @@ import { hashPassword, verifyPassword, type PasswordHashing } from './passwords'
 export interface AuthOptions {
   /** HMAC key for access tokens (HS256), at least 32 bytes. */
   jwtSecret: Uint8Array;
-  /** Access token lifetime in seconds (default 900: short-lived; clients log in again). */
+  /** Access token lifetime in seconds (default 900: short-lived; clients refresh or log in again). */
   tokenTtlSeconds?: number;
+  /** Refresh token lifetime in seconds, renewed by each rotation (default 43,200: a working day). */
+  refreshTtlSeconds?: number;
   passwordHashing?: PasswordHashing;
 }
 
@@ -18,6 +27,21 @@ const ISSUER = 'zhengzhi';
 const AUDIENCE = 'zhengzhi-api';
 /** API tokens start with this, so that a leaked one is recognisable by secret scanners. */
 const API_TOKEN_PREFIX = 'zzt_';
+/** Refresh tokens start with this (and are never accepted as a bearer credential). */
+const REFRESH_TOKEN_PREFIX = 'zzr_';
+
+/** What a login or a refresh answers: a new access token and a new refresh token. */
+export interface IssuedSession {
+  accessToken: string;
+  tokenType: 'Bearer';
+  expiresIn: number;
+  /** When the access token expires (ISO instant). */
+  expiresAt: string;
+  /** Single use: exchange it at POST /auth/refresh for the next pair. */
+  refreshToken: string;
+  refreshExpiresAt: string;
+  user: AuthUser;
+}
 
 interface UserRow {
   id: string;
@@ -58,6 +82,7 @@ export class AuthService {
   /** Verified access tokens until they expire: a token is immutable, so verifying it once is enough. */
   readonly #verified = new Map<string, { user: AuthUser; expiresAt: number }>();
   readonly #ttl: number;
+  readonly #refreshTtl: number;
   readonly #cost: PasswordHashing;
   /** A hash to verify against when the username is unknown, so timing does not reveal which users exist. */
   #decoy: Promise<string> | null = null;
@@ -69,6 +94,7 @@ export class AuthService {
     if (options.jwtSecret.length < 32) throw new Error('the JWT secret must be at least 32 bytes');
     this.#secret = createSecretKey(options.jwtSecret);
     this.#ttl = options.tokenTtlSeconds ?? 900;
+    this.#refreshTtl = options.refreshTtlSeconds ?? 43_200;
     this.#cost = options.passwordHashing ?? {};
   }
 
@@ -80,8 +106,12 @@ export class AuthService {
     return hashPassword(password, this.#cost);
   }
 
-  async #userRow(where: 'username' | 'id', value: string): Promise<UserRow | null> {
-    const rows = (await this.runtime.database.dataSource.query(
+  async #userRow(
+    where: 'username' | 'id',
+    value: string,
+    query: QueryExecutor = this.#query,
+  ): Promise<UserRow | null> {
+    const rows = (await query(
       `SELECT u.id, u.username, u.role, u.unit_id, u.is_principal, u.password_hash, n.path
          FROM users u JOIN units n ON n.id = u.unit_id WHERE u.${where === 'id' ? 'id' : 'username'} = $1`,
       [value],
@@ -89,11 +119,14 @@ export class AuthService {
     return rows[0] ?? null;
   }
 
-  /** Checks a username and password; 401 with the same message whether the user or the password was wrong. */
-  async login(
-    username: string,
-    password: string,
-  ): Promise<{ accessToken: string; tokenType: 'Bearer'; expiresIn: number; user: AuthUser }> {
+  readonly #query: QueryExecutor = async <T>(sql: string, parameters?: unknown[]) =>
+    (await this.runtime.database.dataSource.query(sql, parameters)) as T[];
+
+  /**
+   * Checks a username and password; 401 with the same message whether the user or the password was
+   * wrong. Starts a new refresh-token family.
+   */
+  async login(username: string, password: string): Promise<IssuedSession> {
     const row = await this.#userRow('username', username);
     if (!row?.password_hash) {
       this.#decoy ??= hashPassword(randomBytes(16).toString('hex'), this.#cost);
@@ -103,12 +136,71 @@ export class AuthService {
     if (!(await verifyPassword(row.password_hash, password)))
       throw new HttpProblem('unauthenticated', 'unknown username or wrong password');
     const user = toAuthUser(row);
+    return this.runtime.store.transaction((tx) =>
+      this.#issueSession((sql, parameters) => tx.query(sql, parameters), user, randomUUID()),
+    );
+  }
+
+  async #issueSession(query: QueryExecutor, user: AuthUser, familyId: string): Promise<IssuedSession> {
+    const now = this.runtime.clock.now();
+    const refreshToken = `${REFRESH_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+    const refreshExpiresAt = new Date(now.getTime() + this.#refreshTtl * 1000).toISOString();
+    await insertRefreshToken(query, {
+      id: randomUUID(),
+      familyId,
+      userId: user.id,
+      tokenHash: sha256(refreshToken),
+      createdAt: now.toISOString(),
+      expiresAt: refreshExpiresAt,
+    });
     return {
       accessToken: await this.issueAccessToken(user),
       tokenType: 'Bearer',
       expiresIn: this.#ttl,
+      expiresAt: new Date((Math.floor(now.getTime() / 1000) + this.#ttl) * 1000).toISOString(),
+      refreshToken,
+      refreshExpiresAt,
       user,
     };
+  }
+
+  /**
+   * Exchanges a refresh token for a new access token and a new refresh token (rotation). The user is read
+   * again, so a changed role or unit takes effect at the next refresh. A token presented a second time
+   * means it was copied: the whole family is revoked and the caller must log in again.
+   */
+  async refresh(refreshToken: string): Promise<IssuedSession> {
+    const outcome = await this.runtime.store.transaction(async (tx) => {
+      const query: QueryExecutor = (sql, parameters) => tx.query(sql, parameters);
+      const now = this.runtime.clock.now().toISOString();
+      const row = await findRefreshTokenForUpdate(query, sha256(refreshToken));
+      if (!row) return { refused: 'the refresh token is not valid; log in again' };
+      if (row.revokedAt) return { refused: 'the refresh token was revoked; log in again' };
+      if (row.rotatedAt) {
+        await revokeRefreshFamily(query, row.familyId, now);
+        return {
+          refused:
+            'the refresh token was already used; every session of this login is revoked — log in again',
+        };
+      }
+      if (row.expiresAt <= now) return { refused: 'the refresh token has expired; log in again' };
+      const userRow = await this.#userRow('id', row.userId, query);
+      if (!userRow) return { refused: 'the user no longer exists' };
+      await markRefreshTokenRotated(query, row.id, now);
+      return { session: await this.#issueSession(query, toAuthUser(userRow), row.familyId) };
+    });
+    // Thrown after the commit, so that a detected reuse's revocation is kept.
+    if ('refused' in outcome) throw new HttpProblem('unauthenticated', outcome.refused!);
+    return outcome.session;
+  }
+
+  /** Revokes the family of a refresh token (logout). An unknown token is not an error: the outcome is the same. */
+  async logout(refreshToken: string): Promise<void> {
+    await this.runtime.store.transaction(async (tx) => {
+      const query: QueryExecutor = (sql, parameters) => tx.query(sql, parameters);
+      const row = await findRefreshTokenForUpdate(query, sha256(refreshToken));
+      if (row) await revokeRefreshFamily(query, row.familyId, this.runtime.clock.now().toISOString());
+    });
   }
 
   async issueAccessToken(user: AuthUser): Promise<string> {

@@ -1,4 +1,4 @@
-import { IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** `POST /auth/login`. */
 export class LoginDto {
@@ -19,4 +19,16 @@ export class CreateApiTokenDto {
   @IsNotEmpty()
   @MaxLength(100)
   name!: string;
+}
+
+/**
+ * `POST /auth/refresh` and `POST /auth/logout`: the refresh token, unless the `zz_refresh` cookie
+ * carries it (browsers).
+ */
+export class RefreshDto {
+  @IsOptional()
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(200)
+  refreshToken?: string;
 }

@@ -2,9 +2,39 @@ import { Router, type NextFunction, type Request, type Response } from 'express'
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { Permission, requireRole } from '../authz';
 import type { ApiContext } from '../context';
-import { CreateApiTokenDto, LoginDto } from '../dto/auth.dto';
+import type { IssuedSession } from '../auth/auth-service';
+import { CreateApiTokenDto, LoginDto, RefreshDto } from '../dto/auth.dto';
 import { endpoint } from '../endpoint';
 import { HttpProblem, notFound } from '../problem';
+
+/** The httpOnly cookie that carries the refresh token for browsers (sent only to /auth). */
+export const REFRESH_COOKIE = 'zz_refresh';
+
+const cookieOptions = (req: Request) =>
+  ({ httpOnly: true, sameSite: 'strict', path: '/auth', secure: req.secure }) as const;
+
+/** Sets the refresh cookie beside the JSON body that also carries the token (for non-browser clients). */
+function withRefreshCookie(req: Request, res: Response, session: IssuedSession): IssuedSession {
+  res.cookie(REFRESH_COOKIE, session.refreshToken, {
+    ...cookieOptions(req),
+    expires: new Date(session.refreshExpiresAt),
+  });
+  res.setHeader('Cache-Control', 'no-store');
+  return session;
+}
+
+/** The refresh token from the body, else from the cookie; 401 when neither has one. */
+function refreshTokenOf(req: Request, body: RefreshDto): string {
+  if (body.refreshToken) return body.refreshToken;
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const [name, ...value] = part.trim().split('=');
+    if (name === REFRESH_COOKIE && value.length > 0) return decodeURIComponent(value.join('='));
+  }
+  throw new HttpProblem(
+    'unauthenticated',
+    `send the refresh token as {"refreshToken"} or in the ${REFRESH_COOKIE} cookie`,
+  );
+}
 
 /** Login (rate limited per client address and username), the caller's identity, and API tokens. */
 export function authRouter(context: ApiContext): Router {
@@ -57,7 +87,31 @@ export function authRouter(context: ApiContext): Router {
     tag: 'auth',
     public: true,
     body: LoginDto,
-    handler: async ({ body }) => context.auth.login(body.username, body.password),
+    handler: async ({ body, req, res }) =>
+      withRefreshCookie(req, res, await context.auth.login(body.username, body.password)),
+  });
+  endpoint(router, context, {
+    method: 'post',
+    path: '/auth/refresh',
+    summary: `Exchange a refresh token (body or the ${REFRESH_COOKIE} cookie) for new access and refresh tokens`,
+    tag: 'auth',
+    public: true,
+    body: RefreshDto,
+    handler: async ({ body, req, res }) =>
+      withRefreshCookie(req, res, await context.auth.refresh(refreshTokenOf(req, body))),
+  });
+  endpoint(router, context, {
+    method: 'post',
+    path: '/auth/logout',
+    summary: 'Revoke the refresh token’s whole family (every token of that login) and clear the cookie',
+    tag: 'auth',
+    public: true,
+    body: RefreshDto,
+    handler: async ({ body, req, res }) => {
+      await context.auth.logout(refreshTokenOf(req, body));
+      res.clearCookie(REFRESH_COOKIE, cookieOptions(req));
+      return undefined;
+    },
   });
   endpoint(router, context, {
     method: 'get',

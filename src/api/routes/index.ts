@@ -28,7 +28,9 @@ import { authRouter } from './auth';
 import { campaignsRouter } from './campaigns';
 import { directoryRouter } from './directory';
 import { escalationsRouter } from './escalations';
+import { itemActionsRouter } from './item-actions';
 import { itemsRouter } from './items';
+import { machinesRouter } from './machines';
 import { ruleSetsRouter } from './rule-sets';
 import { ledgersRouter } from '../../ledgers/http';
 import { createAuditRouter } from '../../audit/http';
@@ -42,6 +44,8 @@ export const routerFactories: RouterFactory[] = [
   directoryRouter,
   campaignsRouter,
   itemsRouter,
+  itemActionsRouter,
+  machinesRouter,
   escalationsRouter,
   ruleSetsRouter,
   ledgersRouter,

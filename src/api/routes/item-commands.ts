@@ -1,5 +1,5 @@
 import type { ClassConstructor } from 'class-transformer';
-import { Permission } from '../authz';
+import { isWithin, Permission, requireWithin } from '../authz';
 import type { StreamHead } from '../commands';
 import type { AuthUser } from '../context';
 import * as dto from '../dto/item-commands.dto';
@@ -194,3 +194,25 @@ export const itemCommands: ItemCommandSpec[] = [
 ];
 
 export const itemCommandByType = new Map(itemCommands.map((c) => [c.type, c]));
+
+/**
+ * Whether `user` may issue the command on the item: the permission within the item's subtree, every unit
+ * the body names inside the subtree too, and the command's own check. Throws 403; used both by the
+ * command routes and by `GET /items/:id/actions`, so that what is offered is what would be allowed.
+ */
+export function authoriseItemCommand(
+  spec: ItemCommandSpec,
+  user: AuthUser,
+  stream: StreamHead,
+  namedUnitPaths: readonly string[] = [],
+): void {
+  requireWithin(user, stream.unitPath, spec.permission);
+  for (const path of namedUnitPaths) {
+    if (!isWithin(user, path))
+      throw forbidden(
+        spec.permission.name,
+        `${spec.type} may only name units in the subtree of ${user.unitId}; ${path} is outside`,
+      );
+  }
+  spec.check?.(user, stream);
+}

@@ -1,6 +1,6 @@
 import { Router } from 'express';
 import { replayEvents } from '../../engine/replay';
-import { isWithin, Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
+import { Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
 import {
   actorOf,
   authorisedCommand,
@@ -16,7 +16,7 @@ import { HistoryQueryDto, ListItemsQueryDto, RegisterItemDto } from '../dto/item
 import { endpoint, type EndpointInput } from '../endpoint';
 import { forbidden, HttpProblem } from '../problem';
 import { validateInput } from '../validation';
-import { itemCommandByType, itemCommands, type ItemCommandSpec } from './item-commands';
+import { authoriseItemCommand, itemCommandByType, itemCommands, type ItemCommandSpec } from './item-commands';
 
 const IF_MATCH = [
   { name: 'If-Match', description: 'The stream version the client saw ("3"); 409 if it moved on' },
@@ -181,17 +181,7 @@ export function itemsRouter(context: ApiContext): Router {
       'item',
       params.id!,
       expectedVersion,
-      (stream) => {
-        requireWithin(user, stream.unitPath, spec.permission);
-        for (const path of targetPaths) {
-          if (!isWithin(user, path))
-            throw forbidden(
-              spec.permission.name,
-              `${spec.type} may only name units in the subtree of ${user.unitId}; ${path} is outside`,
-            );
-        }
-        spec.check?.(user, stream);
-      },
+      (stream) => authoriseItemCommand(spec, user, stream, targetPaths),
       (tx, _stream, version) =>
         runtime.engine.executeIn(
           tx,

@@ -3,6 +3,7 @@ import { RulesAndScheduler1732502000000 } from './1732502000000-rules-and-schedu
 import { Audit1732505050505 } from './1732505050505-audit';
 import { ApiAuth1732506040404 } from './1732506040404-api-auth';
 import { BulletinColumns1732507060606 } from './1732507060606-bulletin-columns';
+import { RefreshTokens1733100000000 } from './1733100000000-refresh-tokens';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -11,4 +12,5 @@ export const migrations = [
   Audit1732505050505,
   ApiAuth1732506040404,
   BulletinColumns1732507060606,
+  RefreshTokens1733100000000,
 ];

@@ -1,0 +1,90 @@
+import { Router } from 'express';
+import { describeMachine } from '../../machines/describe';
+import { allDefinitions, currentDefinition, isStreamType, type StreamType } from '../../machines/registry';
+import { countStreamsByMachineState } from '../../persistence/machine-usage';
+import { Permission, requireRole, subtreeFilter } from '../authz';
+import { eventLabel, stateLabel } from '../console/labels';
+import type { ApiContext } from '../context';
+import { endpoint } from '../endpoint';
+import { notFound } from '../problem';
+
+/** The statecharts the engine runs, generated from the XState definitions themselves (for diagrams). */
+export function machinesRouter(context: ApiContext): Router {
+  const router = Router();
+  const query = async <T>(sql: string, parameters?: unknown[]) =>
+    (await context.runtime.database.dataSource.query(sql, parameters)) as T[];
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/machines',
+    summary:
+      'Every installed machine version, whether new streams start on it, and its live streams in the caller’s subtree',
+    tag: 'machines',
+    handler: async ({ user }) => {
+      requireRole(user, Permission.readAll);
+      const counts = await countStreamsByMachineState(query, subtreeFilter(user));
+      return allDefinitions().map((definition) => {
+        const finals = new Set(
+          describeMachine(definition)
+            .states.filter((s) => s.final)
+            .map((s) => s.id),
+        );
+        const liveStreams = counts
+          .filter(
+            (c) =>
+              c.streamType === definition.streamType &&
+              c.machineVersion === definition.version &&
+              !finals.has(c.state),
+          )
+          .reduce((sum, c) => sum + c.count, 0);
+        return {
+          type: definition.streamType,
+          version: definition.version,
+          current: currentDefinition(definition.streamType).version === definition.version,
+          liveStreams,
+        };
+      });
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/machines/:type/:version',
+    summary: 'One machine version: states (labelled), transitions with their targets, guarded ones flagged',
+    tag: 'machines',
+    handler: async ({ user, params }) => {
+      requireRole(user, Permission.readAll);
+      const type = params.type!;
+      const definition = allDefinitions().find(
+        (d) => d.streamType === type && String(d.version) === params.version,
+      );
+      if (!isStreamType(type) || !definition) throw notFound('machine', `${type}/${params.version}`);
+      return describeForConsole(type, definition);
+    },
+  });
+  return router;
+}
+
+function describeForConsole(type: StreamType, definition: Parameters<typeof describeMachine>[0]) {
+  const description = describeMachine(definition);
+  return {
+    type,
+    version: description.version,
+    initial: description.initial,
+    creationEvent: description.creationEvent,
+    creationEventLabel: eventLabel(type, description.creationEvent).zh,
+    states: description.states.map((state) => {
+      const label = stateLabel(type, state.id);
+      return {
+        id: state.id,
+        label: label.zh,
+        labelEn: label.en,
+        final: state.final,
+        transitions: state.transitions.map((t) => {
+          const event = eventLabel(type, t.event);
+          return { ...t, eventLabel: event.zh, eventLabelEn: event.en };
+        }),
+      };
+    }),
+  };
+}
