@@ -36,6 +36,7 @@ export async function escalationsByMeasure(
   query: Query,
   tree: CampaignNode[],
   period: BulletinPeriod,
+  scope: string,
 ): Promise<EscalationFigures[]> {
   const rows = await query<{
     measure: string | null;
@@ -48,9 +49,10 @@ export async function escalationsByMeasure(
             count(*) FILTER (WHERE issued <= $3) AS to_date
        FROM (SELECT snapshot #>> '{context,measure}' AS measure,
                     COALESCE((snapshot #>> '{context,issuedAt}')::timestamptz, created_at) AS issued
-               FROM streams WHERE stream_type = 'escalation' AND campaign_id = ANY($1)) e
+               FROM streams WHERE stream_type = 'escalation' AND campaign_id = ANY($1)
+                AND starts_with(unit_path, $5)) e
       GROUP BY measure`,
-    [tree.map((c) => c.campaignId), period.from, period.to, period.previousFrom],
+    [tree.map((c) => c.campaignId), period.from, period.to, period.previousFrom, scope],
   );
   const order = (m: string) => {
     const index = MEASURES.findIndex((entry) => entry.code === m);
@@ -97,6 +99,7 @@ export async function typicalCases(
   query: Query,
   tree: CampaignNode[],
   period: BulletinPeriod,
+  scope: string,
   limit = 3,
 ): Promise<{ positive: TypicalCase[]; negative: TypicalCase[] }> {
   const ids = tree.map((c) => c.campaignId);
@@ -105,11 +108,12 @@ export async function typicalCases(
       `SELECT s.stream_id, s.unit_id, s.snapshot -> 'context' AS context, e.occurred_at AS closed_at
          FROM events e JOIN streams s ON s.stream_id = e.stream_id
         WHERE e.type = 'ACCEPT' AND e.occurred_at > $2 AND e.occurred_at <= $3 AND s.stream_type = 'item' AND s.campaign_id = ANY($1)
+          AND starts_with(s.unit_path, $5)
         ORDER BY e.occurred_at - (s.snapshot #>> '{context,registeredAt}')::timestamptz, s.stream_id
         LIMIT $4`,
-      [ids, period.from, period.to, limit],
+      [ids, period.from, period.to, limit, scope],
     ),
-    longestOverdue(query, tree, period, limit),
+    longestOverdue(query, tree, period, limit, scope),
   ]);
   const positive = positiveRows.map((row) => {
     const closedAt = new Date(row.closed_at).toISOString();

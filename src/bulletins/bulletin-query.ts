@@ -179,9 +179,9 @@ function perItemSql(instants: Array<{ at: string; suffix: string }>, only: strin
     SELECT b.*, ${overdue} FROM (
       SELECT stream_id, category, campaign_id, branch, ${asOf} FROM (
         SELECT s.stream_id, s.state, s.category, s.campaign_id, s.deadline, s.long_term,
-               split_part(substr(s.unit_path, length($4) + 1), '/', 1) AS branch, ${past}
+               CASE WHEN starts_with(s.unit_path, $4) THEN split_part(substr(s.unit_path, length($4) + 1), '/', 1) ELSE s.unit_id END AS branch, ${past}
           FROM streams s
-         WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND ${only}
+         WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND starts_with(s.unit_path, $9) AND ${only}
         OFFSET 0) a
       OFFSET 0) b`;
 }
@@ -197,12 +197,13 @@ const GROUP_KEYS = 'campaign_id, branch, category, state_1, state_0, overdue_1, 
 /** Items unchanged since before the period began (most of them): the head is the state at both instants. */
 const UNCHANGED_FIGURES_SQL = `
   SELECT ${GROUP_KEYS}, count(*) AS n FROM (
-    SELECT s.campaign_id, split_part(substr(s.unit_path, length($4) + 1), '/', 1) AS branch, s.category,
+    SELECT s.campaign_id, CASE WHEN starts_with(s.unit_path, $4) THEN split_part(substr(s.unit_path, length($4) + 1), '/', 1) ELSE s.unit_id END AS branch, s.category,
            s.state AS state_1, s.state AS state_0,
            COALESCE(s.state = ANY($5) AND s.deadline < $2 AND NOT s.long_term, false) AS overdue_1,
            COALESCE(s.state = ANY($5) AND s.deadline < $3 AND NOT s.long_term, false) AS overdue_0
       FROM streams s
-     WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $3) u
+     WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $3
+       AND starts_with(s.unit_path, $6)) u
    GROUP BY ${GROUP_KEYS}`;
 
 /** Items written to since the period began: their state at each instant from the per-item table. */
@@ -212,7 +213,7 @@ const CHANGED_FIGURES_SQL = `
       { at: '$2', suffix: '1' },
       { at: '$3', suffix: '0' },
     ],
-    's.updated_at > $3 AND mod(abs(hashtext(s.stream_id)), $9) = $10',
+    's.updated_at > $3 AND mod(abs(hashtext(s.stream_id)), $10) = $11',
   )})
   SELECT ${GROUP_KEYS}, count(*) AS n FROM per_item WHERE state_1 IS NOT NULL GROUP BY ${GROUP_KEYS}`;
 
@@ -224,14 +225,17 @@ const OVERDUE_AT_END_SQL = `
   WITH per_item AS (${perItemSql([{ at: '$2', suffix: '1' }], 's.updated_at > $2')})
   SELECT stream_id, deadline FROM (
     SELECT s.stream_id, s.deadline FROM streams s
-     WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $2
+     WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $2 AND starts_with(s.unit_path, $9)
        AND s.state = ANY($8) AND s.deadline < $2 AND NOT s.long_term
     UNION ALL
     SELECT stream_id, deadline_1 FROM per_item WHERE overdue_1) u
    ORDER BY deadline, stream_id LIMIT $3`;
 
-/** The common parameters $1–$8 of the per-item table. */
-function perItemParameters(tree: CampaignNode[], at: string, third: unknown): unknown[] {
+/**
+ * The common parameters $1–$9 of the per-item table; $9 is the reader's scope (a unit path prefix): an
+ * aggregate counts only items its reader may read.
+ */
+function perItemParameters(tree: CampaignNode[], at: string, third: unknown, scope: string): unknown[] {
   const stateMap = [...stateAfterEventType()];
   return [
     tree.map((c) => c.campaignId),
@@ -242,6 +246,7 @@ function perItemParameters(tree: CampaignNode[], at: string, third: unknown): un
     stateMap.map(([, state]) => state),
     [...DEADLINE_EVENT_TYPES],
     [...BulletinStates.withDeadline],
+    scope,
   ];
 }
 
@@ -251,10 +256,11 @@ export async function longestOverdue(
   tree: CampaignNode[],
   period: BulletinPeriod,
   limit: number,
+  scope: string,
 ): Promise<Array<{ streamId: string; deadline: string }>> {
   const rows = await query<{ stream_id: string; deadline: string | Date }>(
     OVERDUE_AT_END_SQL,
-    perItemParameters(tree, period.to, limit),
+    perItemParameters(tree, period.to, limit, scope),
   );
   return rows.map((r) => ({ streamId: r.stream_id, deadline: new Date(r.deadline).toISOString() }));
 }
@@ -278,12 +284,13 @@ export async function groupedFigures(
   query: Query,
   tree: CampaignNode[],
   period: BulletinPeriod,
+  scope: string,
 ): Promise<GroupedFigures> {
   // Statements on separate connections at once: the cheap scan of unchanged items, and the changed items
   // (which need their events) in hash-split parts. The groups are summed by rollUp.
-  const parameters = perItemParameters(tree, period.to, period.from);
+  const parameters = perItemParameters(tree, period.to, period.from, scope);
   const [unchanged, ...changed] = await Promise.all([
-    query<Record<string, unknown>>(UNCHANGED_FIGURES_SQL, [...parameters.slice(0, 4), parameters[7]]),
+    query<Record<string, unknown>>(UNCHANGED_FIGURES_SQL, [...parameters.slice(0, 4), parameters[7], scope]),
     ...Array.from({ length: CHANGED_PARTS }, (_, part) =>
       query<Record<string, unknown>>(CHANGED_FIGURES_SQL, [...parameters, CHANGED_PARTS, part]),
     ),

@@ -43,6 +43,12 @@ export interface BulletinOptions {
   to: string;
   /** e.g. 2023年第8期 */
   issue?: string;
+  /**
+   * The reader's unit path: every figure, table, escalation and case counts only items (and escalations)
+   * of units at or below it, so no aggregate shows what its reader may not read. Default: everything
+   * (the CLI, run by the operator).
+   */
+  scopeUnitPath?: string;
 }
 
 const zero: Figures = {
@@ -66,14 +72,18 @@ export async function buildBulletin(
 ): Promise<Bulletin> {
   const query = queryOf(runtime);
   const period = periodOf(options.from, options.to);
-  const tree = await campaignTree(query, options.campaignId);
+  const scope = options.scopeUnitPath ?? '';
+  const tree = (await campaignTree(query, options.campaignId)).filter(
+    (node, index) => index === 0 || node.unitPath.startsWith(scope) || scope.startsWith(node.unitPath),
+  );
   const [figures, escalations, cases, units] = await Promise.all([
-    groupedFigures(query, tree, period),
-    escalationsByMeasure(query, tree, period),
-    typicalCases(query, tree, period),
-    query<{ id: string; name: string; path: string }>('SELECT id, name, path FROM units WHERE path LIKE $1', [
-      `${tree[0]!.unitPath}%`,
-    ]),
+    groupedFigures(query, tree, period, scope),
+    escalationsByMeasure(query, tree, period, scope),
+    typicalCases(query, tree, period, scope),
+    query<{ id: string; name: string; path: string }>(
+      'SELECT id, name, path FROM units WHERE starts_with(path, $1)',
+      [scope],
+    ),
   ]);
   const campaign = tree[0]!;
   const labels = new Map<string, string>();

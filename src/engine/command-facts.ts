@@ -1,6 +1,7 @@
 import type { CampaignContext } from '../machines/campaign-types';
 import type { Directory } from '../persistence/directory';
 import type { EventStoreTransaction, StreamRecord } from '../persistence/event-store';
+import { ancestorCampaigns } from './campaign-tree';
 
 /**
  * Facts from other streams that a command depends on, looked up inside the command's transaction.
@@ -117,5 +118,10 @@ export async function campaignAcceptsItems(
 ): Promise<string | null> {
   const campaign = await campaignContext(tx, campaignId);
   if (!campaign) return `campaign ${campaignId} does not exist`;
-  return campaign.state === 'finished' ? `campaign ${campaignId} is finished and takes no new items` : null;
+  if (campaign.state === 'finished') return `campaign ${campaignId} is finished and takes no new items`;
+  // Under a finished parent (finished over its open children with a recorded reason) nothing new starts.
+  const finishedAbove = (await ancestorCampaigns(tx, campaignId)).find((a) => a.state === 'finished');
+  return finishedAbove
+    ? `campaign ${campaignId} reports into ${finishedAbove.campaignId}, which is finished: no new items`
+    : null;
 }

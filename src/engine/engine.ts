@@ -16,6 +16,7 @@ import {
   VersionConflictError,
   ZhengzhiError,
 } from '../shared/errors';
+import { parentCampaignProblem } from './campaign-tree';
 import { campaignAcceptsItems, prepareEvent } from './command-facts';
 
 /** Who issues a command. The API authenticates and authorises; the engine records. */
@@ -146,6 +147,15 @@ export class Engine {
     if (streamType === 'item') {
       const problem = await campaignAcceptsItems(tx, String(fullInput.campaignId));
       if (problem) throw new ZhengzhiError(ErrorCode.invalidInput, problem, { streamId });
+    }
+    if (streamType === 'campaign' && typeof fullInput.parentCampaignId === 'string') {
+      const problem = await parentCampaignProblem(tx, fullInput.parentCampaignId, unitPath);
+      if (problem)
+        throw new ZhengzhiError(
+          problem.code === 'finished' ? ErrorCode.guardFailed : ErrorCode.invalidInput,
+          problem.message,
+          { streamId, field: 'parentCampaignId' },
+        );
     }
     const event = await tx.createStream(
       streamId,

@@ -173,6 +173,7 @@ export function ledgersRouter(context: ApiContext): Router {
         from: query.from,
         to: query.to,
         issue: query.issue,
+        scopeUnitPath: user.unitPath,
       });
       if (query.format === 'json') return bulletin;
       const html = renderBulletinHtml(bulletin);

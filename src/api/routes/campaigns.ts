@@ -74,6 +74,20 @@ export function campaignsRouter(context: ApiContext): Router {
     return stream;
   };
 
+  /** A parent the caller may not read is refused before the engine checks its line and phase. */
+  const requireReadableParent = async (user: AuthUser, parentId: string) => {
+    const parent = await runtime.store.loadStream(parentId);
+    if (!parent || parent.streamType !== 'campaign')
+      throw new HttpProblem('validationFailed', `parentCampaignId: no campaign ${parentId}`, {
+        invalidFields: [{ field: 'parentCampaignId', messages: ['no such campaign'] }],
+      });
+    if (!isRelated(user, parent.unitPath))
+      throw forbidden(
+        Permission.readAll.name,
+        `parentCampaignId: campaign ${parentId} is outside the line of ${user.unitId}; a sub-campaign reports only into a campaign its creator may read`,
+      );
+  };
+
   endpoint(router, context, {
     method: 'post',
     path: '/campaigns',
@@ -92,6 +106,7 @@ export function campaignsRouter(context: ApiContext): Router {
           invalidFields: [{ field: 'unitId', messages: ['no such unit'] }],
         });
       requireWithin(user, rows[0].path, Permission.configureCampaign);
+      if (body.parentCampaignId !== undefined) await requireReadableParent(user, body.parentCampaignId);
       const template = body.template ? campaignTemplates[body.template] : undefined;
       const { template: _t, campaignId, deadlines, ...explicit } = body;
       const input = {
