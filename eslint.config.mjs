@@ -52,4 +52,14 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // The vocabulary is bundled as-is by the browser console and read by the pure core: data only.
+    files: ['src/vocabulary/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['*'], message: 'The vocabulary imports nothing.' }] },
+      ],
+    },
+  },
 );

@@ -1,5 +1,5 @@
 import type { ItemContext } from '../machines/item-types';
-import { measureLabelOf } from '../ledgers/vocabulary';
+import { labelOf } from '../vocabulary/labels';
 import { MEASURES } from '../rules/vocabulary';
 import { longestOverdue, type BulletinPeriod, type CampaignNode, type queryOf } from './bulletin-query';
 
@@ -61,7 +61,7 @@ export async function escalationsByMeasure(
   return rows
     .map((r) => ({
       measure: r.measure ?? 'unknown',
-      label: measureLabelOf(r.measure ?? '未知'),
+      label: labelOf('measure', r.measure ?? '未知'),
       inPeriod: Number(r.in_period),
       previousPeriod: Number(r.previous_period),
       toDate: Number(r.to_date),

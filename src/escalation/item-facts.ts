@@ -14,21 +14,6 @@ import {
 
 const DAY = 86_400_000;
 
-/** Our clue sources and the rules language's channel codes name the same things (江源 三(二)1). */
-const CHANNEL_OF_SOURCE: Record<string, Channel> = {
-  hotline12328: 'hotline_12328',
-  hotline12345: 'hotline_12345',
-  petition: 'petition',
-  media: 'media',
-  email: 'email',
-  website: 'website',
-  reconsiderationOrLitigation: 'review_litigation',
-  inspection: 'inspection',
-  caseFileReview: 'case_review',
-  selfInspection: 'self_check',
-  meeting: 'meeting',
-};
-
 const wholeDays = (from: string, to: string): number => Math.floor((Date.parse(to) - Date.parse(from)) / DAY);
 
 /** The deadline an item is currently measured against, if any. */
@@ -70,7 +55,8 @@ export function ruleFactsFor(input: {
       rejectedCount: item.rejections.length,
       complaintTimes: item.complaints,
       longTerm: item.ledger?.longTerm != null,
-      channel: CHANNEL_OF_SOURCE[item.clue.source] ?? 'inspection',
+      // One channel code in the API, the machines and the rules (src/vocabulary/labels.ts).
+      channel: item.clue.source satisfies Channel,
       responsiblePerson: item.ledger?.responsiblePerson ?? item.verification?.officerId ?? '',
     },
     unit: input.unit,

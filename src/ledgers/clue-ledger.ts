@@ -18,13 +18,14 @@ import {
 } from './ledger-source';
 import { normaliseLabel, RowReader, unitLookup } from './row-fields';
 import { loadWorkbook, readLedgerSheet, type SheetRow } from './sheet-reader';
-import { clueLedgerLayout, clueSourceLabels, itemStateLabels } from './vocabulary';
+import { codeFor, codesOf, labelOf } from '../vocabulary/labels';
+import { clueLedgerLayout } from './vocabulary';
 import { LedgerSheetWriter, type ExportTarget, type ProgressListener } from './workbook-writer';
 import type { ClueSource, ItemContext } from '../machines/item-types';
 
 type ClueKey = (typeof clueLedgerLayout.columns)[number]['key'];
 
-const ITEM_STATES = Object.keys(itemStateLabels);
+const ITEM_STATES: string[] = codesOf('itemState');
 
 /** The 核查情况 column: the verification findings, the dismissal reason or the transfer. */
 function outcomeOf(context: ItemContext): string | null {
@@ -64,26 +65,20 @@ export async function exportClueLedger(
       const verifier = context.verification?.unitId;
       writer.addRow([
         number,
-        clueSourceLabels[context.clue.source] ?? context.clue.source,
+        labelOf('channel', context.clue.source),
         context.clue.channel,
         names.get(context.reportedUnitId) ?? context.reportedUnitId,
         context.clue.description,
         cellDateOf(calendarDateOf(context.clue.receivedAt)),
         verifier ? (names.get(verifier) ?? verifier) : null,
         outcomeOf(context),
-        itemStateLabels[state] ?? state,
+        labelOf('itemState', state),
       ]);
     }
     options.onProgress?.(writer.rows, null);
   });
   await writer.close();
   return { rows: writer.rows };
-}
-
-const sourceByText = new Map<string, ClueSource>();
-for (const [code, label] of Object.entries(clueSourceLabels) as Array<[ClueSource, string]>) {
-  sourceByText.set(normaliseLabel(label), code);
-  sourceByText.set(normaliseLabel(code), code);
 }
 
 interface ClueFields {
@@ -104,11 +99,16 @@ function readClueRow(
   const c = row.cells;
   const number = reader.positiveInteger(c.number, '序号');
   const sourceText = reader.text(c.source, '线索来源', true);
-  const source = sourceText === null ? null : (sourceByText.get(normaliseLabel(sourceText)) ?? null);
+  const source =
+    sourceText === null
+      ? null
+      : ((codeFor('channel', normaliseLabel(sourceText)) as ClueSource | undefined) ?? null);
   if (sourceText !== null && source === null) {
     reader.problem(
       c.source,
-      `unknown clue source ${JSON.stringify(sourceText)}; known: ${Object.values(clueSourceLabels).join('、')}`,
+      `unknown clue source ${JSON.stringify(sourceText)}; known: ${codesOf('channel')
+        .map((c) => labelOf('channel', c))
+        .join('、')}`,
     );
   }
   const channel = reader.text(c.channel, '反映渠道', false);

@@ -12,7 +12,7 @@ import { BulletinQueryDto, LedgerExportQueryDto, LedgerImportDto } from './http-
 import { exportRectificationLedger } from './ledger-export';
 import { importRectificationLedger } from './ledger-import';
 import { checkStates, loadCampaign } from './ledger-source';
-import { itemStateLabels } from './vocabulary';
+import { codesOf } from '../vocabulary/labels';
 import { exportSupervisionLedger } from './supervision-ledger';
 import type { ImportProblem } from './import-problems';
 
@@ -97,7 +97,7 @@ export function ledgersRouter(context: ApiContext): Router {
         // Exports cover the caller's subtree (or a unit inside it), whatever the campaign's reach.
         const unitId = await exportUnit(runtime, user, query.unitId);
         const states = statesOf(query.state);
-        checkStates(states, Object.keys(itemStateLabels));
+        checkStates(states, codesOf('itemState'));
         sendXlsx(
           res,
           `${path.replace('.xlsx', '')}-${encodeURIComponent(params.campaignId!)}.xlsx`,

@@ -1,42 +1,8 @@
-import type { ClueSource } from '../machines/item-types';
-import { MEASURES } from '../rules/vocabulary';
 import type { LedgerLayout } from './layout';
 
-/** The Chinese labels ledgers and bulletins print; code keeps the English identifiers. */
-export const clueSourceLabels: Record<ClueSource, string> = {
-  hotline12328: '12328热线',
-  hotline12345: '12345热线',
-  petition: '信访',
-  media: '新闻媒体',
-  email: '电子邮箱',
-  website: '网站留言',
-  reconsiderationOrLitigation: '行政复议和诉讼',
-  inspection: '明查暗访',
-  caseFileReview: '案卷评查',
-  selfInspection: '自查自纠',
-  meeting: '座谈会',
-  other: '其他',
-};
-
-/** Item states as the ledgers name them. */
-export const itemStateLabels: Record<string, string> = {
-  registered: '已登记',
-  verifying: '核查中',
-  dismissalPending: '查否待签批',
-  dismissed: '查否',
-  transferred: '已移送',
-  confirmed: '查实',
-  rectifying: '整改中',
-  awaitingAcceptance: '待验收',
-  closed: '已销号',
-  lookBack: '回头看',
-  reopened: '反弹重启',
-};
-
-/** Escalation measures print with the rules vocabulary's Chinese labels (one table, in src/rules). */
-export function measureLabelOf(measure: string): string {
-  return MEASURES.find((m) => m.code === measure)?.zh ?? measure;
-}
+// Chinese labels of states, channels and measures come from the one project vocabulary
+// (src/vocabulary/labels.ts: labelOf('itemState' | 'channel' | 'measure', code)); this file keeps only the
+// ledgers' own layouts.
 
 /** The text a long-term item (长期推进) shows in the 整改时限 column instead of a date. */
 export const LONG_TERM_LABEL = '长期推进';

@@ -1,16 +1,8 @@
+import { codesOf } from '../vocabulary/labels';
 import type { Timed } from './common';
 
-/** Measures, light → heavy (the rules vocabulary owns the labels; the machine only needs the codes). */
-export const ESCALATION_MEASURES = [
-  'remind',
-  'inquiry_letter',
-  'admonish',
-  'circulate_criticism',
-  'rectification_notice',
-  'listed_supervision',
-  'refer_to_discipline',
-  'hold_accountable',
-] as const;
+/** Measures, light → heavy (the vocabulary owns them and their labels; the machine only needs the codes). */
+export const ESCALATION_MEASURES = Object.freeze(codesOf('measure'));
 export type EscalationMeasure = (typeof ESCALATION_MEASURES)[number];
 
 /** What triggered an escalation: an accepted event, or a clock sweep at an instant. */

@@ -1,3 +1,4 @@
+import type { CodeOf } from '../vocabulary/labels';
 import type { Timed } from './common';
 
 /**
@@ -18,8 +19,9 @@ export const ClueSource = {
   selfInspection: 'selfInspection',
   meeting: 'meeting',
   other: 'other',
-} as const;
-export type ClueSource = (typeof ClueSource)[keyof typeof ClueSource];
+} as const satisfies { [K in CodeOf<'channel'>]: K };
+/** A clue source: the vocabulary's channel codes (src/vocabulary/labels.ts), the same in the API and the rules. */
+export type ClueSource = CodeOf<'channel'>;
 
 export const Severity = { minor: 'minor', general: 'general', serious: 'serious' } as const;
 export type Severity = (typeof Severity)[keyof typeof Severity];

@@ -1,7 +1,9 @@
 /**
  * Enumerations the fact schema uses, each value with its stable code and its Chinese label (DOMAIN.md).
- * Rules may write either form; facts always carry the code.
+ * Rules may write either form; facts always carry the code. The codes and labels come from the one project
+ * vocabulary; this module only shapes them for the rules language.
  */
+import { codesOf, termOf, type CodeOf, type VocabularyName } from '../vocabulary/labels';
 
 /** One enum value: stable code, Chinese label, extra accepted spellings. */
 export interface EnumValue {
@@ -17,127 +19,47 @@ export interface EnumSpec {
   readonly values: readonly EnumValue[];
 }
 
+/** An enumeration's values as the rules language reads them, from the project vocabulary. */
+function valuesOf(name: VocabularyName): EnumValue[] {
+  return codesOf(name).map((code) => {
+    const term = termOf(name, code)!;
+    return { code, zh: term.zh, ...(term.aliases ? { aliases: term.aliases } : {}) };
+  });
+}
+
 /** Problem-item states (DOMAIN.md "A problem item and its life"). */
-export const ITEM_STATES = [
-  'registered',
-  'verifying',
-  'dismissalPending',
-  'confirmed',
-  'dismissed',
-  'transferred',
-  'rectifying',
-  'awaitingAcceptance',
-  'closed',
-  'lookBack',
-  'reopened',
-] as const;
+export const ITEM_STATES = Object.freeze(codesOf('itemState'));
 /** A problem-item state code. */
-export type ItemState = (typeof ITEM_STATES)[number];
+export type ItemState = CodeOf<'itemState'>;
 
 /** Severity grades used for graded warnings (乳山 4: 按照性质情节轻重进行分级预警). */
-export const SEVERITIES = ['minor', 'general', 'serious'] as const;
+export const SEVERITIES = Object.freeze(codesOf('severity'));
 /** A severity code. */
-export type Severity = (typeof SEVERITIES)[number];
+export type Severity = CodeOf<'severity'>;
 
 /** Campaign phases (DOMAIN.md "A campaign and its phases"). */
-export const CAMPAIGN_PHASES = ['mobilize', 'identify', 'rectify', 'summarize', 'consolidate'] as const;
+export const CAMPAIGN_PHASES = Object.freeze(codesOf('phase'));
 /** A campaign phase code. */
-export type CampaignPhase = (typeof CAMPAIGN_PHASES)[number];
+export type CampaignPhase = CodeOf<'phase'>;
 
-/** Clue channels (线索来源, 江源 三(二)1). */
-export const CHANNELS = [
-  'hotline_12328',
-  'hotline_12345',
-  'petition',
-  'media',
-  'email',
-  'website',
-  'review_litigation',
-  'inspection',
-  'case_review',
-  'self_check',
-  'meeting',
-] as const;
+/** Clue channels (线索来源, 江源 三(二)1): the same codes as the API's clue `source`. */
+export const CHANNELS = Object.freeze(codesOf('channel'));
 /** A clue-channel code. */
-export type Channel = (typeof CHANNELS)[number];
+export type Channel = CodeOf<'channel'>;
 
-/** The enumerations, with labels. Order of values is the order of the `as const` arrays above. */
+/** The enumerations, with labels, in the vocabulary's order (src/vocabulary/labels.ts). */
 export const ENUMS = Object.freeze({
-  itemState: {
-    name: 'item state',
-    zh: '事项状态',
-    values: [
-      { code: 'registered', zh: '已登记', aliases: ['登记'] },
-      { code: 'verifying', zh: '核查中' },
-      { code: 'dismissalPending', zh: '待审批查否', aliases: ['dismissal_pending'] },
-      { code: 'confirmed', zh: '已查实', aliases: ['查实'] },
-      { code: 'dismissed', zh: '已查否', aliases: ['查否'] },
-      { code: 'transferred', zh: '已移送', aliases: ['移送'] },
-      { code: 'rectifying', zh: '整改中' },
-      { code: 'awaitingAcceptance', zh: '待验收', aliases: ['awaiting_acceptance'] },
-      { code: 'closed', zh: '已销号', aliases: ['销号'] },
-      { code: 'lookBack', zh: '回头看', aliases: ['look_back'] },
-      { code: 'reopened', zh: '已重启', aliases: ['重启'] },
-    ],
-  },
-  severity: {
-    name: 'severity',
-    zh: '严重程度',
-    values: [
-      { code: 'minor', zh: '轻微' },
-      { code: 'general', zh: '一般' },
-      { code: 'serious', zh: '严重' },
-    ],
-  },
-  campaignPhase: {
-    name: 'campaign phase',
-    zh: '行动阶段',
-    values: [
-      { code: 'mobilize', zh: '动员部署' },
-      { code: 'identify', zh: '查摆问题', aliases: ['自查自纠'] },
-      { code: 'rectify', zh: '集中整治', aliases: ['查纠整改', '深入整改'] },
-      { code: 'summarize', zh: '总结', aliases: ['总结报告', '总结提升'] },
-      { code: 'consolidate', zh: '巩固提升' },
-    ],
-  },
-  channel: {
-    name: 'clue channel',
-    zh: '线索来源',
-    values: [
-      { code: 'hotline_12328', zh: '12328热线' },
-      { code: 'hotline_12345', zh: '12345热线' },
-      { code: 'petition', zh: '信访' },
-      { code: 'media', zh: '新闻媒体' },
-      { code: 'email', zh: '电子邮箱' },
-      { code: 'website', zh: '网站留言' },
-      { code: 'review_litigation', zh: '复议诉讼' },
-      { code: 'inspection', zh: '明查暗访' },
-      { code: 'case_review', zh: '案卷评查' },
-      { code: 'self_check', zh: '自查自纠' },
-      { code: 'meeting', zh: '座谈会' },
-    ],
-  },
+  itemState: { name: 'item state', zh: '事项状态', values: valuesOf('itemState') },
+  severity: { name: 'severity', zh: '严重程度', values: valuesOf('severity') },
+  campaignPhase: { name: 'campaign phase', zh: '行动阶段', values: valuesOf('phase') },
+  channel: { name: 'clue channel', zh: '线索来源', values: valuesOf('channel') },
 } satisfies Record<string, EnumSpec>);
 
 /** The name of an enumeration in {@link ENUMS}. */
 export type EnumName = keyof typeof ENUMS;
 
 /** Known item tags. Tags are open (campaigns add their own); known ones are normalised to their code. */
-export const TAGS: readonly EnumValue[] = Object.freeze([
-  { code: 'abuse_of_power', zh: '以权谋私' },
-  { code: 'power_for_money', zh: '权钱交易' },
-  { code: 'dereliction_of_duty', zh: '失职渎职' },
-  { code: 'perverting_justice', zh: '徇私枉法' },
-  { code: 'taking_from_parties', zh: '吃拿卡要' },
-  { code: 'negative_public_opinion', zh: '负面舆情' },
-  { code: 'strong_public_reaction', zh: '群众反映强烈' },
-  { code: 'frequent_complaints', zh: '高频投诉' },
-  { code: 'first_minor', zh: '首次轻微' },
-  { code: 'exemption_list', zh: '免罚清单' },
-  { code: 'faked_rectification', zh: '弄虚作假' },
-  { code: 'refused_rectification', zh: '拒不整改' },
-  { code: 'lying_flat', zh: '躺平' },
-]);
+export const TAGS: readonly EnumValue[] = Object.freeze(valuesOf('tag'));
 
 const tagCodes = new Map<string, string>();
 for (const tag of TAGS) {

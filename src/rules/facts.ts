@@ -442,7 +442,7 @@ export function defaultFacts(): DraftFacts {
       rejectedCount: 0,
       complaintTimes: [],
       longTerm: false,
-      channel: 'self_check',
+      channel: 'selfInspection',
       responsiblePerson: 'example-person',
     },
     unit: { id: 'example-unit', openCount: 0, overdueCount: 0, rectifiedCount: 0, missedReports: 0 },

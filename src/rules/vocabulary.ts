@@ -1,7 +1,9 @@
 /**
  * The bilingual vocabulary of the rules language: keywords, measures, targets and duration units. Every
- * Chinese word and its English synonym map to one canonical code here and nowhere else.
+ * Chinese word and its English synonym map to one canonical code here and nowhere else; measures and
+ * targets come from the project vocabulary (src/vocabulary/labels.ts).
  */
+import { codesOf, termOf, type CodeOf } from '../vocabulary/labels';
 
 /** Canonical keyword codes. Keywords are contextual: the parser asks for them by code. */
 export const KEYWORDS = Object.freeze({
@@ -49,31 +51,33 @@ export function keywordOf(word: string): Keyword | undefined {
   return keywordBySurface.get(word.toLowerCase());
 }
 
-/** Escalation measures, ordered light → heavy (DOMAIN.md "Escalation measures"). */
-export const MEASURES = Object.freeze([
-  { code: 'remind', zh: '提醒', aliases: ['reminder'] },
-  { code: 'inquiry_letter', zh: '函询', aliases: ['inquiry'] },
-  { code: 'admonish', zh: '约谈', aliases: ['admonishment'] },
-  { code: 'circulate_criticism', zh: '通报批评', aliases: ['通报'] },
-  { code: 'rectification_notice', zh: '整改建议书', aliases: ['下发整改建议书', '限期整改'] },
-  { code: 'listed_supervision', zh: '挂牌督办', aliases: ['督办'] },
-  { code: 'refer_to_discipline', zh: '移交纪检监察', aliases: ['移交纪检监察机关', 'referral'] },
-  { code: 'hold_accountable', zh: '追责问责', aliases: ['问责', 'accountability'] },
-] as const);
+/** A measure or target with its Chinese label and the other spellings the rules accept. */
+interface NamedCode<C extends string> {
+  readonly code: C;
+  readonly zh: string;
+  readonly aliases: readonly string[];
+}
+
+function namedCodes<N extends 'measure' | 'target'>(name: N): readonly NamedCode<CodeOf<N>>[] {
+  return Object.freeze(
+    codesOf(name).map((code) => {
+      const term = termOf(name, code)!;
+      return { code, zh: term.zh, aliases: term.aliases ?? [] };
+    }),
+  );
+}
+
+/** Escalation measures, ordered light → heavy (DOMAIN.md "Escalation measures"; labels in src/vocabulary). */
+export const MEASURES = namedCodes('measure');
 
 /** A measure code. */
-export type Measure = (typeof MEASURES)[number]['code'];
+export type Measure = CodeOf<'measure'>;
 
 /** Escalation targets (who receives the measure). */
-export const TARGETS = Object.freeze([
-  { code: 'item', zh: '事项', aliases: ['问题'] },
-  { code: 'responsible_person', zh: '责任人', aliases: ['person'] },
-  { code: 'unit_leader', zh: '单位负责人', aliases: ['单位领导', 'leader'] },
-  { code: 'unit', zh: '单位', aliases: ['责任单位'] },
-] as const);
+export const TARGETS = namedCodes('target');
 
 /** A target kind. */
-export type TargetKind = (typeof TARGETS)[number]['code'];
+export type TargetKind = CodeOf<'target'>;
 
 /** Duration units in milliseconds. */
 export const DURATION_UNITS = Object.freeze([
@@ -85,7 +89,7 @@ export const DURATION_UNITS = Object.freeze([
 /** Milliseconds in a day: days-valued facts are converted to durations with this. */
 export const DAY_MS = 86_400_000;
 
-function index<T extends { code: string; zh: string; aliases: readonly string[] }>(table: readonly T[]) {
+function index<T extends NamedCode<string>>(table: readonly T[]) {
   const map = new Map<string, T>();
   for (const entry of table) {
     for (const name of [entry.code, entry.zh, ...entry.aliases]) map.set(name.toLowerCase(), entry);

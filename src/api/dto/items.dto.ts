@@ -11,21 +11,10 @@ import {
 } from 'class-validator';
 import { ClueSource } from '../../machines/item-types';
 import { PageQueryDto, QueryBoolean } from './common.dto';
+import { codesOf } from '../../vocabulary/labels';
 
 /** The states of a problem item, for filters. */
-export const ITEM_STATES = [
-  'registered',
-  'verifying',
-  'dismissalPending',
-  'dismissed',
-  'transferred',
-  'confirmed',
-  'rectifying',
-  'awaitingAcceptance',
-  'closed',
-  'lookBack',
-  'reopened',
-] as const;
+export const ITEM_STATES = codesOf('itemState');
 
 /** `POST /items`: register a clue (线索登记). */
 export class RegisterItemDto {
