@@ -9,6 +9,7 @@ import { AuthService, type AuthOptions } from './auth/auth-service';
 import type { ApiContext } from './context';
 import { OperationRegistry } from './endpoint';
 import { IdempotencyStore } from './idempotency';
+import { guardInput } from './input-guard';
 import { buildOpenApiDocument } from './openapi';
 import { HttpProblem, toProblem } from './problem';
 import { healthRouter } from './routes/health';
@@ -70,6 +71,7 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
   app.use(
     express.json({ limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] }),
   );
+  app.use(guardInput(context.operations));
   app.use(authenticate(context));
 
   app.use(healthRouter(context));

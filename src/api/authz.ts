@@ -18,7 +18,7 @@ export const Permission = {
   approveDismissal: { name: 'item:approve-dismissal', roles: ['supervisor', 'officer'] },
   respondToEscalation: { name: 'escalation:respond', roles: ['supervisor', 'officer'] },
   liftEscalation: { name: 'escalation:lift', roles: ['supervisor'] },
-  manageOwnTokens: { name: 'api-token:manage', roles: ['supervisor', 'officer', 'auditor'] },
+  manageOwnTokens: { name: 'api-token:manage', roles: ['supervisor', 'officer'] },
 } as const satisfies Record<string, { name: string; roles: readonly Role[] }>;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 

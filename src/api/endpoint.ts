@@ -101,12 +101,12 @@ async function runIdempotent<B extends object, Q extends object>(
   }
   let result: unknown;
   try {
-    result = await withIdempotencyKey(user.id, key, () => spec.handler(input));
+    result = await withIdempotencyKey(claim.held, () => spec.handler(input));
   } catch (error) {
-    await store.release(user.id, key);
+    await store.release(claim.held);
     throw error;
   }
   const status = spec.status ?? 200;
-  await store.complete(user.id, key, { status, body: result ?? null });
+  await store.complete(claim.held, { status, body: result ?? null });
   res.status(status).json(result ?? null);
 }

@@ -1,4 +1,4 @@
-import { IdempotencyStore, withIdempotencyKey } from '../../src/api/idempotency';
+import { DEFAULT_LEASE_MS, IdempotencyStore, withIdempotencyKey } from '../../src/api/idempotency';
 import {
   clue,
   command,
@@ -109,32 +109,69 @@ describe('Idempotency-Key', () => {
     expect(await eventCount(id)).toBe(2);
   });
 
-  it('answers from the linked event when the first request died after its commit', async () => {
+  const tagFingerprint = (id: string, tag: string) =>
+    IdempotencyStore.fingerprint('POST', `/items/${id}/commands/add-tag`, { tag });
+  const keyRow = async (key: string) =>
+    (
+      (await api.runtime.database.dataSource.query(
+        `SELECT status, holder, stream_id, sequence FROM idempotency_keys WHERE key = $1`,
+        [key],
+      )) as Array<Record<string, unknown>>
+    )[0];
+  /** Runs `work` with the clock moved past the lease, then moves it back (other tests use T0). */
+  const afterLease = async <T>(work: () => Promise<T>): Promise<T> => {
+    api.runtime.clock.advance(DEFAULT_LEASE_MS + 1_000);
+    try {
+      return await work();
+    } finally {
+      api.runtime.clock.advance(-(DEFAULT_LEASE_MS + 1_000));
+    }
+  };
+
+  it('a holder that died before its commit loses the key after the lease; the retry runs the command', async () => {
     const id = await registerItem(api, campaignId);
-    // What a crash between the command's commit and the recording of its response leaves behind.
-    await api.runtime.database.dataSource.query(
-      `INSERT INTO idempotency_keys (user_id, key, request_hash, status, created_at) VALUES ('u-officer', 'k-crash', $1, 'pending', $2)`,
-      [
-        IdempotencyStore.fingerprint('POST', `/items/${id}/commands/add-tag`, { tag: 'crash' }),
-        api.runtime.clock.now().toISOString(),
-      ],
+    // A process claimed the key and died before its command ran: nothing finishes or releases the claim.
+    const dead = await api.idempotency().claim('u-officer', 'k-dead', tagFingerprint(id, 'dead'));
+    expect(dead.outcome).toBe('claimed');
+    const early = await command(api, 'officer', id, 'add-tag', { tag: 'dead' })
+      .set('Idempotency-Key', 'k-dead')
+      .expect(409);
+    expect(early.body.type).toBe(problemType('idempotency-in-progress'));
+    expect(Number(early.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+    expect(Number(early.headers['retry-after'])).toBeLessThanOrEqual(DEFAULT_LEASE_MS / 1000);
+    const retried = await afterLease(() =>
+      command(api, 'officer', id, 'add-tag', { tag: 'dead' }).set('Idempotency-Key', 'k-dead').expect(200),
     );
-    await withIdempotencyKey('u-officer', 'k-crash', () =>
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
+    expect(retried.body).toMatchObject({ version: 2, event: { type: 'ADD_TAG' } });
+    expect(await eventCount(id)).toBe(2);
+    expect(await keyRow('k-dead')).toMatchObject({ status: 'completed', stream_id: id, sequence: 2 });
+    // From now on the key replays the retry's answer.
+    const again = await command(api, 'officer', id, 'add-tag', { tag: 'dead' })
+      .set('Idempotency-Key', 'k-dead')
+      .expect(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(await eventCount(id)).toBe(2);
+  });
+
+  it('a holder that died after its commit: the retry after the lease answers from the linked event', async () => {
+    const id = await registerItem(api, campaignId);
+    const claim = await api.idempotency().claim('u-officer', 'k-crash', tagFingerprint(id, 'crash'));
+    if (claim.outcome !== 'claimed') throw new Error('expected a claim');
+    // What a crash between the command's commit and the recording of its response leaves behind.
+    await withIdempotencyKey(claim.held, () =>
       api.runtime.engine.execute(
         id,
         { type: 'ADD_TAG', tag: 'crash' },
         { userId: 'u-officer', unitId: 'xn-hz' },
       ),
     );
-    const early = await command(api, 'officer', id, 'add-tag', { tag: 'crash' })
+    await command(api, 'officer', id, 'add-tag', { tag: 'crash' })
       .set('Idempotency-Key', 'k-crash')
       .expect(409);
-    expect(early.body.type).toBe(problemType('idempotency-in-progress'));
-    api.runtime.clock.advance(60_000);
-    const recovered = await command(api, 'officer', id, 'add-tag', { tag: 'crash' })
-      .set('Idempotency-Key', 'k-crash')
-      .expect(200);
-    api.runtime.clock.advance(-60_000);
+    const recovered = await afterLease(() =>
+      command(api, 'officer', id, 'add-tag', { tag: 'crash' }).set('Idempotency-Key', 'k-crash').expect(200),
+    );
     expect(recovered.body).toMatchObject({
       streamId: id,
       version: 2,
@@ -143,6 +180,28 @@ describe('Idempotency-Key', () => {
       event: { type: 'ADD_TAG' },
     });
     expect(await eventCount(id)).toBe(2);
+  });
+
+  it('a stalled holder whose lease was taken over cannot commit its command a second time', async () => {
+    const id = await registerItem(api, campaignId);
+    const stalled = await api.idempotency().claim('u-officer', 'k-stall', tagFingerprint(id, 'stall'));
+    if (stalled.outcome !== 'claimed') throw new Error('expected a claim');
+    await afterLease(() =>
+      command(api, 'officer', id, 'add-tag', { tag: 'stall' }).set('Idempotency-Key', 'k-stall').expect(200),
+    );
+    // The stalled request wakes up and runs its command (another tag, so that the machine itself would
+    // accept it): the link fails and its transaction rolls back.
+    await expect(
+      withIdempotencyKey(stalled.held, () =>
+        api.runtime.engine.execute(
+          id,
+          { type: 'ADD_TAG', tag: 'stall-late' },
+          { userId: 'u-officer', unitId: 'xn-hz' },
+        ),
+      ),
+    ).rejects.toMatchObject({ kind: 'idempotencyInProgress' });
+    expect(await eventCount(id)).toBe(2);
+    expect(await keyRow('k-stall')).toMatchObject({ status: 'completed', sequence: 2 });
   });
 
   it('refuses malformed keys', async () => {

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import request from 'supertest';
-import { createApp } from '../../src/api/app';
+import { apiContext, createApp } from '../../src/api/app';
+import type { IdempotencyStore } from '../../src/api/idempotency';
 import { hashPassword } from '../../src/api/auth/passwords';
 import { createApiRuntime } from '../../src/api/runtime';
 import type { RouterFactory } from '../../src/api/routes';
@@ -61,6 +62,8 @@ export interface ApiHarness {
   tokens: Record<Login, string>;
   /** `Authorization` header for a user. */
   as(login: Login): { Authorization: string };
+  /** The app's Idempotency-Key store (tests simulate a holder that died). */
+  idempotency(): IdempotencyStore;
   close(): Promise<void>;
 }
 
@@ -109,6 +112,7 @@ export async function startApi(
     http,
     tokens,
     as: (login) => ({ Authorization: `Bearer ${tokens[login]}` }),
+    idempotency: () => apiContext(app).idempotency,
     close: async () => {
       await server.close();
       await database.close();

@@ -4,6 +4,7 @@ import { Audit1732505050505 } from './1732505050505-audit';
 import { ApiAuth1732506040404 } from './1732506040404-api-auth';
 import { BulletinColumns1732507060606 } from './1732507060606-bulletin-columns';
 import { RefreshTokens1733100000000 } from './1733100000000-refresh-tokens';
+import { IdempotencyLeases1733200000000 } from './1733200000000-idempotency-leases';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -13,4 +14,5 @@ export const migrations = [
   ApiAuth1732506040404,
   BulletinColumns1732507060606,
   RefreshTokens1733100000000,
+  IdempotencyLeases1733200000000,
 ];
