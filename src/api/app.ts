@@ -12,6 +12,9 @@ import { IdempotencyStore } from './idempotency';
 import { guardInput } from './input-guard';
 import { buildOpenApiDocument } from './openapi';
 import { HttpProblem, toProblem } from './problem';
+import { localizeProblem } from './problem-zh';
+import { withCodeLabels } from './response-labels';
+import { langOf } from '../vocabulary/labels';
 import { healthRouter } from './routes/health';
 import { routerFactories, type RouterFactory } from './routes';
 
@@ -53,6 +56,8 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
   app.locals.context = context;
   app.disable('x-powered-by');
   app.set('trust proxy', false);
+  // Every JSON response puts the Chinese label beside each code a person reads (stateLabel, measureLabel …).
+  app.set('json replacer', withCodeLabels);
   app.use(helmet());
   app.use(
     pinoHttp({
@@ -131,10 +136,15 @@ function renderProblem(logger: Logger) {
     if (res.headersSent) return next(error);
     const problem = toProblem(error);
     if (problem.status >= 500) (req.log ?? logger).error({ err: error }, 'request failed');
-    const document = { ...problem.toDocument(req.originalUrl), requestId: req.id };
+    const lang = langOf(req.get('Accept-Language'));
+    const document = {
+      ...localizeProblem(problem.toDocument(req.originalUrl), problem.kind, lang),
+      requestId: req.id,
+    };
     res
       .status(problem.status)
       .set(problem.headers)
+      .set('Content-Language', lang === 'zh' ? 'zh-CN' : 'en')
       .type('application/problem+json')
       .send(JSON.stringify(document));
   };

@@ -11,7 +11,10 @@ export interface InvalidField {
 function flatten(errors: ValidationError[], prefix = ''): InvalidField[] {
   return errors.flatMap((error) => {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
+    // A missing field fails whichever constraint runs first ("must be shorter than …"): say what is wrong.
+    const missing = error.value === undefined || error.value === null;
+    const messages = missing ? ['is required'] : Object.values(error.constraints ?? {});
+    const own = error.constraints ? [{ field, messages }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -39,7 +42,7 @@ export function validateInput<T extends object>(
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
     stopAtFirstError: true,
-    validationError: { target: false, value: false },
+    validationError: { target: false, value: true },
   });
   if (errors.length > 0) {
     const invalidFields = flatten(errors);

@@ -17,6 +17,7 @@ describe('authentication', () => {
       id: 'u-principal',
       username: 'principal',
       role: 'supervisor',
+      roleLabel: '督导人员',
       unitId: 'xn-hz',
       unitPath: '/xn-city/xn-hz/',
       isPrincipal: true,
