@@ -31,6 +31,7 @@ import { escalationsRouter } from './escalations';
 import { itemActionsRouter } from './item-actions';
 import { itemsRouter } from './items';
 import { machinesRouter } from './machines';
+import { worklistRouter } from './worklist';
 import { ruleSetsRouter } from './rule-sets';
 import { ledgersRouter } from '../../ledgers/http';
 import { createAuditRouter } from '../../audit/http';
@@ -46,6 +47,7 @@ export const routerFactories: RouterFactory[] = [
   itemsRouter,
   itemActionsRouter,
   machinesRouter,
+  worklistRouter,
   escalationsRouter,
   ruleSetsRouter,
   ledgersRouter,

@@ -5,6 +5,7 @@ import { ApiAuth1732506040404 } from './1732506040404-api-auth';
 import { BulletinColumns1732507060606 } from './1732507060606-bulletin-columns';
 import { RefreshTokens1733100000000 } from './1733100000000-refresh-tokens';
 import { IdempotencyLeases1733200000000 } from './1733200000000-idempotency-leases';
+import { ConsoleIndexes1733300000000 } from './1733300000000-console-indexes';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -15,4 +16,5 @@ export const migrations = [
   BulletinColumns1732507060606,
   RefreshTokens1733100000000,
   IdempotencyLeases1733200000000,
+  ConsoleIndexes1733300000000,
 ];
