@@ -1,3 +1,4 @@
+import { labelOf } from '../../src/vocabulary/labels';
 import { itemMachine } from '../../src/machines/item-machine';
 import { campaignMachine } from '../../src/machines/campaign-machine';
 import { escalationMachine } from '../../src/machines/escalation-machine';
@@ -51,7 +52,7 @@ describe('GET /items/:id/actions', () => {
     const progress = offered.find((a) => a.event === 'RECORD_PROGRESS')!;
     expect(progress).toMatchObject({
       command: 'record-progress',
-      label: '记录整改进展',
+      label: labelOf('eventType', 'RECORD_PROGRESS'),
       path: `/items/${id}/commands/record-progress`,
       enabled: true,
     });
