@@ -52,6 +52,8 @@ export interface CampaignNode {
   parentCampaignId: string | null;
   depth: number;
   categories: Category[];
+  /** Its phase (mobilize … consolidate) or finished. */
+  state: string;
 }
 
 export interface BulletinPeriod {
@@ -98,7 +100,7 @@ export async function campaignTree(query: Query, campaignId: string): Promise<Ca
         UNION ALL
         SELECT c.stream_id, t.depth + 1 FROM streams c JOIN tree t ON c.snapshot #>> '{context,parentCampaignId}' = t.stream_id
          WHERE c.stream_type = 'campaign' AND t.depth < 10)
-     SELECT s.stream_id, s.snapshot -> 'context' AS context, t.depth, u.name AS unit_name, u.path AS unit_path
+     SELECT s.stream_id, s.state, s.snapshot -> 'context' AS context, t.depth, u.name AS unit_name, u.path AS unit_path
        FROM tree t JOIN streams s ON s.stream_id = t.stream_id JOIN units u ON u.id = s.unit_id
       ORDER BY t.depth, u.path, s.stream_id`,
     [campaignId],
@@ -120,6 +122,7 @@ export async function campaignTree(query: Query, campaignId: string): Promise<Ca
       parentCampaignId: context.parentCampaignId ?? null,
       depth: Number(row.depth),
       categories: context.categories ?? [],
+      state: String(row.state),
     };
   });
 }

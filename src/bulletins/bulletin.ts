@@ -1,5 +1,7 @@
 import type { Runtime } from '../engine/bootstrap';
+import { phaseRank } from '../machines/campaign-guards';
 import {
+  FIGURE_KEYS,
   campaignTree,
   groupedFigures,
   periodOf,
@@ -16,6 +18,17 @@ import {
   type TypicalCase,
 } from './bulletin-cases';
 
+/** A campaign of the tree in the table of lower-level campaigns. */
+export interface CampaignRow extends FigureRow {
+  depth: number;
+  parentCampaignId: string | null;
+  /** Its phase or finished. */
+  state: string;
+  /** It is behind its parent's phase (滞后). */
+  lagging: boolean;
+  own: { current: Figures; previous: Figures };
+}
+
 /** Everything a 工作简报 reports for one campaign (with its sub-campaigns) and one period. */
 export interface Bulletin {
   campaign: CampaignNode;
@@ -27,8 +40,12 @@ export interface Bulletin {
   totals: FigureRow;
   byCategory: FigureRow[];
   byUnit: FigureRow[];
-  /** One row per campaign of the tree, when there are sub-campaigns (upward reporting). */
-  byCampaign: FigureRow[];
+  /**
+   * One row per campaign of the tree, when there are sub-campaigns (upward reporting), parents before their
+   * children: the figures are the campaign's subtotal (its own items and every sub-campaign's, 小计, equal to
+   * its own bulletin for this reader), `own` its own items alone.
+   */
+  byCampaign: CampaignRow[];
   escalations: EscalationFigures[];
   cases: {
     positive: Array<TypicalCase & { categoryLabel: string; unitName: string }>;
@@ -49,6 +66,67 @@ export interface BulletinOptions {
    * (the CLI, run by the operator).
    */
   scopeUnitPath?: string;
+}
+
+const PHASE_LABELS: Record<string, string> = {
+  mobilize: '动员部署',
+  identify: '查摆问题',
+  rectify: '集中整治',
+  summarize: '总结',
+  consolidate: '巩固提升',
+  finished: '已结束',
+};
+
+function sum(a: Figures, b: Figures): Figures {
+  const out = { ...a };
+  for (const key of FIGURE_KEYS) out[key] += b[key];
+  return out;
+}
+
+/**
+ * The tree's rows in reading order (each campaign followed by its sub-campaigns), each with its subtotal
+ * (小计: own items plus every descendant's) and its own figures, flagged when behind its parent's phase.
+ */
+function campaignRows(
+  tree: CampaignNode[],
+  own: Map<string, { current: Figures; previous: Figures }>,
+): CampaignRow[] {
+  const children = new Map<string, CampaignNode[]>();
+  for (const node of tree.slice(1))
+    children.set(node.parentCampaignId!, [...(children.get(node.parentCampaignId!) ?? []), node]);
+  const stateOf = new Map(tree.map((n) => [n.campaignId, n.state]));
+  const rows: CampaignRow[] = [];
+  const visit = (node: CampaignNode): { current: Figures; previous: Figures } => {
+    const mine = own.get(node.campaignId) ?? { current: zero, previous: zero };
+    const row: CampaignRow = {
+      key: node.campaignId,
+      label: '',
+      depth: node.depth,
+      parentCampaignId: node.parentCampaignId,
+      state: node.state,
+      lagging:
+        node.depth > 0 &&
+        phaseRank(node.state) < phaseRank(stateOf.get(node.parentCampaignId!) ?? node.state),
+      own: mine,
+      current: mine.current,
+      previous: mine.previous,
+    };
+    rows.push(row);
+    let total = mine;
+    for (const child of children.get(node.campaignId) ?? []) {
+      const sub = visit(child);
+      total = { current: sum(total.current, sub.current), previous: sum(total.previous, sub.previous) };
+    }
+    const hasChildren = (children.get(node.campaignId) ?? []).length > 0;
+    row.current = total.current;
+    row.previous = total.previous;
+    row.label = `${'　'.repeat(node.depth)}${node.name}（${node.unitName}${hasChildren ? '，含下级' : ''}）· ${
+      PHASE_LABELS[node.state] ?? node.state
+    }${row.lagging ? ' · 滞后' : ''}`;
+    return total;
+  };
+  visit(tree[0]!);
+  return rows;
 }
 
 const zero: Figures = {
@@ -108,14 +186,7 @@ export async function buildBulletin(
       label: id === '' ? `${campaign.unitName}（本级）` : unitName(id),
       ...pair,
     }));
-  const byCampaign =
-    tree.length > 1
-      ? tree.map((node) => ({
-          key: node.campaignId,
-          label: `${node.name}（${node.unitName}）`,
-          ...(figures.byCampaign.get(node.campaignId) ?? { current: zero, previous: zero }),
-        }))
-      : [];
+  const byCampaign = tree.length > 1 ? campaignRows(tree, figures.byCampaign) : [];
   const decorate = (c: TypicalCase) => ({
     ...c,
     categoryLabel: c.category ? (labels.get(c.category) ?? c.category) : '—',

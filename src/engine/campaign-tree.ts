@@ -1,4 +1,4 @@
-import { PHASE_ORDER } from '../machines/campaign-types';
+import { phaseRank } from '../machines/campaign-guards';
 import type { EventStoreTransaction } from '../persistence/event-store';
 
 /**
@@ -9,17 +9,14 @@ import type { EventStoreTransaction } from '../persistence/event-store';
 
 type Tx = Pick<EventStoreTransaction, 'query'>;
 
-/** How far a campaign has come: 0…4 for the five phases, 5 when finished. */
-export function phaseRank(state: string): number {
-  if (state === 'finished') return PHASE_ORDER.length;
-  const index = PHASE_ORDER.indexOf(state as never);
-  return index < 0 ? PHASE_ORDER.length : index;
-}
-
 /** A descendant campaign as its parent's phase change sees it. */
 export interface DescendantCampaign {
   campaignId: string;
+  name: string;
+  parentCampaignId: string;
   unitId: string;
+  unitName: string;
+  unitPath: string;
   state: string;
   depth: number;
   /** Confirmed items of this campaign neither closed nor carried into long-term rectification. */
@@ -40,18 +37,23 @@ export async function descendantCampaigns(tx: Tx, campaignId: string): Promise<D
         UNION ALL
         SELECT c.stream_id, t.depth + 1 FROM streams c JOIN tree t ON c.snapshot #>> '{context,parentCampaignId}' = t.stream_id
          WHERE c.stream_type = 'campaign' AND t.depth < 10)
-     SELECT s.stream_id, s.unit_id, s.state, t.depth,
+     SELECT s.stream_id, s.unit_id, s.unit_path, s.state, t.depth, u.name AS unit_name,
+            s.snapshot #>> '{context,name}' AS name, s.snapshot #>> '{context,parentCampaignId}' AS parent,
             (SELECT count(*) FROM streams i WHERE i.stream_type = 'item' AND i.campaign_id = s.stream_id
                 AND i.state = ANY($2) AND NOT ${LONG_TERM}) AS unresolved,
             (SELECT count(*) FROM streams i WHERE i.stream_type = 'item' AND i.campaign_id = s.stream_id
                 AND i.state = ANY($2) AND ${LONG_TERM}) AS long_term
-       FROM tree t JOIN streams s ON s.stream_id = t.stream_id
+       FROM tree t JOIN streams s ON s.stream_id = t.stream_id JOIN units u ON u.id = s.unit_id
       ORDER BY t.depth, s.unit_path, s.stream_id`,
     [campaignId, UNRESOLVED_STATES],
   );
   return rows.map((r) => ({
     campaignId: String(r.stream_id),
+    name: String(r.name),
+    parentCampaignId: String(r.parent),
     unitId: String(r.unit_id),
+    unitName: String(r.unit_name),
+    unitPath: String(r.unit_path),
     state: String(r.state),
     depth: Number(r.depth),
     unresolvedItems: Number(r.unresolved),
@@ -107,4 +109,26 @@ export async function parentCampaignProblem(
         message: `parentCampaignId: campaign ${parentId} reports into ${finishedAbove.campaignId}, which is finished and takes no sub-campaigns`,
       }
     : null;
+}
+
+/** A sub-campaign as its ancestors' readers see it: where it stands and whether it lags behind its parent. */
+export interface SubCampaignView extends DescendantCampaign {
+  /** Its parent campaign has reached a later phase than it has (滞后). */
+  lagging: boolean;
+}
+
+/** The sub-campaigns of a campaign, each flagged when it lags behind its own parent's phase. */
+export async function subCampaigns(
+  tx: Tx,
+  campaign: { campaignId: string; state: string },
+): Promise<SubCampaignView[]> {
+  const descendants = await descendantCampaigns(tx, campaign.campaignId);
+  const states = new Map([
+    [campaign.campaignId, campaign.state],
+    ...descendants.map((d) => [d.campaignId, d.state] as const),
+  ]);
+  return descendants.map((d) => ({
+    ...d,
+    lagging: phaseRank(d.state) < phaseRank(states.get(d.parentCampaignId) ?? d.state),
+  }));
 }

@@ -1,7 +1,7 @@
 import type { CampaignContext } from '../machines/campaign-types';
 import type { Directory } from '../persistence/directory';
 import type { EventStoreTransaction, StreamRecord } from '../persistence/event-store';
-import { ancestorCampaigns } from './campaign-tree';
+import { ancestorCampaigns, descendantCampaigns } from './campaign-tree';
 
 /**
  * Facts from other streams that a command depends on, looked up inside the command's transaction.
@@ -56,13 +56,31 @@ async function unitExists(
     );
 }
 
+/** The sub-campaigns a parent's phase change depends on, stamped on the event for replay. */
+async function childFacts(tx: EventStoreTransaction, campaignId: string) {
+  return (await descendantCampaigns(tx, campaignId)).map((c) => ({
+    campaignId: c.campaignId,
+    state: c.state,
+    unresolvedItems: c.unresolvedItems,
+    openLongTermItems: c.openLongTermItems,
+  }));
+}
+
 const preparers: Record<string, Record<string, Preparer>> = {
   campaign: {
     ADVANCE_PHASE: async (tx, stream, event) => ({
-      event: { ...event, unresolvedItems: await countItems(tx, stream.streamId, false) },
+      event: {
+        ...event,
+        unresolvedItems: await countItems(tx, stream.streamId, false),
+        children: await childFacts(tx, stream.streamId),
+      },
     }),
     FINISH: async (tx, stream, event) => ({
-      event: { ...event, openLongTermItems: await countItems(tx, stream.streamId, true) },
+      event: {
+        ...event,
+        openLongTermItems: await countItems(tx, stream.streamId, true),
+        children: await childFacts(tx, stream.streamId),
+      },
     }),
   },
   item: {

@@ -1,5 +1,6 @@
 import {
   PHASE_ORDER,
+  type ChildCampaignFacts,
   type CampaignContext,
   type CampaignEvent,
   type Category,
@@ -64,6 +65,50 @@ function openObligations(context: CampaignContext, phase: Phase): string[] {
     .map((o) => `${o.label} (${o.code})`);
 }
 
+/** How far a campaign has come: 0…4 for the five phases, 5 when finished. */
+export function phaseRank(state: string): number {
+  if (state === 'finished') return PHASE_ORDER.length;
+  const index = PHASE_ORDER.indexOf(state as Phase);
+  return index < 0 ? PHASE_ORDER.length : index;
+}
+
+/**
+ * The sub-campaigns that hold a parent back when it leaves `from` (a phase, or 'consolidate' when finishing):
+ * those still in that phase or before it, and — from 集中整治 on — those with confirmed items still open.
+ * Finishing also waits for every child to finish and for their long-term items.
+ */
+export function blockingChildren(
+  children: readonly ChildCampaignFacts[] | undefined,
+  from: Phase,
+  finishing: boolean,
+): string[] {
+  const rank = PHASE_ORDER.indexOf(from);
+  return (children ?? []).flatMap((child) => {
+    const reasons: string[] = [];
+    if (finishing ? child.state !== 'finished' : phaseRank(child.state) <= rank)
+      reasons.push(`still in ${child.state}`);
+    if (rank >= PHASE_ORDER.indexOf('rectify') && child.unresolvedItems > 0)
+      reasons.push(`${child.unresolvedItems} confirmed item(s) open`);
+    if (finishing && child.openLongTermItems > 0)
+      reasons.push(`${child.openLongTermItems} long-term item(s) open`);
+    return reasons.length > 0 ? [`${child.campaignId} (${reasons.join(', ')})`] : [];
+  });
+}
+
+/** Why the tree refuses a parent's phase change, or null (no blocking child, or a recorded reason). */
+function treeProblem(
+  children: readonly ChildCampaignFacts[] | undefined,
+  from: Phase,
+  finishing: boolean,
+  overrideReason: string | undefined,
+): string | null {
+  if (overrideReason !== undefined && requireText(overrideReason, 'overrideReason'))
+    return 'overrideReason, when given, must say why the campaign proceeds over its sub-campaigns';
+  const blocking = blockingChildren(children, from, finishing);
+  if (blocking.length === 0 || overrideReason !== undefined) return null;
+  return `sub-campaigns lag behind or have open items: ${blocking.join('; ')} — finish them first, or give overrideReason to proceed with a recorded reason`;
+}
+
 function currentPhase(context: CampaignContext): Phase {
   return context.phaseHistory[context.phaseHistory.length - 1]!.phase;
 }
@@ -111,7 +156,7 @@ export const campaignGuardReasons: GuardReasonTable<CampaignContext, CampaignEve
         return `集中整治 cannot close: ${e.unresolvedItems} confirmed item(s) are neither closed nor carried into long-term rectification (长期推进)`;
       }
     }
-    return null;
+    return treeProblem(e.children, phase, false, e.overrideReason);
   },
   phaseDeadlineMatches: (context, event) => {
     const e = event as Of<'PHASE_DEADLINE_PASSED'>;
@@ -152,10 +197,11 @@ export const campaignGuardReasons: GuardReasonTable<CampaignContext, CampaignEve
     return Date.parse(e.at) >= Date.parse(e.dueAt) ? null : 'the report is not due yet';
   },
   noOpenLongTermItems: (_context, event) => {
-    const open = (event as Of<'FINISH'>).openLongTermItems;
+    const e = event as Of<'FINISH'>;
+    const open = e.openLongTermItems;
     if (!Number.isInteger(open) || open < 0) return 'openLongTermItems must be counted by the engine';
-    return open > 0
-      ? `the campaign cannot finish while ${open} long-term item(s) (长期推进) are still open`
-      : null;
+    if (open > 0)
+      return `the campaign cannot finish while ${open} long-term item(s) (长期推进) are still open`;
+    return treeProblem(e.children, 'consolidate', true, e.overrideReason);
   },
 };

@@ -1,5 +1,6 @@
 import { assign, setup } from 'xstate';
 import {
+  blockingChildren,
   campaignGuardReasons,
   categoryProblem,
   checklistProblem,
@@ -78,12 +79,27 @@ export function applyCampaignEvent(context: CampaignContext, event: CampaignEven
           o.code === event.code ? { ...o, doneAt: event.at, note: event.note ?? null } : o,
         ),
       };
-    case 'ADVANCE_PHASE':
-      return next; // the phase entry below records the new phase
+    case 'ADVANCE_PHASE': {
+      // The phase entry records the new phase; a change over lagging children records its reason here.
+      const from = context.phaseHistory[context.phaseHistory.length - 1]!.phase;
+      return withOverride(
+        next,
+        event.at,
+        from,
+        blockingChildren(event.children, from, false),
+        event.overrideReason,
+      );
+    }
     case 'PHASE_DEADLINE_PASSED':
       return { ...next, overduePhases: [...context.overduePhases, event.phase] };
     case 'FINISH':
-      return { ...next, finishedAt: event.at };
+      return withOverride(
+        { ...next, finishedAt: event.at },
+        event.at,
+        'consolidate',
+        blockingChildren(event.children, 'consolidate', true),
+        event.overrideReason,
+      );
     case 'SET_REPORTING':
       return { ...next, reporting: { cadence: event.cadence, unitIds: event.unitIds, since: event.at } };
     case 'SUBMIT_REPORT':
@@ -105,6 +121,17 @@ export function applyCampaignEvent(context: CampaignContext, event: CampaignEven
       return { ...next, reportDues: [...context.reportDues, event.dueAt], missedReports };
     }
   }
+}
+
+function withOverride(
+  context: CampaignContext,
+  at: string,
+  from: string,
+  blocking: string[],
+  reason: string | undefined,
+): CampaignContext {
+  if (blocking.length === 0 || reason === undefined) return context;
+  return { ...context, treeOverrides: [...(context.treeOverrides ?? []), { at, from, reason, blocking }] };
 }
 
 const common = {

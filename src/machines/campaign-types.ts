@@ -72,6 +72,8 @@ export interface CampaignContext {
   reportDues: string[];
   /** Reports each unit missed (漏报): a fact the rules read. */
   missedReports: Record<string, number>;
+  /** Phase changes recorded over lagging children (absent on campaigns created before). */
+  treeOverrides?: TreeOverride[];
 }
 
 /**
@@ -81,6 +83,27 @@ export interface CampaignContext {
 export interface PhaseExitFacts {
   /** Confirmed items of this campaign that are neither closed nor carried into long-term rectification. */
   unresolvedItems: number;
+  /** Every campaign below this one (absent on events recorded before campaign trees were checked). */
+  children?: ChildCampaignFacts[];
+  /** Proceed although children lag or have open items: the reason is recorded with the event. */
+  overrideReason?: string;
+}
+
+/** A descendant campaign as a phase change of its parent saw it. */
+export interface ChildCampaignFacts {
+  campaignId: string;
+  state: string;
+  unresolvedItems: number;
+  openLongTermItems: number;
+}
+
+/** A phase change that went ahead over lagging children, with the supervisor's reason. */
+export interface TreeOverride {
+  at: string;
+  from: string;
+  reason: string;
+  /** The children that would have refused it. */
+  blocking: string[];
 }
 
 export type CampaignEvent =
@@ -91,7 +114,11 @@ export type CampaignEvent =
   | ({ type: 'FULFIL_OBLIGATION' } & Timed & { code: string; note?: string })
   | ({ type: 'ADVANCE_PHASE' } & Timed & PhaseExitFacts)
   | ({ type: 'PHASE_DEADLINE_PASSED' } & Timed & { phase: Phase; deadline: string })
-  | ({ type: 'FINISH' } & Timed & { openLongTermItems: number })
+  | ({ type: 'FINISH' } & Timed & {
+        openLongTermItems: number;
+        children?: ChildCampaignFacts[];
+        overrideReason?: string;
+      })
   | ({ type: 'SET_REPORTING' } & Timed & { cadence: ReportingCadence; unitIds: string[] })
   | ({ type: 'SUBMIT_REPORT' } & Timed & { unitId: string; dueAt: string })
   | ({ type: 'REPORT_DUE' } & Timed & { dueAt: string });

@@ -129,11 +129,28 @@ describe('every aggregate equals the test’s own count, per reader', () => {
   it('the province supervisor sees the whole tree, each campaign and each city by name', async () => {
     const { body } = await bulletinAs('sup.sc', 'P');
     expect(figuresOf(body.totals)).toEqual(countFigures(items));
-    for (const row of body.byCampaign as Row[])
-      expect(figuresOf(row)).toEqual(countFigures(inCampaigns(row.key)));
-    expect((body.byCampaign as Row[]).map((r) => r.key).sort()).toEqual(
-      ['C1', 'C2', 'K1', 'K2', 'K3', 'P', 'P-sub'].sort(),
-    );
+    // Each row is the campaign's subtotal (its own items and its sub-campaigns'), parents before children.
+    const subtree: Record<string, string[]> = {
+      P: ['P', 'P-sub', 'C1', 'C2', 'K1', 'K2', 'K3'],
+      C1: ['C1', 'K1', 'K2'],
+      C2: ['C2', 'K3'],
+    };
+    for (const row of body.byCampaign as Array<Row & { own: Row }>) {
+      expect(figuresOf(row)).toEqual(countFigures(inCampaigns(...(subtree[row.key] ?? [row.key]))));
+      expect(figuresOf(row.own)).toEqual(countFigures(inCampaigns(row.key)));
+    }
+    expect((body.byCampaign as Row[]).map((r) => r.key)).toEqual([
+      'P',
+      'P-sub',
+      'C1',
+      'K1',
+      'K2',
+      'C2',
+      'K3',
+    ]);
+    const city = (body.byCampaign as Row[]).find((r) => r.key === 'C1')!;
+    const cityOwn = await bulletinAs('sup.cd', 'C1');
+    expect(city.current).toEqual(cityOwn.body.totals.current);
     const byUnit = new Map((body.byUnit as Row[]).map((r) => [r.label, figuresOf(r)]));
     expect(byUnit.get('成都市交通运输局')).toEqual(
       countFigures(items.filter((i) => i.unitId.startsWith('sc-cd'))),

@@ -113,6 +113,12 @@ export class FulfilObligationDto extends VersionedCommandDto {
 }
 
 /** Move to the next phase; refused while the phase's obligations or confirmed items are open. */
-export class AdvancePhaseDto extends VersionedCommandDto {}
+export class AdvancePhaseDto extends VersionedCommandDto {
+  /** Proceed although sub-campaigns lag or have open items; recorded with the event. */
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(2000) overrideReason?: string;
+}
 
-export class FinishCampaignDto extends VersionedCommandDto {}
+export class FinishCampaignDto extends VersionedCommandDto {
+  /** Finish although sub-campaigns are unfinished or have open items; recorded with the event. */
+  @IsOptional() @IsString() @IsNotEmpty() @MaxLength(2000) overrideReason?: string;
+}

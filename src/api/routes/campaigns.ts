@@ -1,6 +1,9 @@
 import type { ClassConstructor } from 'class-transformer';
 import { Router } from 'express';
+import { ancestorCampaigns, subCampaigns } from '../../engine/campaign-tree';
+import { phaseRank } from '../../machines/campaign-guards';
 import { campaignTemplates } from '../../machines/campaign-templates';
+import type { StreamRecord } from '../../persistence/event-store';
 import { isRelated, Permission, requireRole, requireWithin } from '../authz';
 import { actorOf, eventView, loadStreamOf, sendCommand, streamView } from '../commands';
 import type { ApiContext, AuthUser } from '../context';
@@ -171,6 +174,36 @@ export function campaignsRouter(context: ApiContext): Router {
     },
   });
 
+  /**
+   * Where the campaign stands in its tree: its parent's phase and whether it lags behind it, and the
+   * sub-campaigns the caller may read, each flagged when it lags behind its own parent (滞后).
+   */
+  const treeView = async (user: AuthUser, stream: StreamRecord) => {
+    const { children, ancestors } = await runtime.store.transaction(async (tx) => ({
+      children: await subCampaigns(tx, { campaignId: stream.streamId, state: stream.state }),
+      ancestors: await ancestorCampaigns(tx, stream.streamId),
+    }));
+    const parent = ancestors[0] ?? null;
+    return {
+      parent: parent && { campaignId: parent.campaignId, state: parent.state },
+      laggingBehindParent: parent !== null && phaseRank(stream.state) < phaseRank(parent.state),
+      subCampaigns: children
+        .filter((c) => isRelated(user, c.unitPath))
+        .map((c) => ({
+          campaignId: c.campaignId,
+          name: c.name,
+          parentCampaignId: c.parentCampaignId,
+          unitId: c.unitId,
+          unitName: c.unitName,
+          state: c.state,
+          unresolvedItems: c.unresolvedItems,
+          openLongTermItems: c.openLongTermItems,
+          lagging: c.lagging,
+        })),
+      laggingSubCampaigns: children.filter((c) => c.lagging && isRelated(user, c.unitPath)).length,
+    };
+  };
+
   endpoint(router, context, {
     method: 'get',
     path: '/campaigns/:id',
@@ -179,7 +212,7 @@ export function campaignsRouter(context: ApiContext): Router {
     handler: async ({ user, params, res }) => {
       const stream = await readable(user, params.id!);
       res.setHeader('ETag', `"${stream.version}"`);
-      return streamView(stream);
+      return { ...streamView(stream), tree: await treeView(user, stream) };
     },
   });
 
