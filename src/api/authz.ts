@@ -19,6 +19,7 @@ export const Permission = {
   respondToEscalation: { name: 'escalation:respond', roles: ['supervisor', 'officer'] },
   liftEscalation: { name: 'escalation:lift', roles: ['supervisor'] },
   manageOwnTokens: { name: 'api-token:manage', roles: ['supervisor', 'officer'] },
+  manageNotifications: { name: 'notifications:manage', roles: ['supervisor'] },
 } as const satisfies Record<string, { name: string; roles: readonly Role[] }>;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 

@@ -4,6 +4,7 @@ import { registerRulesCommands } from './rules-commands';
 import { registerEngineCommands } from './engine-commands';
 import { registerAuditCommands } from './audit-commands';
 import { registerLedgerCommands } from './ledger-commands';
+import { registerNotificationCommands } from './notification-commands';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
 export function buildProgram(): Command {
@@ -16,6 +17,7 @@ export function buildProgram(): Command {
   registerEngineCommands(program);
   registerAuditCommands(program);
   registerLedgerCommands(program);
+  registerNotificationCommands(program);
   return program;
 }
 

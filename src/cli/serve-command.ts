@@ -8,6 +8,7 @@ import { createApiRuntime } from '../api/runtime';
 import { loadDemo, demoLogins } from '../demo/load-demo';
 import { openDatabaseFromEnvironment } from '../persistence/database';
 import { startSchedulerLoop } from '../escalation';
+import { createDispatcher, emailSettingsFromEnvironment, startNotificationLoop } from '../notifications';
 import { UNIT_LEVEL_ORDER, type UnitLevel } from '../persistence/entities/unit.entity';
 
 /** The JWT key: `ZHENGZHI_JWT_SECRET` (≥ 32 bytes), or a random one for this process only. */
@@ -38,6 +39,10 @@ export function registerServeCommand(program: Command): void {
       'do not fire deadlines and rule sweeps in this process (run `zhengzhi scheduler` instead)',
     )
     .option('--scheduler-interval <seconds>', 'seconds between scheduler passes', '30')
+    .option(
+      '--no-notifications',
+      'do not send e-mail, webhooks and RabbitMQ messages in this process (run `zhengzhi notifications dispatch` instead)',
+    )
     .action(
       async (options: {
         demo: boolean;
@@ -45,6 +50,7 @@ export function registerServeCommand(program: Command): void {
         host?: string;
         scheduler: boolean;
         schedulerInterval: string;
+        notifications: boolean;
       }) => {
         const logger = pino({ name: 'zhengzhi' });
         const port = Number(options.port ?? process.env.PORT ?? 3000);
@@ -87,12 +93,27 @@ export function registerServeCommand(program: Command): void {
               failed: (error) => logger.error({ err: error }, 'scheduler pass failed; jobs stay pending'),
             })
           : null;
+        // The outbox's dispatcher: several may run against one database (deliveries are leased).
+        const dispatcher = options.notifications
+          ? createDispatcher(runtime, { email: emailSettingsFromEnvironment() })
+          : null;
+        const notifications = dispatcher
+          ? startNotificationLoop(
+              { dispatcher, store: runtime.store, outbox: runtime.notifications, clock: runtime.clock },
+              {
+                failed: (error) =>
+                  logger.error({ err: error }, 'notification pass failed; deliveries stay queued'),
+              },
+            )
+          : null;
         let stopping = false;
         const stop = async (signal: string) => {
           if (stopping) return;
           stopping = true;
           logger.info({ signal }, 'shutting down: finishing in-flight requests');
           await scheduler?.stop();
+          await notifications?.stop();
+          await dispatcher?.closeChannels();
           await server.close();
           await runtime.database.close();
           logger.info('stopped');

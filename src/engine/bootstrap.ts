@@ -4,6 +4,7 @@ import { EventStore } from '../persistence/event-store';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/clock';
 import { Engine, type AppendHook } from './engine';
 import { deadlineHook, EscalationIssuer, RuleSetRegistry, rulesHook, Scheduler } from '../escalation';
+import { NotificationOutbox } from '../notifications/outbox';
 
 /** The engine and what it stands on, wired for one database. */
 export interface Runtime {
@@ -17,6 +18,8 @@ export interface Runtime {
   issuer: EscalationIssuer;
   /** A scheduler for this process; several processes may each run one against the same database. */
   scheduler: Scheduler;
+  /** The notifications outbox (its hook writes notifications and messages in every event's transaction). */
+  notifications: NotificationOutbox;
 }
 
 export function createRuntime(
@@ -32,6 +35,8 @@ export function createRuntime(
   const issuer = new EscalationIssuer(engine, ruleSets);
   engine.addHook(rulesHook(issuer));
   engine.addHook(deadlineHook());
+  const notifications = new NotificationOutbox();
+  engine.addHook(notifications.hook());
   const scheduler = new Scheduler({
     store,
     engine,
@@ -39,5 +44,5 @@ export function createRuntime(
     clock,
     name: options.schedulerName ?? `scheduler-${process.pid}`,
   });
-  return { database, store, directory, engine, clock, ids, ruleSets, issuer, scheduler };
+  return { database, store, directory, engine, clock, ids, ruleSets, issuer, scheduler, notifications };
 }

@@ -35,6 +35,7 @@ import { worklistRouter } from './worklist';
 import { ruleSetsRouter } from './rule-sets';
 import { ledgersRouter } from '../../ledgers/http';
 import { createAuditRouter } from '../../audit/http';
+import { notificationsRouter } from './notifications';
 
 /** Builds one router from the API context. */
 export type RouterFactory = (context: ApiContext) => Router;
@@ -52,4 +53,5 @@ export const routerFactories: RouterFactory[] = [
   ruleSetsRouter,
   ledgersRouter,
   createAuditRouter,
+  notificationsRouter,
 ];

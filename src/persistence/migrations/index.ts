@@ -6,6 +6,7 @@ import { BulletinColumns1732507060606 } from './1732507060606-bulletin-columns';
 import { RefreshTokens1733100000000 } from './1733100000000-refresh-tokens';
 import { IdempotencyLeases1733200000000 } from './1733200000000-idempotency-leases';
 import { ConsoleIndexes1733300000000 } from './1733300000000-console-indexes';
+import { Notifications1733314140000 } from './1733314140000-notifications';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -17,4 +18,5 @@ export const migrations = [
   RefreshTokens1733100000000,
   IdempotencyLeases1733200000000,
   ConsoleIndexes1733300000000,
+  Notifications1733314140000,
 ];

@@ -1,0 +1,251 @@
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { createRuntime, type Runtime } from '../engine/bootstrap';
+import {
+  createDispatcher,
+  emailSettingsFromEnvironment,
+  notificationService,
+  startNotificationLoop,
+  type DispatchReport,
+} from '../notifications';
+import { openDatabaseFromEnvironment } from '../persistence/database';
+
+async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+  const database = await openDatabaseFromEnvironment();
+  try {
+    return await work(createRuntime(database, { schedulerName: `cli-${process.pid}` }));
+  } finally {
+    await database.close();
+  }
+}
+
+function positive(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${value}`);
+  return n;
+}
+
+const printReport = (r: DispatchReport) =>
+  console.log(`leased ${r.leased}, delivered ${r.delivered}, retried ${r.retried}, dead-lettered ${r.dead}`);
+
+function registerDispatch(group: Command): void {
+  group
+    .command('dispatch')
+    .description('send queued e-mail, webhook and RabbitMQ messages (several dispatchers may run at once)')
+    .option('--once', 'send what is due now and exit')
+    .option('--name <name>', 'lease owner name (default: dispatcher-<pid>-<random>)')
+    .option('--batch-size <n>', 'deliveries leased per batch', '200')
+    .option('--lease-seconds <s>', 'lease length; an unconfirmed delivery is retried after it', '60')
+    .option('--concurrency <n>', 'sends in flight at once', '32')
+    .option('--idle-ms <ms>', 'pause when nothing is due', '200')
+    .option('--max-attempts <n>', 'attempts before a delivery is dead-lettered', '8')
+    .action(
+      (options: {
+        once?: boolean;
+        name?: string;
+        batchSize: string;
+        leaseSeconds: string;
+        concurrency: string;
+        idleMs: string;
+        maxAttempts: string;
+      }) =>
+        withRuntime(async (runtime) => {
+          const email = emailSettingsFromEnvironment();
+          const dispatcher = createDispatcher(runtime, {
+            ...(options.name ? { name: options.name } : {}),
+            batchSize: positive('batch-size', options.batchSize),
+            leaseMs: positive('lease-seconds', options.leaseSeconds) * 1000,
+            concurrency: positive('concurrency', options.concurrency),
+            retry: { maxAttempts: positive('max-attempts', options.maxAttempts) },
+            email,
+          });
+          if (!email)
+            console.error(
+              'ZHENGZHI_SMTP_URL is not set: e-mail deliveries wait for a dispatcher that has it',
+            );
+          try {
+            if (options.once) return printReport(await dispatcher.drain());
+            console.log(`dispatcher ${dispatcher.name} running; Ctrl-C to stop`);
+            const loop = startNotificationLoop(
+              { dispatcher, store: runtime.store, outbox: runtime.notifications, clock: runtime.clock },
+              {
+                idleMs: positive('idle-ms', options.idleMs),
+                dispatched: printReport,
+                failed: (error) =>
+                  console.error(`dispatch pass failed (deliveries stay queued): ${String(error)}`),
+              },
+            );
+            await new Promise<void>((resolve) => {
+              process.once('SIGINT', resolve);
+              process.once('SIGTERM', resolve);
+            });
+            await loop.stop();
+          } finally {
+            await dispatcher.closeChannels();
+          }
+        }),
+    );
+}
+
+function registerQueue(group: Command): void {
+  group
+    .command('list')
+    .description('list deliveries (newest first)')
+    .option('--status <status>', 'pending, delivered or dead')
+    .option('--channel <channel>', 'email, webhook or amqp')
+    .option('--limit <n>', 'how many', '50')
+    .action((options: { status?: string; channel?: string; limit: string }) =>
+      withRuntime(async (runtime) => {
+        const rows = await notificationService(runtime).deliveries({
+          status: options.status,
+          channel: options.channel,
+          limit: positive('limit', options.limit),
+          offset: 0,
+        });
+        for (const d of rows)
+          console.log(
+            `${d.id}\t${d.status}\t${d.channel}\t${d.target}\t${d.messageId}\tattempts ${d.attempts}${d.lastError ? `\t${d.lastError}` : ''}`,
+          );
+        if (rows.length === 0) console.log('no deliveries match');
+      }),
+    );
+  group
+    .command('redeliver [ids...]')
+    .description('queue deliveries again: by id, or --dead for every dead-lettered one')
+    .option('--dead', 'every dead-lettered delivery')
+    .option('--target <endpointOrAddress>', 'only those of this endpoint id or e-mail address')
+    .action((ids: string[], options: { dead?: boolean; target?: string }) =>
+      withRuntime(async (runtime) => {
+        const numbers = ids.map((id) => {
+          if (!/^\d+$/.test(id)) throw new Error(`delivery id ${id} is not a number`);
+          return Number(id);
+        });
+        const n = await notificationService(runtime).redeliver({
+          ids: numbers,
+          dead: options.dead,
+          target: options.target,
+        });
+        console.log(`queued ${n} deliver${n === 1 ? 'y' : 'ies'} again`);
+      }),
+    );
+}
+
+function registerSettings(group: Command): void {
+  const templates = group
+    .command('templates')
+    .description('notification texts (Chinese templates with {{placeholders}})');
+  templates
+    .command('list')
+    .description('every kind with its current text and placeholders')
+    .action(() =>
+      withRuntime(async (runtime) => {
+        for (const t of await notificationService(runtime).templates()) {
+          console.log(
+            `# ${t.kind} ${t.label}${t.customised ? ` (edited by ${t.updatedBy} at ${t.updatedAt})` : ''}`,
+          );
+          console.log(
+            `subject: ${t.subject}\nbody: ${t.body}\nplaceholders: ${Object.keys(t.variables).join(', ')}\n`,
+          );
+        }
+      }),
+    );
+  templates
+    .command('set <kind>')
+    .description('replace a kind\'s text from a JSON file {"subject": …, "body": …}')
+    .requiredOption('--file <file>', 'JSON file with subject and body')
+    .option('--by <userId>', 'supervisor making the change', 'cli')
+    .action((kind: string, options: { file: string; by: string }) =>
+      withRuntime(async (runtime) => {
+        let template: { subject: string; body: string };
+        try {
+          template = JSON.parse(readFileSync(options.file, 'utf8')) as { subject: string; body: string };
+        } catch (error) {
+          throw new Error(`${options.file}:1:1: not a JSON file (${(error as Error).message})`, {
+            cause: error,
+          });
+        }
+        if (typeof template.subject !== 'string' || typeof template.body !== 'string')
+          throw new Error(`${options.file}:1:1: needs string fields "subject" and "body"`);
+        try {
+          const saved = await notificationService(runtime).setTemplate(kind, template, options.by);
+          console.log(`saved the ${saved.kind} template`);
+        } catch (error) {
+          throw new Error(`${options.file}: ${(error as Error).message}`, { cause: error });
+        }
+      }),
+    );
+  templates
+    .command('reset <kind>')
+    .description('back to the default text')
+    .action((kind: string) =>
+      withRuntime(async (runtime) => {
+        await notificationService(runtime).resetTemplate(kind);
+        console.log(`the ${kind} template is the default again`);
+      }),
+    );
+  group
+    .command('prefs <userId>')
+    .description("show or change a user's preferences")
+    .option('--channels <list>', 'comma-separated: inbox,email')
+    .option('--email <address>', 'e-mail address')
+    .option('--quiet <hours>', 'quiet hours in CST, e.g. 22-7, or "none"')
+    .option('--digest <on|off>', 'daily digest of due-soon and overdue items')
+    .action(
+      (userId: string, options: { channels?: string; email?: string; quiet?: string; digest?: string }) =>
+        withRuntime(async (runtime) => {
+          const service = notificationService(runtime);
+          const current = await service.preferences(userId);
+          const changed = { ...current };
+          if (options.channels) changed.channels = options.channels.split(',').map((c) => c.trim()) as never;
+          if (options.email !== undefined) changed.email = options.email || null;
+          if (options.quiet !== undefined) {
+            const match = /^(\d{1,2})-(\d{1,2})$/.exec(options.quiet);
+            if (!match && options.quiet !== 'none') throw new Error(`--quiet must look like 22-7 or none`);
+            changed.quietHours = match ? { start: Number(match[1]), end: Number(match[2]) } : null;
+          }
+          if (options.digest !== undefined) {
+            if (!['on', 'off'].includes(options.digest)) throw new Error('--digest must be on or off');
+            changed.digest = options.digest === 'on';
+          }
+          const shown = Object.keys(options).length ? await service.setPreferences(userId, changed) : current;
+          console.log(JSON.stringify({ userId, ...shown }, null, 2));
+        }),
+    );
+  group
+    .command('endpoint <kind> <url>')
+    .description('register a webhook (http/https) or RabbitMQ (amqp) endpoint for the event log')
+    .option('--id <id>', 'endpoint id (to replace one)')
+    .option('--secret <secret>', 'webhook signing secret (≥ 16 characters); prefer $ZHENGZHI_WEBHOOK_SECRET')
+    .option('--exchange <name>', 'RabbitMQ exchange (default zhengzhi.events)')
+    .option('--topics <list>', 'comma-separated topics, e.g. event.item.*,notification.*')
+    .action(
+      (
+        kind: string,
+        url: string,
+        options: { id?: string; secret?: string; exchange?: string; topics?: string },
+      ) =>
+        withRuntime(async (runtime) => {
+          if (kind !== 'webhook' && kind !== 'amqp')
+            throw new Error(`kind must be webhook or amqp, not ${kind}`);
+          const endpoint = await notificationService(runtime).saveEndpoint({
+            id: options.id,
+            kind,
+            url,
+            secret: options.secret ?? process.env.ZHENGZHI_WEBHOOK_SECRET ?? null,
+            exchange: options.exchange ?? null,
+            topics: options.topics ? options.topics.split(',').map((t) => t.trim()) : null,
+          });
+          console.log(`endpoint ${endpoint.id} (${endpoint.kind}) → ${endpoint.url}`);
+        }),
+    );
+}
+
+/** `zhengzhi notifications …`: the dispatcher, the delivery queue, templates, preferences and endpoints. */
+export function registerNotificationCommands(program: Command): void {
+  const group = program
+    .command('notifications')
+    .description('notifications: dispatch, list, redeliver, templates, prefs, endpoint');
+  registerDispatch(group);
+  registerQueue(group);
+  registerSettings(group);
+}
