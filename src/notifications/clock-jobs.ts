@@ -9,7 +9,7 @@ import {
   type Query,
 } from '../persistence/notification-store';
 import type { Clock } from '../shared/clock';
-import { itemStateLabels } from '../ledgers/vocabulary';
+import { labelOf } from '../vocabulary/labels';
 import type { NotificationIntent, RecipientRule } from './intents';
 import { NotificationKind } from './kinds';
 import type { NotificationOutbox, NotificationSummary } from './outbox';
@@ -102,7 +102,7 @@ export async function buildDigest(q: Query, userId: string, day: string): Promis
   const overdue = lines.filter((l) => l.overdue || Date.parse(l.deadline) <= at);
   const dueSoon = lines.filter((l) => !overdue.includes(l));
   const describe = (l: DigestLine) =>
-    `· ${l.streamId}（${itemStateLabels[l.state] ?? l.state}）期限 ${cstText(l.deadline)}：${l.description}`;
+    `· ${l.streamId}（${labelOf('itemState', l.state)}）期限 ${cstText(l.deadline)}：${l.description}`;
   const list = [
     ...(overdue.length ? ['逾期：', ...overdue.map(describe)] : []),
     ...(dueSoon.length ? ['临期：', ...dueSoon.map(describe)] : []),

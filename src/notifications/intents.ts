@@ -1,6 +1,6 @@
 import { ESCALATION_MEASURES, type EscalationContext } from '../machines/escalation-types';
 import type { ItemContext } from '../machines/item-types';
-import { measureLabel, targetLabel, type Measure, type TargetKind } from '../rules/vocabulary';
+import { labelOf } from '../vocabulary/labels';
 import { NotificationKind } from './kinds';
 
 /**
@@ -106,8 +106,8 @@ function escalationIntent(
     recipients: escalationRecipients(escalation),
     variables: {
       escalationId: streamId,
-      measureLabel: measureLabel(escalation.measure as Measure, 'zh'),
-      targetLabel: targetLabel(escalation.target.kind as TargetKind, 'zh'),
+      measureLabel: labelOf('measure', escalation.measure),
+      targetLabel: labelOf('target', escalation.target.kind),
       itemId: escalation.itemId,
       ruleTitle: escalation.ruleTitle,
       reason: escalation.reason,
@@ -217,7 +217,7 @@ export function intentsFor(e: EventFacts): NotificationIntent[] {
         ],
         variables: {
           streamId: e.streamId,
-          eventType: String(e.payload.correctsType ?? e.payload.eventType ?? e.type),
+          eventType: labelOf('eventType', String(e.payload.correctsType ?? e.payload.eventType ?? e.type)),
           reason: e.payload.reason,
           requestedBy: e.actorId,
         },
@@ -231,7 +231,7 @@ export function intentsFor(e: EventFacts): NotificationIntent[] {
     if (e.type === 'RESPONSE_OVERDUE')
       return [
         escalationIntent(NotificationKind.deadlinePassed, e.streamId, escalation, {
-          what: `${measureLabel(escalation.measure as Measure, 'zh')}回复`,
+          what: `${labelOf('measure', escalation.measure)}回复`,
           deadline: escalation.respondBy,
           description: escalation.reason,
         }),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppendHook, AppendedEvent } from '../engine/engine';
-import { itemStateLabels } from '../ledgers/vocabulary';
+import { labelOf } from '../vocabulary/labels';
 import {
   insertDeliveries,
   insertNotifications,
@@ -204,8 +204,7 @@ export class NotificationOutbox {
       ...intent.variables,
       unitName: units.get(intent.unitId) ?? intent.unitId,
     };
-    if (typeof variables.state === 'string')
-      variables.stateLabel = itemStateLabels[variables.state] ?? variables.state;
+    if (typeof variables.state === 'string') variables.stateLabel = labelOf('itemState', variables.state);
     for (const name of DATE_VARIABLES) if (name in variables) variables[name] = cstText(variables[name]);
     return variables;
   }
