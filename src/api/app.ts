@@ -9,6 +9,7 @@ import { AuthService, type AuthOptions } from './auth/auth-service';
 import type { ApiContext } from './context';
 import { OperationRegistry } from './endpoint';
 import { IdempotencyStore } from './idempotency';
+import { consoleRouter, defaultConsoleDir } from './console-static';
 import { guardInput } from './input-guard';
 import { buildOpenApiDocument } from './openapi';
 import { HttpProblem, toProblem } from './problem';
@@ -28,6 +29,8 @@ export interface AppOptions {
   loginRateLimit?: { limit: number; windowMs: number };
   /** Routers mounted after the registered ones (tests, embedding applications). */
   extraRouters?: RouterFactory[];
+  /** Folder of the built browser console served under /console/ (default dist/console); false = none. */
+  consoleDir?: string | false;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -87,6 +90,7 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
     res.json(document);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(undefined, { swaggerOptions: { url: '/openapi.json' } }));
+  if (options.consoleDir !== false) app.use(consoleRouter(options.consoleDir ?? defaultConsoleDir()));
 
   app.use((req: Request, _res: Response, next: NextFunction) => {
     next(new HttpProblem('notFound', `no route ${req.method} ${req.path}`));
