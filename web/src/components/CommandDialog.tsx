@@ -44,7 +44,7 @@ export function CommandDialog({
     try {
       const result = await post(
         spec!.path,
-        schemaValues(values),
+        schemaValues(values, spec!.schema),
         spec!.version !== undefined ? { 'If-Match': `"${spec!.version}"` } : undefined,
       );
       form.resetFields();

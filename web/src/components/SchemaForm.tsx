@@ -110,7 +110,7 @@ function control(
       <Select
         options={schema.enum.map((v) => ({
           value: v as string,
-          label: name === 'source' ? clueSourceLabel(String(v)) : String(v),
+          label: name === 'source' ? channelLabel(String(v)) : String(v),
         }))}
       />
     );
@@ -123,20 +123,6 @@ function control(
   if (LONG_TEXT.has(name))
     return <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={schema.maxLength} />;
   return <Input maxLength={schema.maxLength} />;
-}
-
-/** The DTO's clue sources (camelCase codes) named like the rules' channel table. */
-function clueSourceLabel(code: string): string {
-  const snake = code.replace(/([a-z])([A-Z])/g, '$1_$2').toLowerCase();
-  const mapped: Record<string, string> = {
-    hotline12328: 'hotline_12328',
-    hotline12345: 'hotline_12345',
-    reconsiderationOrLitigation: 'review_litigation',
-    caseFileReview: 'case_review',
-    selfInspection: 'self_check',
-  };
-  const label = channelLabel(mapped[code] ?? snake);
-  return label === (mapped[code] ?? snake) ? (code === 'other' ? '其他' : code) : label;
 }
 
 /** Fields generated from a request body's JSON schema; values are converted back by `schemaValues`. */
@@ -170,11 +156,28 @@ export function SchemaFields({
   );
 }
 
-/** Form values → request body: dates as ISO instants, empty optional values dropped. */
-export function schemaValues(values: Record<string, unknown>): Record<string, unknown> {
+/** Objects and lists of objects are edited as JSON text (campaign categories, checklists, cadences). */
+function isStructured(schema: JsonSchema): boolean {
+  const type = typeOf(schema);
+  return (
+    type === 'object' || (type === 'array' && schema.items !== undefined && typeOf(schema.items) === 'object')
+  );
+}
+
+/** Form values → request body: dates as ISO instants, JSON fields parsed, empty optional values dropped. */
+export function schemaValues(values: Record<string, unknown>, schema?: JsonSchema): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(values)) {
     if (value === undefined || value === null || value === '') continue;
+    const property = schema?.properties?.[key];
+    if (property && isStructured(property) && typeof value === 'string') {
+      try {
+        body[key] = JSON.parse(value);
+      } catch {
+        body[key] = value; // the API names the field as invalid
+      }
+      continue;
+    }
     // DatePicker values are dayjs objects (antd's date library): send them as ISO instants.
     if (
       typeof (value as { toISOString?: unknown }).toISOString === 'function' &&

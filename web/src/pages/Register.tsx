@@ -43,7 +43,7 @@ export default function RegisterPage() {
     setBusy(true);
     setError(null);
     try {
-      const result = await post<{ streamId: string }>('/items', schemaValues(values));
+      const result = await post<{ streamId: string }>('/items', schemaValues(values, schema));
       void message.success(t(`已登记 ${result.streamId}`, `Registered ${result.streamId}`));
       navigate(`/items/${encodeURIComponent(result.streamId)}`);
     } catch (caught) {
