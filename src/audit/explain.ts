@@ -19,6 +19,8 @@ export interface StateExplanation {
     unitId: string;
     occurredAt: string;
     from: string | null;
+    /** What the person wrote with that event (reason, note, findings …), field by field. */
+    words: Record<string, string>;
   } | null;
   /** Event types the current state accepts (from the machine version the stream runs on). */
   waitingFor: string[];
@@ -90,6 +92,25 @@ async function scheduledFor(database: Database, streamId: string): Promise<State
   }
 }
 
+/** The free-text fields of an event's payload: what a person gave as reason, note, findings, result. */
+function wordsOf(payload: Record<string, unknown>): Record<string, string> {
+  const fields = [
+    'reason',
+    'note',
+    'findings',
+    'result',
+    'response',
+    'outcome',
+    'accountability',
+    'measures',
+  ];
+  return Object.fromEntries(
+    fields
+      .filter((f) => typeof payload[f] === 'string' && payload[f] !== '')
+      .map((f) => [f, String(payload[f])]),
+  );
+}
+
 /** Why the stream is in its current state (who put it there, when) and what it is waiting for. */
 export async function explainState(database: Database, streamId: string): Promise<StateExplanation> {
   const stream = await new EventStore(database).loadStream(streamId);
@@ -113,6 +134,7 @@ export async function explainState(database: Database, streamId: string): Promis
           unitId: entered.unitId,
           occurredAt: entered.occurredAt,
           from: entered.stateBefore,
+          words: wordsOf(entered.payload),
         }
       : null,
     waitingFor: acceptedEvents(definition, stream.snapshot),

@@ -7,6 +7,8 @@ import { describeFinding, type Finding } from '../audit/findings';
 import { keyIdOf, signingKeyFromEnvironment } from '../audit/keys';
 import { AuditService } from '../audit/service';
 import type { AsOf } from '../audit/timeline';
+import { explainText, timelineText } from '../audit/auditor-text';
+import { cliLang } from './lang';
 import { verifyExportFile } from '../audit/verify-export';
 import type { ScanMode } from '../audit/event-scan';
 import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
@@ -242,23 +244,11 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     .description('every event of a stream: actor, unit, time, state before and after, escalations produced')
     .option('--as <userId>', 'read as this auditor')
     .option('--json', 'print JSON')
-    .action(async (streamId: string, o: ReaderOption) => {
+    .option('--lang <zh|en>', 'labels and Asia/Shanghai time in Chinese (default: from LANG)')
+    .action(async (streamId: string, o: ReaderOption & { lang?: string }) => {
       await withService(o, async (service, reader) => {
         const t = await service.timeline(reader, streamId);
-        print(o.json, t, () => [
-          `${t.streamId} (${t.streamType})`,
-          ...t.entries.flatMap((e) => [
-            `${String(e.sequence).padStart(4)} ${e.occurredAt} ${e.type.padEnd(22)} ${e.actorId}@${e.unitId}  ${e.stateBefore ?? '∅'} → ${e.stateAfter}  (machine v${e.machineVersion})`,
-            ...e.escalations.map(
-              (x) =>
-                `       ⤷ escalation ${x.escalationId}: ${x.measure} by rule ${x.ruleId} (rule set ${x.ruleSetId} v${x.ruleSetVersion}), now ${x.currentState}`,
-            ),
-          ]),
-          ...t.otherEscalations.map(
-            (x) =>
-              `     ⤷ escalation ${x.escalationId} (${x.trigger}): ${x.measure} by rule ${x.ruleId} v${x.ruleSetVersion}, now ${x.currentState}`,
-          ),
-        ]);
+        print(o.json, t, () => timelineText(t, cliLang(o.lang)));
       });
     });
 
@@ -269,32 +259,11 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     )
     .option('--as <userId>', 'read as this auditor')
     .option('--json', 'print JSON')
-    .action(async (streamId: string, o: ReaderOption) => {
+    .option('--lang <zh|en>', 'labels and Asia/Shanghai time in Chinese (default: from LANG)')
+    .action(async (streamId: string, o: ReaderOption & { lang?: string }) => {
       await withService(o, async (service, reader) => {
         const x = await service.explain(reader, streamId);
-        print(o.json, x, () => {
-          const lines = [
-            `${x.streamId} (${x.streamType}) is ${x.state}${x.finished ? ' (final)' : ''}`,
-            x.enteredBy
-              ? `  since event ${x.enteredBy.sequence} ${x.enteredBy.type} by ${x.enteredBy.actorId}@${x.enteredBy.unitId} at ${x.enteredBy.occurredAt} (from ${x.enteredBy.from ?? 'nothing'})`
-              : '  since its creation',
-            `  waiting for: ${x.waitingFor.join(', ') || 'nothing'}`,
-            ...x.deadlines.map((d) => `  deadline: ${d.what} ${d.due}${d.overdue ? ' (OVERDUE)' : ''}`),
-            ...x.scheduled.map((j) => `  scheduled: ${j.kind} at ${j.dueAt}`),
-          ];
-          if ('rule' in x) {
-            lines.push(
-              `  rule ${String(x.rule.id)} ${String(x.rule.title ?? '')} — rule set ${String(x.rule.ruleSetId)} v${String(x.rule.ruleSetVersion)}`,
-            );
-            if (x.rule.text) lines.push(...x.rule.text.split('\n').map((l) => `    | ${l}`));
-            lines.push(...x.facts.map((f) => `  fact ${f.name} = ${JSON.stringify(f.value)}`));
-            lines.push(
-              ...x.conditions.map((c) => `  ${'  '.repeat(c.depth)}${c.holds ? '✓' : '✗'} ${c.text}`),
-            );
-            lines.push(`  trigger: ${JSON.stringify(x.trigger)}`);
-          }
-          return lines;
-        });
+        print(o.json, x, () => explainText(x, cliLang(o.lang)));
       });
     });
 

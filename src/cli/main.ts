@@ -5,6 +5,7 @@ import { registerEngineCommands } from './engine-commands';
 import { registerAuditCommands } from './audit-commands';
 import { registerLedgerCommands } from './ledger-commands';
 import { registerNotificationCommands } from './notification-commands';
+import { cliLang, langFromArgv } from './lang';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
 export function buildProgram(): Command {
@@ -26,7 +27,9 @@ export function main(argv: string[]): void {
   buildProgram()
     .parseAsync(argv)
     .catch((error: unknown) => {
-      console.error(error instanceof Error ? error.message : String(error));
+      // Located messages (file:line:col, sheet!cell) keep their location; Chinese output says 错误 first.
+      const message = error instanceof Error ? error.message : String(error);
+      console.error(cliLang(langFromArgv(argv)) === 'zh' ? `错误：${message}` : message);
       process.exitCode = 1;
     });
 }

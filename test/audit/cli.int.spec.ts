@@ -5,7 +5,7 @@ import { Command } from 'commander';
 import { generateKeyPairSync } from 'node:crypto';
 import { registerAuditCommands } from '../../src/cli/audit-commands';
 import { keyIdOf } from '../../src/audit/keys';
-import { campaignInput, createTestRuntime, supervisor } from '../support/fixtures';
+import { campaignInput, createTestRuntime, officer, supervisor } from '../support/fixtures';
 import { itemWithProgress, tamper } from './support';
 
 type TestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
@@ -146,5 +146,33 @@ describe('audit CLI on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
     await expect(
       zz('verify', '--file', join(dir, 'x.jsonl'), '--public-key', join(dir, 'missing.pem')),
     ).rejects.toThrow(/--public-key .*missing.pem is not a readable public key/);
+  });
+  it('timeline and explain speak to an auditor in Chinese: labels, Shanghai time, the reason given', async () => {
+    const rejected = await itemWithProgress(runtime, campaignId);
+    await runtime.engine.execute(
+      rejected,
+      { type: 'SUBMIT_FOR_ACCEPTANCE', result: '已整改', evidence: ['a.pdf'] },
+      officer,
+    );
+    await runtime.engine.execute(
+      rejected,
+      { type: 'REJECT', reason: '佐证材料不足，缺少整改前后照片' },
+      supervisor,
+    );
+    const t = await zz('audit', 'timeline', rejected, '--lang', 'zh');
+    expect(t.lines[0]).toBe(`${rejected} (问题事项)`);
+    // 09:00 UTC is 17:00 in Asia/Shanghai.
+    expect(t.lines[1]).toMatch(
+      /^ {3}1 2023-04-10 17:00 登记线索 {2}u-officer@xn-county-hz {2}（无） → 已登记/,
+    );
+    expect(t.lines).toContain('       理由: 佐证材料不足，缺少整改前后照片');
+    expect(t.lines.some((l) => / 验收退回 .* 待验收 → 整改中 /.test(l))).toBe(true);
+    const x = await zz('audit', 'explain', rejected, '--lang', 'zh');
+    expect(x.lines[0]).toBe(`${rejected}（问题事项）当前状态：整改中`);
+    expect(x.lines[1]).toMatch(
+      /^ {2}原因：2023-04-10 17:00 u-supervisor@xn-city 执行「验收退回」（第 \d+ 个事件），由「待验收」转入$/,
+    );
+    expect(x.lines[2]).toBe('  当事人所述: 理由: 佐证材料不足，缺少整改前后照片');
+    expect(x.lines[3]).toMatch(/^ {2}等待: .*提请验收/);
   });
 });
