@@ -12,11 +12,12 @@ import {
   type Checkpoint,
   type CheckpointHead,
 } from './checkpoint';
-import type { SigningKey } from './keys';
+import canonicalize from 'canonicalize';
+import { signStatement, type SigningKey } from './keys';
 
 /** The export format's name and version, in the header line. Bump the version when a line's shape changes. */
 export const EXPORT_FORMAT = 'zhengzhi-audit-export';
-export const EXPORT_FORMAT_VERSION = 1;
+export const EXPORT_FORMAT_VERSION = 2;
 
 /** The lines of an export (JSON Lines), in the order they appear. */
 export type ExportLine =
@@ -29,6 +30,13 @@ export type ExportLine =
       exportedBy: string;
       streams: number;
       events: number;
+      /** The checkpoint the export ends with (null: none), so removing that line is evident. */
+      checkpointId: number | null;
+      checkpointHash: string | null;
+      /** Ed25519 signature (with the checkpoint key) over the RFC 8785 form of every other header field. */
+      keyId?: string;
+      publicKey?: string;
+      signature?: string;
     }
   | { kind: 'stream'; streamId: string; streamType: string; version: number; lastHash: string }
   | {
@@ -70,44 +78,48 @@ export async function exportCampaign(
   const checkpoint = checkpoints[checkpoints.length - 1] ?? null;
   const allHeads = checkpoint ? await loadCheckpointHeads(database, checkpoint.id) : [];
   const heads = allHeads.filter((h) => h.campaignId === campaignId);
-  const rows = (await database.dataSource.query(
-    `SELECT stream_id FROM streams WHERE campaign_id = $1 OR stream_id = $1 ORDER BY stream_id`,
+  // Each stream is read up to the version listed here, so the header's counts are exactly the lines written.
+  const streams = (await database.dataSource.query(
+    `SELECT stream_id, stream_type, version, last_hash FROM streams WHERE campaign_id = $1 OR stream_id = $1 ORDER BY stream_id`,
     [campaignId],
-  )) as Array<{ stream_id: string }>;
-  const streamIds = rows.map((r) => r.stream_id);
-  const [{ count }] = (await database.dataSource.query(
-    'SELECT count(*) AS count FROM events WHERE stream_id = ANY($1)',
-    [streamIds],
-  )) as [{ count: string }];
+  )) as Array<{ stream_id: string; stream_type: string; version: number; last_hash: string }>;
+  const eventCount = streams.reduce((sum, s) => sum + Number(s.version), 0);
 
   const out = createWriteStream(file, { encoding: 'utf8' });
   const write = async (line: ExportLine): Promise<void> => {
     if (!out.write(JSON.stringify(line) + '\n')) await once(out, 'drain');
   };
-  await write({
-    kind: 'header',
-    format: EXPORT_FORMAT,
-    formatVersion: EXPORT_FORMAT_VERSION,
-    campaignId,
-    exportedAt: options.clock.now().toISOString(),
-    exportedBy: options.exportedBy,
-    streams: streamIds.length,
-    events: Number(count),
-  });
+  await write(
+    signedHeader(
+      {
+        kind: 'header',
+        format: EXPORT_FORMAT,
+        formatVersion: EXPORT_FORMAT_VERSION,
+        campaignId,
+        exportedAt: options.clock.now().toISOString(),
+        exportedBy: options.exportedBy,
+        streams: streams.length,
+        events: eventCount,
+        checkpointId: checkpoint?.id ?? null,
+        checkpointHash: checkpoint?.hash ?? null,
+      },
+      options.key ?? null,
+    ),
+  );
   let events = 0;
-  for (const streamId of streamIds) {
-    const stream = (await store.loadStream(streamId))!;
+  for (const stream of streams) {
+    const version = Number(stream.version);
     await write({
       kind: 'stream',
-      streamId,
-      streamType: stream.streamType,
-      version: stream.version,
-      lastHash: stream.lastHash,
+      streamId: stream.stream_id,
+      streamType: stream.stream_type,
+      version,
+      lastHash: stream.last_hash,
     });
-    for (const e of await store.readStream(streamId)) {
+    for (const e of await store.readStream(stream.stream_id, { toSequence: version })) {
       await write({
         kind: 'event',
-        streamId,
+        streamId: stream.stream_id,
         sequence: e.sequence,
         globalPosition: e.globalPosition,
         body: e.body,
@@ -127,5 +139,20 @@ export async function exportCampaign(
   }
   out.end();
   await once(out, 'finish');
-  return { file, streams: streamIds.length, events, checkpointId: checkpoint?.id ?? null };
+  return { file, streams: streams.length, events, checkpointId: checkpoint?.id ?? null };
+}
+
+type Header = Extract<ExportLine, { kind: 'header' }>;
+
+/** The text a header signature covers: the RFC 8785 form of the header without its `signature`. */
+export function headerStatement(header: Header): string {
+  const { signature: _signature, ...signed } = header;
+  return canonicalize(signed) as string;
+}
+
+/** Signs the header with the checkpoint key: edited counts, exporter or checkpoint reference then show. */
+function signedHeader(header: Header, key: SigningKey | null): Header {
+  if (!key) return header;
+  const withKey: Header = { ...header, keyId: key.keyId, publicKey: key.publicKeyPem };
+  return { ...withKey, signature: signStatement(key, headerStatement(withKey)) };
 }

@@ -79,6 +79,13 @@ export type Finding =
     }
   /** A checkpoint's own record is inconsistent: bad signature, broken checkpoint chain, heads not matching the root, unpinned key. */
   | { kind: 'checkpoint-invalid'; checkpointId: number; reason: string }
+  /**
+   * A checkpoint that must exist does not: none signed by the pinned key covers the log, or the one the
+   * auditor holds outside the database (given, or remembered from the last run) is gone.
+   */
+  | { kind: 'checkpoint-missing'; checkpointId: number | null; expected: string | null; reason: string }
+  /** An export's header is unsigned (when a key is pinned), its signature fails, or it disagrees with the file. */
+  | { kind: 'export-header-invalid'; field: string; expected: unknown; found: unknown; reason: string }
   /** The export file itself is malformed at this line. */
   | { kind: 'export-malformed'; line: number; message: string };
 
@@ -117,6 +124,10 @@ export function describeFinding(f: Finding): string {
       return `checkpoint ${f.checkpointId}: global positions no longer match — expected ${f.expected.count} events digest ${f.expected.digest}, found ${f.found.count} digest ${f.found.digest}`;
     case 'checkpoint-invalid':
       return `checkpoint ${f.checkpointId}: ${f.reason}`;
+    case 'checkpoint-missing':
+      return `checkpoint ${f.checkpointId ?? '?'} missing: ${f.reason}`;
+    case 'export-header-invalid':
+      return `export header ${f.field}: ${f.reason} — expected ${show(f.expected)}, found ${show(f.found)}`;
     case 'export-malformed':
       return `line ${f.line}: ${f.message}`;
   }

@@ -6,11 +6,12 @@ import { join } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { Router } from 'express';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import type { ApiContext, AuthUser } from '../api/context';
 import { endpoint } from '../api/endpoint';
 import { forbidden, HttpProblem } from '../api/problem';
 import type { AuditReader } from './access';
+import { parseAnchorArgument } from './anchor';
 import { signingKeyFromEnvironment } from './keys';
 import { AuditService } from './service';
 
@@ -25,6 +26,10 @@ export class VerifyQueryDto {
   @IsOptional() @IsString() @MaxLength(100) streamId?: string;
   @IsOptional() @IsString() @MaxLength(100) campaignId?: string;
   @IsOptional() @IsIn(['true', 'false']) snapshots?: string;
+  /** The hash of a checkpoint the caller holds outside the database: verification fails if it is gone. */
+  @IsOptional()
+  @Matches(/^[0-9a-f]{64}$/, { message: 'expectCheckpoint must be a checkpoint hash (64 hex digits)' })
+  expectCheckpoint?: string;
 }
 
 /** `GET /audit/reads`: the caller's own reads, newest first. */
@@ -96,7 +101,8 @@ export function createAuditRouter(context: ApiContext): Router {
   endpoint<object, VerifyQueryDto>(router, context, {
     method: 'get',
     path: '/audit/verify',
-    summary: 'Recompute hash chains, checkpoints and snapshots; findings name the first broken link',
+    summary:
+      'Recompute hash chains, checkpoints and snapshots; findings name the first broken link. The report names the latest checkpoint (keep its hash outside the database and pass it back as ?expectCheckpoint=)',
     tag,
     query: VerifyQueryDto,
     handler: ({ user, query }) =>
@@ -104,6 +110,7 @@ export function createAuditRouter(context: ApiContext): Router {
         streamId: query.streamId,
         campaignId: query.campaignId,
         snapshots: query.snapshots !== 'false',
+        anchors: query.expectCheckpoint ? [parseAnchorArgument(query.expectCheckpoint)] : [],
       }),
   });
 

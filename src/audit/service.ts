@@ -46,6 +46,11 @@ export class AuditService {
     this.#options = options;
   }
 
+  /** The key id verification trusts: the configured pin, else the signing key's own id. */
+  get pinnedKeyId(): string | undefined {
+    return this.#pinnedKeyId;
+  }
+
   get #pinnedKeyId(): string | undefined {
     return this.#options.pinnedKeyId ?? this.#options.key?.keyId;
   }
@@ -84,7 +89,10 @@ export class AuditService {
   /** Verifies a stream, a campaign, or (unscoped readers only) the whole log. */
   verify(
     reader: AuditReader,
-    options: Pick<VerifyOptions, 'streamId' | 'campaignId' | 'mode' | 'snapshots' | 'columns'> = {},
+    options: Pick<
+      VerifyOptions,
+      'streamId' | 'campaignId' | 'mode' | 'snapshots' | 'columns' | 'anchors' | 'requireCheckpoint'
+    > = {},
   ): Promise<VerifyReport> {
     const subject = options.streamId ?? options.campaignId ?? '*';
     const check = options.streamId
@@ -93,7 +101,12 @@ export class AuditService {
         ? this.#visibleCampaign(reader, options.campaignId)
         : async () => assertUnscoped(reader, 'verifying the whole log');
     return this.#read(reader, 'verify', subject, { ...options }, check, () =>
-      verifyDatabase(this.#database, { ...options, pinnedKeyId: this.#pinnedKeyId }),
+      verifyDatabase(this.#database, {
+        ...options,
+        pinnedKeyId: this.#pinnedKeyId,
+        // An explicit pin demands a checkpoint by that key; the signer's own key (a fresh deployment) does not.
+        requireCheckpoint: options.requireCheckpoint ?? this.#options.pinnedKeyId !== undefined,
+      }),
     );
   }
 

@@ -3,7 +3,8 @@ import { ErrorCode, ZhengzhiError } from '../shared/errors';
 import { createInterface } from 'node:readline';
 import { ChainChecker, type ObservedHead } from './chain-check';
 import { campaignDigests, checkCheckpointRecord, type CheckpointHead } from './checkpoint';
-import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ExportLine } from './export';
+import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, headerStatement, type ExportLine } from './export';
+import { keyIdOf, signatureHolds } from './keys';
 import type { Finding } from './findings';
 
 export interface ExportReport {
@@ -48,6 +49,7 @@ export async function verifyExportFile(
   let header: Extract<ExportLine, { kind: 'header' }> | null = null;
   let checkpoint: Extract<ExportLine, { kind: 'checkpoint' }> | null = null;
   let n = 0;
+  let streamLineCount = 0;
   const lines = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
   for await (const text of lines) {
     n++;
@@ -66,7 +68,7 @@ export async function verifyExportFile(
           line: 1,
           message: `the first line is not a ${EXPORT_FORMAT} header`,
         });
-      } else if (line.formatVersion !== EXPORT_FORMAT_VERSION) {
+      } else if (line.formatVersion !== EXPORT_FORMAT_VERSION && line.formatVersion !== 1) {
         findings.push({
           kind: 'export-malformed',
           line: 1,
@@ -77,6 +79,7 @@ export async function verifyExportFile(
     }
     switch (line.kind) {
       case 'stream':
+        streamLineCount++;
         streamLines.set(line.streamId, { version: line.version, lastHash: line.lastHash });
         break;
       case 'event':
@@ -138,6 +141,16 @@ export async function verifyExportFile(
       });
   }
 
+  if (header) {
+    findings.push(
+      ...checkHeader(
+        header,
+        checkpoint,
+        { streams: streamLineCount, events: chain.count },
+        options.pinnedKeyId,
+      ),
+    );
+  }
   let eventsCovered = 0;
   if (checkpoint && header) {
     const digests = new Map(Object.entries(checkpoint.campaignDigests ?? {}));
@@ -203,4 +216,72 @@ export async function verifyExportFile(
       : null,
     eventsNotCovered: chain.count - eventsCovered,
   };
+}
+
+type Header = Extract<ExportLine, { kind: 'header' }>;
+
+/**
+ * The header is signed with the checkpoint key: its counts must be the file's, its signature must hold
+ * (and be the pinned key's), and the checkpoint it names must be the one at the end of the file. With a
+ * pinned key an unsigned header or a missing checkpoint is a finding: removing the checkpoint line (and
+ * re-chaining a stream) or editing `exportedBy` then shows.
+ */
+function checkHeader(
+  header: Header,
+  checkpoint: Extract<ExportLine, { kind: 'checkpoint' }> | null,
+  counted: { streams: number; events: number },
+  pinnedKeyId: string | undefined,
+): Finding[] {
+  const findings: Finding[] = [];
+  const bad = (field: string, expected: unknown, found: unknown, reason: string): void =>
+    void findings.push({ kind: 'export-header-invalid', field, expected, found, reason });
+  if (header.streams !== counted.streams)
+    bad('streams', counted.streams, header.streams, 'the header does not count the stream lines in the file');
+  if (header.events !== counted.events)
+    bad('events', counted.events, header.events, 'the header does not count the event lines in the file');
+  if (header.signature === undefined) {
+    if (pinnedKeyId) bad('signature', `a signature by ${pinnedKeyId}`, null, 'the header is not signed');
+  } else {
+    let keyId: string | null = null;
+    try {
+      keyId = keyIdOf(String(header.publicKey));
+    } catch {
+      bad('publicKey', 'an Ed25519 public key', header.publicKey ?? null, 'the header key is unreadable');
+    }
+    if (keyId !== null && keyId !== header.keyId)
+      bad('keyId', keyId, header.keyId ?? null, "the key id is not the header key's");
+    if (!signatureHolds(String(header.publicKey), headerStatement(header), header.signature))
+      bad(
+        'signature',
+        'a signature over the header fields',
+        header.signature,
+        'the header was edited after signing',
+      );
+    if (pinnedKeyId && keyId !== pinnedKeyId)
+      bad('keyId', pinnedKeyId, keyId, 'the header is not signed by the trusted key');
+  }
+  const named = header.checkpointHash ?? null;
+  if (named !== null && checkpoint === null) {
+    findings.push({
+      kind: 'checkpoint-missing',
+      checkpointId: header.checkpointId ?? null,
+      expected: named,
+      reason: `the header names checkpoint ${header.checkpointId ?? '?'} (hash ${named}), the file holds no checkpoint line`,
+    });
+  } else if (checkpoint !== null && named !== checkpoint.hash && header.formatVersion !== 1) {
+    bad(
+      'checkpointHash',
+      checkpoint.hash,
+      named,
+      'the header names another checkpoint than the one in the file',
+    );
+  } else if (pinnedKeyId && checkpoint === null) {
+    findings.push({
+      kind: 'checkpoint-missing',
+      checkpointId: null,
+      expected: null,
+      reason: `no checkpoint signed by the trusted key ${pinnedKeyId} covers the export`,
+    });
+  }
+  return findings;
 }

@@ -7,6 +7,7 @@ import {
   RangeDigest,
   type Checkpoint,
 } from './checkpoint';
+import { anchorOf, checkAnchors, type CheckpointAnchor } from './anchor';
 import { scanByPosition, scanChainRows, type ScanMode } from './event-scan';
 import type { Finding } from './findings';
 import { checkSnapshots, type ReplayFunction } from './replay-check';
@@ -23,6 +24,10 @@ export interface VerifyOptions {
   snapshots?: boolean;
   /** Only accept checkpoints signed by this key id (see README, trust model). */
   pinnedKeyId?: string;
+  /** Checkpoints the auditor holds outside the database (given, or remembered from the last run): each must still be there. */
+  anchors?: readonly CheckpointAnchor[];
+  /** Fail when no checkpoint by the pinned key exists (default: whenever a key is pinned; the very first signing turns it off). */
+  requireCheckpoint?: boolean;
   replay?: ReplayFunction;
 }
 
@@ -33,6 +38,10 @@ export interface VerifyReport {
   streamsChecked: number;
   eventsChecked: number;
   checkpointsChecked: number;
+  /** The latest checkpoint (signed by the pinned key, when one is pinned): what an auditor keeps outside the database. */
+  latestCheckpoint: CheckpointAnchor | null;
+  /** Events in scope after the latest checkpoint: protected by their chains only, until the next checkpoint. */
+  eventsNotCovered: number;
 }
 
 /** The streams a campaign-scoped verification covers: today's and those the checkpoints remember. */
@@ -94,11 +103,14 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
   const fast = new InterleavedChainChecker(checkBodies);
   const ranges = !scoped && checkpoints.length > 0 ? new RangeDigests(checkpoints) : null;
   const filter = streamIds ? { streamIds } : null;
+  const coveredTo = checkpoints[checkpoints.length - 1]?.toPosition ?? 0;
+  let eventsNotCovered = 0;
   await scanByPosition(
     database,
     filter,
     (row, position) => {
       fast.push(row);
+      if (position > coveredTo) eventsNotCovered++;
       ranges?.add(position, row.hash);
       const heads = expectedHeads.get(row.streamId);
       if (heads === undefined) return;
@@ -199,7 +211,10 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
   // 3. The global ranges the checkpoints signed: catches events moved between positions or streams.
   if (ranges) findings.push(...ranges.findings());
 
-  // 4. Snapshots against a replay of their events.
+  // 4. Checkpoints that must exist: one signed by the pinned key, and those held outside the database.
+  findings.push(...requiredCheckpoints(checkpoints, fast.count, options));
+
+  // 5. Snapshots against a replay of their events.
   if (options.snapshots ?? true) {
     const replayed = await checkSnapshots(database, {
       streamIds: streamIds ?? undefined,
@@ -217,7 +232,40 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
     streamsChecked: observedHeads.length,
     eventsChecked: fast.count,
     checkpointsChecked: checkpoints.length,
+    latestCheckpoint: latestTrusted(checkpoints, options.pinnedKeyId),
+    eventsNotCovered,
   };
+}
+
+function latestTrusted(checkpoints: readonly Checkpoint[], pinnedKeyId?: string): CheckpointAnchor | null {
+  const trusted = checkpoints.filter((c) => pinnedKeyId === undefined || c.keyId === pinnedKeyId);
+  const latest = trusted[trusted.length - 1];
+  return latest ? anchorOf(latest) : null;
+}
+
+/**
+ * Deleting every checkpoint row would otherwise leave nothing to contradict a rewritten log: a pinned key
+ * means "this log is vouched for by that key", so a log with events and no checkpoint by it fails; and each
+ * anchor held outside the database must still be there.
+ */
+function requiredCheckpoints(
+  checkpoints: readonly Checkpoint[],
+  eventsInScope: number,
+  options: Pick<VerifyOptions, 'pinnedKeyId' | 'anchors' | 'requireCheckpoint'>,
+): Finding[] {
+  const findings: Finding[] = [];
+  const pinned = options.pinnedKeyId;
+  const required = options.requireCheckpoint ?? pinned !== undefined;
+  if (pinned !== undefined && required && eventsInScope > 0 && !checkpoints.some((c) => c.keyId === pinned)) {
+    findings.push({
+      kind: 'checkpoint-missing',
+      checkpointId: null,
+      expected: null,
+      reason: `no checkpoint signed by the trusted key ${pinned} covers the log (${checkpoints.length} checkpoint(s) in the database)`,
+    });
+  }
+  findings.push(...checkAnchors(checkpoints, options.anchors ?? []));
+  return findings;
 }
 
 /**

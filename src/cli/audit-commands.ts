@@ -1,7 +1,17 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { userInfo } from 'node:os';
+import { homedir, userInfo } from 'node:os';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import {
+  anchorOf,
+  parseAnchorArgument,
+  postAnchor,
+  readRememberedAnchor,
+  rememberedAnchorPath,
+  writeAnchorFile,
+  type CheckpointAnchor,
+} from '../audit/anchor';
 import { consoleReader, readerForUser, type AuditReader } from '../audit/access';
 import { describeFinding, type Finding } from '../audit/findings';
 import { keyIdOf, signingKeyFromEnvironment } from '../audit/keys';
@@ -32,6 +42,13 @@ const MODES = ['auto', 'copy', 'select'];
 
 function invalid(message: string): ZhengzhiError {
   return new ZhengzhiError(ErrorCode.invalidInput, message);
+}
+
+function latestCheckpointLines(latest: CheckpointAnchor | null, rememberedIn: string | null): string[] {
+  if (!latest) return [];
+  return [
+    `  latest checkpoint ${latest.id} (${latest.createdAt}, key ${latest.keyId}) hash ${latest.hash}${rememberedIn ? ` — remembered in ${rememberedIn}` : ''}`,
+  ];
 }
 
 /**
@@ -77,6 +94,9 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     }
   }
 
+  const stateDirectory = (option?: string): string =>
+    option ?? (env.ZHENGZHI_STATE_DIR || join(homedir(), '.zhengzhi'));
+
   const reportFindings = (findings: Finding[]): void => {
     for (const f of findings) out(`  ✗ ${describeFinding(f)}`);
     if (findings.length > 0) process.exitCode = 1;
@@ -95,6 +115,15 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     .option('--mode <mode>', 'how to read events: auto, copy or select', 'auto')
     .option('--public-key <pem>', 'trust only checkpoints signed by this public key')
     .option('--trusted-key-id <id>', 'trust only checkpoints signed by this key id')
+    .option(
+      '--expect-checkpoint <hash|file>',
+      'a checkpoint you hold outside the database (its hash, or a file from `audit checkpoint --out`): fail if it is gone',
+    )
+    .option(
+      '--state-dir <dir>',
+      'where verify remembers the latest checkpoint per trusted key (default $ZHENGZHI_STATE_DIR or ~/.zhengzhi)',
+    )
+    .option('--no-remember', 'neither check nor update the remembered checkpoint')
     .option('--as <userId>', 'read as this auditor (scoped to their unit subtree)')
     .option('--json', 'print the report as JSON')
     .action(
@@ -108,6 +137,9 @@ export function registerAuditCommands(program: Command, environment: AuditComman
           mode: string;
           publicKey?: string;
           trustedKeyId?: string;
+          expectCheckpoint?: string;
+          stateDir?: string;
+          remember: boolean;
         },
       ) => {
         if (!MODES.includes(o.mode))
@@ -128,16 +160,27 @@ export function registerAuditCommands(program: Command, environment: AuditComman
           else if (!report.ok) process.exitCode = 1;
           return;
         }
+        const given = o.expectCheckpoint ? [parseAnchorArgument(o.expectCheckpoint)] : [];
         await withService({ ...o, trustedKeyId: pinned }, async (service, reader) => {
+          // The remembered checkpoint lives outside the database, one file per trusted key.
+          const stateFile =
+            o.remember && service.pinnedKeyId
+              ? rememberedAnchorPath(stateDirectory(o.stateDir), service.pinnedKeyId)
+              : null;
+          const remembered = stateFile ? readRememberedAnchor(stateFile) : null;
           const report = await service.verify(reader, {
             streamId: o.stream,
             campaignId: o.campaign,
             snapshots: o.snapshots,
             columns: o.columns,
             mode: o.mode as ScanMode,
+            anchors: [...given, ...(remembered ? [remembered] : [])],
           });
+          if (report.ok && stateFile && report.latestCheckpoint)
+            writeAnchorFile(stateFile, report.latestCheckpoint);
           print(o.json, report, () => [
             `${report.ok ? 'OK' : 'TAMPERED'}: ${report.eventsChecked} events in ${report.streamsChecked} streams, ${report.checkpointsChecked} checkpoint(s)`,
+            ...latestCheckpointLines(report.latestCheckpoint, report.ok ? stateFile : null),
           ]);
           if (!o.json) reportFindings(report.findings);
           else if (!report.ok) process.exitCode = 1;
@@ -205,9 +248,27 @@ export function registerAuditCommands(program: Command, environment: AuditComman
       'sign a checkpoint over every event since the last one (key: ZHENGZHI_AUDIT_KEY or ZHENGZHI_AUDIT_KEY_FILE)',
     )
     .option('--force', 'sign even if verification finds something (the findings are printed)')
-    .action(async (o: { force?: boolean }) => {
+    .option(
+      '--out <file>',
+      'also write the checkpoint anchor (id, hash, key) to this file — keep it outside the database',
+    )
+    .option(
+      '--post <url>',
+      'also send the anchor as JSON to this http(s) endpoint (your own mailbox, ticket system …)',
+    )
+    .option('--state-dir <dir>', 'where the last signed checkpoint is remembered (as for verify)')
+    .action(async (o: { force?: boolean; out?: string; post?: string; stateDir?: string }) => {
       await withService({}, async (service, reader) => {
-        const report = await service.verify(reader, { snapshots: false });
+        // The signer too remembers its last checkpoint outside the database: deleted checkpoints are not re-signed over.
+        const stateFile = service.pinnedKeyId
+          ? rememberedAnchorPath(stateDirectory(o.stateDir), service.pinnedKeyId)
+          : null;
+        const remembered = stateFile ? readRememberedAnchor(stateFile) : null;
+        const report = await service.verify(reader, {
+          snapshots: false,
+          anchors: remembered ? [remembered] : [],
+          requireCheckpoint: remembered !== null,
+        });
         if (!report.ok) {
           reportFindings(report.findings);
           if (!o.force)
@@ -221,6 +282,18 @@ export function registerAuditCommands(program: Command, environment: AuditComman
             ? `checkpoint ${c.id}: positions ${c.fromPosition}–${c.toPosition}, ${c.eventCount} events, ${c.streamCount} streams, key ${c.keyId}`
             : 'nothing new since the last checkpoint',
         );
+        if (!c) return;
+        const anchor = anchorOf(c);
+        if (stateFile) writeAnchorFile(stateFile, anchor);
+        out(`  hash ${c.hash} — keep it outside the database; verify --expect-checkpoint ${c.hash}`);
+        if (o.out) {
+          writeAnchorFile(o.out, anchor);
+          out(`  wrote ${o.out}`);
+        }
+        if (o.post) {
+          await postAnchor(o.post, anchor);
+          out(`  sent to ${o.post}`);
+        }
       });
     });
 

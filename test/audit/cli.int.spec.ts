@@ -17,7 +17,10 @@ let output: string[];
 const dir = mkdtempSync(join(tmpdir(), 'zz-cli-'));
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
-const env = { ZHENGZHI_AUDIT_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+const env = {
+  ZHENGZHI_AUDIT_KEY: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  ZHENGZHI_STATE_DIR: join(dir, 'state'),
+};
 
 beforeAll(async () => {
   runtime = await createTestRuntime();
@@ -51,13 +54,21 @@ describe('audit CLI on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
     const signed = await zz('audit', 'checkpoint');
     expect(signed.lines).toEqual([
       `checkpoint 1: positions 0–7, 7 events, 2 streams, key ${keyIdOf(publicPem)}`,
+      expect.stringMatching(
+        /^ {2}hash ([0-9a-f]{64}) — keep it outside the database; verify --expect-checkpoint \1$/,
+      ),
     ]);
     expect(await zz('audit', 'checkpoint')).toEqual({
       lines: ['nothing new since the last checkpoint'],
       exitCode: 0,
     });
+    const hash = /hash ([0-9a-f]{64})/.exec(signed.lines[1]!)![1]!;
+    const stateFile = join(dir, 'state', 'checkpoints', `${keyIdOf(publicPem)}.json`);
     expect(await zz('verify')).toEqual({
-      lines: ['OK: 7 events in 2 streams, 1 checkpoint(s)'],
+      lines: [
+        'OK: 7 events in 2 streams, 1 checkpoint(s)',
+        `  latest checkpoint 1 (2023-04-10T09:00:00.000Z, key ${keyIdOf(publicPem)}) hash ${hash} — remembered in ${stateFile}`,
+      ],
       exitCode: 0,
     });
   });
@@ -120,6 +131,7 @@ describe('audit CLI on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
     expect(report).toEqual({
       lines: [
         'TAMPERED: 6 events in 1 streams, 1 checkpoint(s)',
+        expect.stringMatching(/^ {2}latest checkpoint 1 \(.*\) hash [0-9a-f]{64}$/),
         `  ✗ stream ${itemId} sequence 2: column actorId differs from the hashed body — expected u-officer, found u-nobody`,
       ],
       exitCode: 1,

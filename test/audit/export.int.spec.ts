@@ -44,6 +44,15 @@ async function verifyVariant(name: string, edit: (lines: string[]) => string[], 
   return verifyExportFile(path, { pinnedKeyId });
 }
 
+/** The finding for a header count that no longer matches the lines of the file. */
+const miscounted = (field: 'streams' | 'events', expected: number, found: number) => ({
+  kind: 'export-header-invalid',
+  field,
+  expected,
+  found,
+  reason: `the header does not count the ${field === 'streams' ? 'stream' : 'event'} lines in the file`,
+});
+
 const eventLine = (streamId: string, sequence: number): number =>
   lines.findIndex((l) => {
     const o = JSON.parse(l) as { kind: string; streamId?: string; sequence?: number };
@@ -59,7 +68,7 @@ describe('export on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
     expect(kinds.filter((k) => k === 'event')).toHaveLength(13);
     expect(JSON.parse(lines[0]!)).toMatchObject({
       format: 'zhengzhi-audit-export',
-      formatVersion: 1,
+      formatVersion: 2,
       campaignId,
       streams: 3,
       events: 13,
@@ -113,6 +122,7 @@ describe('export on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
     const report = await verifyVariant('deleted', (ls) => ls.filter((_, i) => i !== at));
     expect(report.findings).toEqual([
       { kind: 'sequence-gap', streamId: items[1], sequence: 4, line: at + 1, expected: 3, found: 4 },
+      miscounted('events', 12, 13),
     ]);
   });
 
@@ -121,6 +131,7 @@ describe('export on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
     const report = await verifyVariant('truncated', (ls) => ls.filter((_, i) => i !== at));
     expect(report.findings).toEqual([
       { kind: 'head-mismatch', streamId: items[1], field: 'version', expected: 5, found: 6 },
+      miscounted('events', 12, 13),
       {
         kind: 'checkpoint-head-mismatch',
         streamId: items[1],
@@ -153,6 +164,8 @@ describe('export on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
       ls.filter((l) => l.startsWith('{"kind":"checkpoint"') || !l.includes(`"streamId":"${items[0]}"`)),
     );
     expect(report.findings).toEqual([
+      miscounted('streams', 2, 3),
+      miscounted('events', 7, 13),
       {
         kind: 'stream-missing',
         streamId: items[0],
@@ -172,6 +185,8 @@ describe('export on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
       return ls.filter((l, i) => i === last || !l.includes(`"streamId":"${items[0]}"`));
     });
     expect(report.findings).toEqual([
+      miscounted('streams', 2, 3),
+      miscounted('events', 7, 13),
       {
         kind: 'checkpoint-invalid',
         checkpointId: 1,
@@ -200,6 +215,13 @@ describe('export on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
     const other = generateSigningKey();
     const unpinned = await verifyExportFile(file, { pinnedKeyId: other.keyId });
     expect(unpinned.findings).toEqual([
+      {
+        kind: 'export-header-invalid',
+        field: 'keyId',
+        expected: other.keyId,
+        found: key.keyId,
+        reason: 'the header is not signed by the trusted key',
+      },
       {
         kind: 'checkpoint-invalid',
         checkpointId: 1,
