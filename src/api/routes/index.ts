@@ -26,6 +26,7 @@ import type { Router } from 'express';
 import type { ApiContext } from '../context';
 import { authRouter } from './auth';
 import { campaignsRouter } from './campaigns';
+import { dashboardRouter } from './dashboard';
 import { directoryRouter } from './directory';
 import { escalationsRouter } from './escalations';
 import { itemActionsRouter } from './item-actions';
@@ -49,6 +50,7 @@ export const routerFactories: RouterFactory[] = [
   itemActionsRouter,
   machinesRouter,
   worklistRouter,
+  dashboardRouter,
   escalationsRouter,
   ruleSetsRouter,
   ledgersRouter,
