@@ -74,6 +74,7 @@ const byErrorCode: Record<ErrorCode, ProblemKind> = {
   [ErrorCode.alreadyExists]: 'alreadyExists',
   [ErrorCode.forbidden]: 'forbidden',
   [ErrorCode.unauthenticated]: 'unauthenticated',
+  [ErrorCode.payloadTooLarge]: 'payloadTooLarge',
 };
 
 /** An error the HTTP layer throws; the error middleware renders it as problem+json. */

@@ -17,7 +17,7 @@ import {
   type NumberedItem,
 } from './ledger-source';
 import { normaliseLabel, RowReader, unitLookup } from './row-fields';
-import { loadWorkbook, readLedgerSheet, type SheetRow } from './sheet-reader';
+import { readLedgerFile, type SheetRow } from './sheet-reader';
 import { codeFor, codesOf, labelOf } from '../vocabulary/labels';
 import { clueLedgerLayout } from './vocabulary';
 import { LedgerSheetWriter, type ExportTarget, type ProgressListener } from './workbook-writer';
@@ -196,7 +196,7 @@ export async function importClueLedger(
 ): Promise<ClueImportReport> {
   const file = options.fileName ?? (typeof source === 'string' ? basename(source) : 'upload.xlsx');
   const at = runtime.clock.now().toISOString();
-  const read = readLedgerSheet(await loadWorkbook(source, file), clueLedgerLayout, file);
+  const read = await readLedgerFile(source, clueLedgerLayout, file);
   const report: ClueImportReport = {
     file,
     sheet: read.sheet,

@@ -11,7 +11,7 @@ import {
   type NumberedItem,
 } from './ledger-source';
 import { categoryLookup, unitLookup } from './row-fields';
-import { loadWorkbook, readLedgerSheet } from './sheet-reader';
+import { readLedgerFile } from './sheet-reader';
 import { xiningLedgerLayout } from './vocabulary';
 import type { ProgressListener } from './workbook-writer';
 import { planXiningRow, type PlannedCommand, type RowPlan } from './xining-plan';
@@ -135,8 +135,7 @@ export async function importRectificationLedger(
 ): Promise<ImportReport> {
   const file = options.fileName ?? (typeof source === 'string' ? basename(source) : 'upload.xlsx');
   const at = runtime.clock.now().toISOString();
-  const workbook = await loadWorkbook(source, file);
-  const read = readLedgerSheet(workbook, xiningLedgerLayout, file);
+  const read = await readLedgerFile(source, xiningLedgerLayout, file);
   const report: ImportReport = {
     file,
     sheet: read.sheet,

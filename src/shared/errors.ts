@@ -18,6 +18,8 @@ export const ErrorCode = {
   alreadyExists: 'ALREADY_EXISTS',
   forbidden: 'FORBIDDEN',
   unauthenticated: 'UNAUTHENTICATED',
+  /** An input (e.g. an uploaded workbook) exceeds a size, row, cell or time limit. */
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
