@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { createRuntime, type Runtime } from '../engine/bootstrap';
 import { RuleSetRejectedError, startSchedulerLoop, type FiredJob } from '../escalation';
 import { openDatabaseFromEnvironment } from '../persistence/database';
+import { latestRuleFailures, summariseRuleFailures } from '../persistence/rule-failures';
+import { displaySafe } from '../rules';
 
 /** Opens the configured database (DATABASE_URL or the embedded default), runs `work`, closes it. */
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -83,6 +85,25 @@ export function registerEngineCommands(program: Command): void {
             return;
           }
           throw error;
+        }
+      }),
+    );
+  rules
+    .command('failures')
+    .description('rules that failed while evaluating in a campaign (skipped; the commands went on)')
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .option('--json', 'print JSON')
+    .action((options: { campaign: string; json?: boolean }) =>
+      withRuntime(async (runtime) => {
+        const db = runtime.database.dataSource;
+        const summary = await summariseRuleFailures(db, options.campaign);
+        const latest = await latestRuleFailures(db, options.campaign, 20);
+        if (options.json) return console.log(JSON.stringify({ summary, latest }, null, 2));
+        if (summary.length === 0) return console.log(`no rule failures in ${options.campaign}`);
+        for (const s of summary) {
+          console.log(
+            `v${s.ruleSetVersion} ${s.ruleId} (${s.stage}): ${s.count} failure(s) ${s.firstAt} … ${s.lastAt} — ${displaySafe(s.lastMessage)}`,
+          );
         }
       }),
     );

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatDiagnostic, runExamples } from '../rules';
+import { displaySafe, formatDiagnostic, runExamples } from '../rules';
 import { loadRuleFile } from '../rules/io/read-rule-file';
 import { sourceLine } from '../rules/source';
 
@@ -28,13 +28,14 @@ export function checkRuleFiles(files: readonly string[], io: RulesCommandIo = pr
     const loaded = loadRuleFile(file);
     if (loaded.result.ok) {
       const rs = loaded.result.ruleSet;
+      for (const warning of loaded.result.warnings) io.err(formatDiagnostic(warning, loaded.source));
       io.out(
         `${file}: ok — ${rs.id} 版本/version ${rs.version}, ${rs.rules.length} rules, ${rs.examples.length} examples`,
       );
       continue;
     }
     for (const diag of loaded.result.diagnostics) io.err(formatDiagnostic(diag, loaded.source));
-    errors += loaded.result.diagnostics.length;
+    errors += loaded.result.diagnostics.filter((d) => d.severity === 'error').length;
   }
   const code = errors > 0 ? 1 : 0;
   io.setExitCode(code);
@@ -55,17 +56,20 @@ export function testRuleFiles(files: readonly string[], io: RulesCommandIo = pro
       failed += 1;
       continue;
     }
+    for (const warning of loaded.result.warnings) io.err(formatDiagnostic(warning, loaded.source));
     const results = runExamples(loaded.result.ruleSet);
     for (const result of results) {
-      const where = `${file}:${result.range.line}:${result.range.column}`;
+      const where = `${displaySafe(file)}:${result.range.line}:${result.range.column}`;
+      // Titles come from the file: a title with a line break or ESC must not print a forged PASS line.
+      const title = displaySafe(result.title);
       if (result.passed) {
         passed++;
-        io.out(`PASS ${where} ${result.title}`);
+        io.out(`PASS ${where} ${title}`);
       } else {
         failed++;
-        io.out(`FAIL ${where} ${result.title}`);
-        for (const failure of result.failures) io.out(`     ${failure}`);
-        io.out(`     | ${sourceLine(loaded.source, result.range.line).trim()}`);
+        io.out(`FAIL ${where} ${title}`);
+        for (const failure of result.failures) io.out(`     ${displaySafe(failure)}`);
+        io.out(`     | ${displaySafe(sourceLine(loaded.source, result.range.line).trim()).slice(0, 200)}`);
       }
     }
     if (results.length === 0) io.out(`${file}: no examples (例/example)`);

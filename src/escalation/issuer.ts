@@ -1,10 +1,4 @@
-import {
-  evaluate,
-  withoutOpenEscalations,
-  type Decision,
-  type EscalationOrder,
-  type UnitFacts,
-} from '../rules';
+import { withoutOpenEscalations, type Decision, type EscalationOrder, type UnitFacts } from '../rules';
 import type { Actor, Engine } from '../engine/engine';
 import type { CampaignContext } from '../machines/campaign-types';
 import {
@@ -15,6 +9,11 @@ import {
 import type { ItemContext } from '../machines/item-types';
 import type { EventStoreTransaction } from '../persistence/event-store';
 import { issuedEscalationOf, ruleFactsFor } from './item-facts';
+import {
+  evaluateRecordingFailures,
+  PublishedRuleSetUnusableError,
+  recordRuleFailures,
+} from './rule-failures';
 import type { RuleSetRegistry } from './rule-sets';
 
 /** What an evaluation issued, as reported back to the caller of a command. */
@@ -63,7 +62,13 @@ export class EscalationIssuer {
     trigger: EscalationTrigger,
   ): Promise<IssuedEscalationSummary[]> {
     const campaignId = item.context.campaignId;
-    const ruleSet = await this.ruleSets.activeAt(tx, campaignId, at);
+    const site = { campaignId, itemId: item.context.itemId, at, trigger };
+    const ruleSet = await this.ruleSets.activeAt(tx, campaignId, at).catch(async (error: unknown) => {
+      if (!(error instanceof PublishedRuleSetUnusableError)) throw error;
+      const failure = { ruleId: '*', stage: 'rule-set' as const, message: error.message };
+      await recordRuleFailures(tx, error.ruleSetId, error.version, site, [failure]);
+      return null; // a broken rule set never blocks the command: it is recorded and skipped
+    });
     // The compile-time index by item state: when no rule can fire in this state, skip the fact queries.
     if (!ruleSet || (ruleSet.byState.get(item.state) ?? ruleSet.rules).length === 0) return [];
     const around = await this.#surroundings(tx, campaignId, item);
@@ -84,8 +89,10 @@ export class EscalationIssuer {
       at,
     });
     const open = escalations.filter((e) => !FINAL_ESCALATION_STATES.includes(e.state));
+    const evaluated = await evaluateRecordingFailures(tx, ruleSet, facts, site);
+    if (!evaluated) return [];
     const decision = withoutOpenEscalations(
-      evaluate(ruleSet, facts, at),
+      evaluated,
       open.map((e) => ({ ruleId: e.context.ruleId, target: e.context.target as never })),
     );
     await this.#applyTags(tx, item.context, decision, at);

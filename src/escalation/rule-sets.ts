@@ -11,6 +11,7 @@ import type { EventStoreTransaction } from '../persistence/event-store';
 import type { Database } from '../persistence/database';
 import type { Actor } from '../engine/engine';
 import { ErrorCode, NotFoundError, ZhengzhiError } from '../shared/errors';
+import { PublishedRuleSetUnusableError } from './rule-failures';
 
 /** A published version of a campaign's rule set. */
 export interface PublishedRuleSet {
@@ -36,15 +37,25 @@ export class RuleSetRejectedError extends ZhengzhiError {
   }
 }
 
-/** Compiles a rule file and runs its examples; returns the rule set or the located problems. */
+/**
+ * Compiles a rule file and runs its examples; returns the rule set or the located problems. `diagnostics`
+ * also lists warnings (ZR0011); `errors` counts the rest — only errors stop a publication.
+ */
 export function checkRuleSource(
   source: string,
   fileName: string,
-): { ruleSet: RuleSet | null; diagnostics: Diagnostic[] } {
+): { ruleSet: RuleSet | null; diagnostics: Diagnostic[]; errors: number } {
   const compiled = compileRuleSet(source, fileName);
-  if (!compiled.ok) return { ruleSet: null, diagnostics: [...compiled.diagnostics] };
+  if (!compiled.ok) {
+    const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
+    return { ruleSet: null, diagnostics: [...compiled.diagnostics], errors };
+  }
   const failures = exampleDiagnostics(runExamples(compiled.ruleSet), fileName);
-  return { ruleSet: compiled.ruleSet, diagnostics: failures };
+  return {
+    ruleSet: compiled.ruleSet,
+    diagnostics: [...compiled.warnings, ...failures],
+    errors: failures.length,
+  };
 }
 
 const toPublished = (row: Record<string, unknown>): PublishedRuleSet => ({
@@ -84,8 +95,8 @@ export class RuleSetRegistry {
     publishedAt: string,
     fileName = `${campaignId}.rules`,
   ): Promise<PublishedRuleSet> {
-    const { ruleSet, diagnostics } = checkRuleSource(source, fileName);
-    if (!ruleSet || diagnostics.length > 0) {
+    const { ruleSet, diagnostics, errors } = checkRuleSource(source, fileName);
+    if (!ruleSet || errors > 0) {
       const text = diagnostics.map((d) => formatDiagnostic(d, source)).join('\n');
       throw new RuleSetRejectedError(`the rule set cannot be published:\n${text}`, diagnostics);
     }
@@ -193,8 +204,11 @@ export class RuleSetRegistry {
       [campaignId, version],
     );
     const compiled = compileRuleSet(row!.source, `${campaignId}@${version}.rules`);
-    if (!compiled.ok)
-      throw new Error(`published rule set ${key} no longer compiles: ${compiled.diagnostics[0]?.message}`);
+    if (!compiled.ok) {
+      const ruleSetId = /^\s*\S+\s+(\S+)/.exec(row!.source)?.[1] ?? '?';
+      const first = compiled.diagnostics.find((d) => d.severity === 'error');
+      throw new PublishedRuleSetUnusableError(campaignId, version, ruleSetId, first?.message ?? 'unknown');
+    }
     this.#compiled.set(key, compiled.ruleSet);
     return compiled.ruleSet;
   }

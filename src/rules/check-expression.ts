@@ -5,8 +5,17 @@ import { fieldNames, fieldOf, scopeOf, SCOPES, type FieldSpec } from './facts';
 import { FUNCTION_NAMES, functionOf } from './functions';
 import { didYouMean } from './hints';
 import { sameType, T, typeName, type IR, type Ty } from './ir';
+import { RULE_LIMITS } from './limits';
 import type { SourceRange } from './source';
-import { MEASURE_NAMES, measureOf, TARGET_NAMES, targetOf } from './vocabulary';
+import { DAY_MS, MEASURE_NAMES, measureOf, TARGET_NAMES, targetOf } from './vocabulary';
+
+/** Thrown by {@link CheckContext.error} once the diagnostics cap is reached: checking stops there. */
+export class DiagnosticLimitReached extends Error {
+  constructor() {
+    super('diagnostic limit reached');
+    this.name = 'DiagnosticLimitReached';
+  }
+}
 
 /** Collects diagnostics while checking; every check continues after an error with the `error` type. */
 export class CheckContext {
@@ -20,6 +29,12 @@ export class CheckContext {
     params: Record<string, string | number> = {},
     hint?: string,
   ): IR {
+    if (this.diagnostics.length >= RULE_LIMITS.maxDiagnostics) {
+      this.diagnostics.push(
+        diagnostic('ZR0010', range, { max: RULE_LIMITS.maxDiagnostics }, undefined, this.file),
+      );
+      throw new DiagnosticLimitReached();
+    }
     this.diagnostics.push(diagnostic(code, range, params, hint, this.file));
     return { type: 'const', ty: T.error, value: undefined, range };
   }
@@ -60,6 +75,9 @@ export function checkExpression(ctx: CheckContext, expr: Expr, expected?: Ty): I
       const operand = checkExpression(ctx, expr.operand);
       if (operand.ty.kind !== 'number' && operand.ty.kind !== 'duration' && operand.ty.kind !== 'error') {
         return ctx.error('ZR2004', range, { op: '-', type: typeName(operand.ty) });
+      }
+      if (operand.type === 'const' && typeof operand.value === 'number') {
+        return { type: 'const', ty: operand.ty, value: -operand.value, range };
       }
       return { type: 'negate', ty: operand.ty, operand, range };
     }
@@ -184,6 +202,17 @@ function checkCall(ctx: CheckContext, expr: Extract<Expr, { type: 'call' }>): IR
         'ZR2010',
         window.range,
         { index: 1, name: callee.field.text, expected: typeName(T.duration), got: typeName(window.ty) },
+        'e.g. 事项.投诉数(30 天)',
+      );
+    }
+    const maxMs = RULE_LIMITS.maxDurationDays * DAY_MS;
+    if (window.type !== 'const' || !((window.value as number) > 0 && (window.value as number) <= maxMs)) {
+      return ctx.error(
+        'ZR2019',
+        window.range,
+        {
+          what: `a window must be a constant duration above 0 and at most ${RULE_LIMITS.maxDurationDays} days`,
+        },
         'e.g. 事项.投诉数(30 天)',
       );
     }
@@ -323,7 +352,28 @@ function checkArith(ctx: CheckContext, expr: Extract<Expr, { type: 'arith' }>): 
       op: expr.op,
       type: `${typeName(left.ty)} ${expr.op} ${typeName(right.ty)}`,
     });
+  if (expr.op === '/' && right.type === 'const' && right.value === 0) {
+    return ctx.error('ZR2024', expr.right.range, {}, 'a divisor must not be 0 / 除数不能为 0');
+  }
+  if (left.type === 'const' && right.type === 'const') return foldArith(ctx, expr.op, ty, left, right, range);
   return { type: 'arith', ty, op: expr.op, left, right, range };
+}
+
+/**
+ * Arithmetic on constants is done here, once: a result that is not a finite number, or a duration beyond
+ * the documented cap, is a located error instead of an invalid date at evaluation time.
+ */
+function foldArith(ctx: CheckContext, op: string, ty: Ty, left: IR, right: IR, range: SourceRange): IR {
+  const a = (left as { value: number }).value;
+  const b = (right as { value: number }).value;
+  const value = op === '+' ? a + b : op === '-' ? a - b : op === '*' ? a * b : a / b;
+  if (!Number.isFinite(value))
+    return ctx.error('ZR2019', range, { what: 'the result is not a finite number' });
+  const maxMs = RULE_LIMITS.maxDurationDays * DAY_MS;
+  if (ty.kind === 'duration' && Math.abs(value) > maxMs) {
+    return ctx.error('ZR2019', range, { what: `duration > ${RULE_LIMITS.maxDurationDays} days` });
+  }
+  return { type: 'const', ty, value, range };
 }
 
 /** Typing of arithmetic on numbers and durations. */

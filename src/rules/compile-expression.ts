@@ -56,12 +56,29 @@ export function compileExpression(ir: IR): CompiledNode {
       const items = ir.items.map(compileExpression);
       const l = left.fn;
       const negated = ir.negated;
+      // An absent number (NaN) is in no list and "not in" none either: every comparison with it is false.
       if (ir.items.every((i) => i.type === 'const')) {
         const set = new Set(ir.items.map((i) => (i as { value: unknown }).value));
-        return node(ir, negated ? (c) => !set.has(l(c)) : (c) => set.has(l(c)), [left]);
+        return node(
+          ir,
+          negated
+            ? (c) => {
+                const v = l(c);
+                return v === v && !set.has(v);
+              }
+            : (c) => set.has(l(c)),
+          [left],
+        );
       }
       const fns = items.map((i) => i.fn);
-      return node(ir, (c) => fns.some((fn) => fn(c) === l(c)) !== negated, [left, ...items]);
+      return node(
+        ir,
+        (c) => {
+          const v = l(c);
+          return v === v && fns.some((fn) => fn(c) === v) !== negated;
+        },
+        [left, ...items],
+      );
     }
     case 'setHas': {
       const set = compileExpression(ir.set);
@@ -123,7 +140,15 @@ function compileCompare(ir: Extract<IR, { type: 'compare' }>): CompiledNode {
       case '=':
         return node(ir, (c) => read(c.f) === k, kids);
       case '!=':
-        return node(ir, (c) => read(c.f) !== k, kids);
+        // NaN (an absent number) is unequal to everything, but README: every comparison with it is false.
+        return node(
+          ir,
+          (c) => {
+            const v = read(c.f);
+            return v !== k && v === v;
+          },
+          kids,
+        );
       case '<':
         return node(ir, (c) => (read(c.f) as number) < k, kids);
       case '<=':
@@ -140,7 +165,15 @@ function compileCompare(ir: Extract<IR, { type: 'compare' }>): CompiledNode {
     case '=':
       return node(ir, (c) => l(c) === r(c), kids);
     case '!=':
-      return node(ir, (c) => l(c) !== r(c), kids);
+      return node(
+        ir,
+        (c) => {
+          const a = l(c);
+          const b = r(c);
+          return a !== b && a === a && b === b;
+        },
+        kids,
+      );
     case '<':
       return node(ir, (c) => (l(c) as number) < (r(c) as number), kids);
     case '<=':

@@ -1,6 +1,6 @@
 import type { Action, RuleAst, RuleFileAst } from './ast';
 import { checkExample } from './check-examples';
-import { CheckContext, checkExpression, requireBoolean } from './check-expression';
+import { CheckContext, checkExpression, DiagnosticLimitReached, requireBoolean } from './check-expression';
 import { compileExpression, type EvalContext } from './compile-expression';
 import type { Diagnostic } from './errors';
 import { normalizeTag } from './fact-enums';
@@ -8,14 +8,15 @@ import { didYouMean } from './hints';
 import { T, typeName, type IR } from './ir';
 import { parseRuleFile } from './parse-file';
 import { planTrace } from './provenance';
+import { RULE_LIMITS } from './limits';
 import { indexByState } from './rule-index';
 import type { CompiledRule, RuleAction, RuleExample, RuleSet } from './rule-set';
 import { sliceRange } from './source';
-import { keywordOf, MEASURE_NAMES, measureOf, TARGET_NAMES, targetOf } from './vocabulary';
+import { DAY_MS, keywordOf, MEASURE_NAMES, measureOf, TARGET_NAMES, targetOf } from './vocabulary';
 
 /** Result of compiling a `.rules` file. */
 export type CompileResult =
-  | { readonly ok: true; readonly ruleSet: RuleSet }
+  | { readonly ok: true; readonly ruleSet: RuleSet; readonly warnings: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 /**
@@ -25,25 +26,34 @@ export type CompileResult =
 export function compileRuleSet(source: string, fileName = ''): CompileResult {
   const parsed = parseRuleFile(source, fileName);
   if (!parsed.ok) return parsed;
-  return compileAst(parsed.ast, source, fileName);
+  return compileAst(parsed.ast, source, fileName, parsed.warnings);
 }
 
-function compileAst(ast: RuleFileAst, source: string, fileName: string): CompileResult {
+function compileAst(
+  ast: RuleFileAst,
+  source: string,
+  fileName: string,
+  warnings: readonly Diagnostic[],
+): CompileResult {
   const ctx = new CheckContext(fileName);
   const rules: CompiledRule[] = [];
-  const ids = new Set<string>();
-  for (const rule of ast.rules) {
-    if (ids.has(rule.id.text)) ctx.error('ZR2012', rule.id.range, { name: rule.id.text });
-    ids.add(rule.id.text);
-    const compiled = compileRule(ctx, rule, source);
-    if (compiled) rules.push(compiled);
-  }
   const examples: RuleExample[] = [];
-  for (const example of ast.examples) {
-    const checked = checkExample(ctx, example, ids);
-    if (checked) examples.push(checked);
+  try {
+    const ids = new Set<string>();
+    for (const rule of ast.rules) {
+      if (ids.has(rule.id.text)) ctx.error('ZR2012', rule.id.range, { name: rule.id.text });
+      ids.add(rule.id.text);
+      const compiled = compileRule(ctx, rule, source);
+      if (compiled) rules.push(compiled);
+    }
+    for (const example of ast.examples) {
+      const checked = checkExample(ctx, example, ids);
+      if (checked) examples.push(checked);
+    }
+  } catch (error) {
+    if (!(error instanceof DiagnosticLimitReached)) throw error;
   }
-  if (ctx.diagnostics.length > 0) return { ok: false, diagnostics: ctx.diagnostics };
+  if (ctx.diagnostics.length > 0) return { ok: false, diagnostics: [...warnings, ...ctx.diagnostics] };
   rules.sort((a, b) => b.priority - a.priority || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const ruleSet: RuleSet = {
     id: ast.id.text,
@@ -55,7 +65,7 @@ function compileAst(ast: RuleFileAst, source: string, fileName: string): Compile
     byState: indexByState(rules),
     examples: Object.freeze(examples),
   };
-  return { ok: true, ruleSet: Object.freeze(ruleSet) };
+  return { ok: true, ruleSet: Object.freeze(ruleSet), warnings };
 }
 
 function compileRule(ctx: CheckContext, rule: RuleAst, source: string): CompiledRule | undefined {
@@ -146,6 +156,9 @@ function constantDuration(ctx: CheckContext, ir: IR): number | undefined {
   }
   const ms = compileExpression(ir).fn({ f: undefined as never, now: 0 }) as number;
   if (!(ms >= 0)) return void ctx.error('ZR2019', ir.range, { what: 'deadline must not be negative' });
+  if (!(ms <= RULE_LIMITS.maxDurationDays * DAY_MS)) {
+    return void ctx.error('ZR2019', ir.range, { what: `deadline > ${RULE_LIMITS.maxDurationDays} days` });
+  }
   return ms;
 }
 

@@ -77,6 +77,17 @@ export interface FiredRule {
   readonly condition: ConditionTrace;
 }
 
+/**
+ * A rule that failed while evaluating (its condition threw, its provenance could not be traced or its
+ * deadline is not a valid instant). The rule is skipped; the other rules and the command go on, and the
+ * failure is recorded against the rule for the supervisor (`rule_failures`, GET …/rule-failures).
+ */
+export interface RuleFailure {
+  readonly ruleId: string;
+  readonly stage: 'condition' | 'provenance' | 'action' | 'rule-set';
+  readonly message: string;
+}
+
 /** The outcome of evaluating a rule set on one target's facts. Plain data; store it as it is. */
 export interface Decision {
   readonly ruleSetId: string;
@@ -88,4 +99,6 @@ export interface Decision {
   readonly tags: readonly TagOrder[];
   readonly overridden: readonly OverriddenEscalation[];
   readonly fired: readonly FiredRule[];
+  /** Rules skipped because they failed while evaluating (normally empty). */
+  readonly failures: readonly RuleFailure[];
 }

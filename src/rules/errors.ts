@@ -15,6 +15,18 @@ export const RULE_ERRORS = Object.freeze({
   ZR0007: { en: 'invalid escape \\{char} in string', zh: '字符串中的转义 \\{char} 无效' },
   ZR0008: { en: 'too many tokens (max {max})', zh: '词法单元过多（最多 {max}）' },
   ZR0009: { en: 'cannot read file: {detail}', zh: '无法读取文件：{detail}' },
+  ZR0010: {
+    en: 'too many errors: stopped after {max}; fix these first',
+    zh: '错误过多：已在 {max} 条后停止，请先修正这些错误',
+  },
+  ZR0011: {
+    en: 'bidirectional control character {code} in a comment or string: the line may not show what the compiler reads (Trojan Source)',
+    zh: '注释或字符串中有双向控制字符 {code}：显示内容可能与编译器读取的不同（Trojan Source）',
+  },
+  ZR0012: {
+    en: 'control character {code} in a string',
+    zh: '字符串中有控制字符 {code}',
+  },
   ZR1001: { en: 'expected {expected} but found {found}', zh: '此处应为 {expected}，实际为 {found}' },
   ZR1002: {
     en: 'the file must start with a header: ruleset <id> version <n>',
@@ -39,6 +51,10 @@ export const RULE_ERRORS = Object.freeze({
   ZR1013: {
     en: 'only a path like 事项.字段 can be called with a window',
     zh: '只有「事项.字段」形式才能带时间窗口调用',
+  },
+  ZR1014: {
+    en: 'operator chain is too long (max {max} levels): group terms with parentheses or split the rule',
+    zh: '运算符连写过长（最多 {max} 层）：请用括号分组或拆分规则',
   },
   ZR2001: { en: 'unknown fact scope {name}', zh: '未知的事实范围 {name}' },
   ZR2002: { en: 'unknown field {name} in {scope}', zh: '{scope} 中没有字段 {name}' },
@@ -81,8 +97,13 @@ export const RULE_ERRORS = Object.freeze({
   },
   ZR2022: { en: 'a given value must be a literal', zh: '给定的值必须是字面量' },
   ZR2023: { en: 'rule {name} has no then-actions', zh: '规则 {name} 没有处置措施' },
+  ZR2024: { en: 'division by zero', zh: '除数为零' },
   ZR3001: { en: 'example {name} failed: {detail}', zh: '示例 {name} 未通过：{detail}' },
   ZR3002: { en: 'invalid evaluation instant {text}', zh: '评估时间无效 {text}' },
+  ZR3003: {
+    en: 'rule {name} failed while evaluating and was skipped: {detail}',
+    zh: '规则 {name} 评估时出错，已跳过：{detail}',
+  },
 });
 
 /** A stable diagnostic code from {@link RULE_ERRORS}. */
@@ -91,7 +112,8 @@ export type RuleErrorCode = keyof typeof RULE_ERRORS;
 /** One compile-time (or example) finding, located in a file. */
 export interface Diagnostic {
   readonly code: RuleErrorCode;
-  readonly severity: 'error';
+  /** Warnings (ZR0011) never stop a file from compiling. */
+  readonly severity: 'error' | 'warning';
   /** English message. */
   readonly message: string;
   /** Chinese message, same facts. */
@@ -115,11 +137,12 @@ export function diagnostic(
   params: Readonly<Record<string, string | number>> = {},
   hint?: string,
   file = '',
+  severity: Diagnostic['severity'] = 'error',
 ): Diagnostic {
   const entry = RULE_ERRORS[code];
   return {
     code,
-    severity: 'error',
+    severity,
     message: formatTemplate(entry.en, params),
     messageZh: formatTemplate(entry.zh, params),
     ...(hint === undefined ? {} : { hint }),

@@ -1,5 +1,13 @@
 import type { EvalContext } from './compile-expression';
-import type { Decision, EscalationOrder, EscalationTarget, SuppressionOrder, TagOrder } from './decision';
+import type {
+  Decision,
+  EscalationOrder,
+  EscalationTarget,
+  FiredRule,
+  RuleFailure,
+  SuppressionOrder,
+  TagOrder,
+} from './decision';
 import { RulesError } from './errors';
 import type { RuleFacts } from './facts';
 import { formatInstant, parseInstant } from './instants';
@@ -16,18 +24,35 @@ import type { TargetKind } from './vocabulary';
 export function evaluate(ruleSet: RuleSet, facts: RuleFacts, evaluatedAt: string): Decision {
   const now = instantOf(evaluatedAt);
   const c: EvalContext = { f: facts, now };
-  return decide(ruleSet, c, evaluatedAt, matchRules(ruleSet, c));
+  const failures: RuleFailure[] = [];
+  return decide(ruleSet, c, evaluatedAt, matchRules(ruleSet, c, failures), failures);
 }
 
-/** The rules whose conditions hold, in priority order. The hot path: closures only, no allocation unless one fires. */
-export function matchRules(ruleSet: RuleSet, c: EvalContext): CompiledRule[] {
+/**
+ * The rules whose conditions hold, in priority order. The hot path: closures only, no allocation unless one
+ * fires. A rule whose condition throws (facts of an unexpected shape) is skipped and reported in `failures`:
+ * one broken rule never stops the others, nor the command that triggered the evaluation.
+ */
+export function matchRules(ruleSet: RuleSet, c: EvalContext, failures?: RuleFailure[]): CompiledRule[] {
   let fired: CompiledRule[] | undefined;
   const rules = candidates(ruleSet, c.f);
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i] as CompiledRule;
-    if (rule.test(c)) (fired ??= []).push(rule);
+    let holds: boolean;
+    try {
+      holds = rule.test(c);
+    } catch (error) {
+      failures?.push(failureOf(rule.id, 'condition', error));
+      continue;
+    }
+    if (holds) (fired ??= []).push(rule);
   }
   return fired ?? NONE;
+}
+
+function failureOf(ruleId: string, stage: RuleFailure['stage'], error: unknown): RuleFailure {
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return { ruleId, stage, message: detail.slice(0, 500) };
 }
 const NONE: CompiledRule[] = [];
 
@@ -49,13 +74,14 @@ export function sweep(
   const c: EvalContext = { f: undefined as unknown as RuleFacts, now: instantOf(evaluatedAt) };
   let evaluated = 0;
   let decided = 0;
+  const failures: RuleFailure[] = [];
   for (const facts of items) {
     c.f = facts;
     evaluated++;
-    const fired = matchRules(ruleSet, c);
-    if (fired.length === 0) continue;
+    const fired = matchRules(ruleSet, c, failures);
+    if (fired.length === 0 && failures.length === 0) continue;
     decided++;
-    onDecision(decide(ruleSet, c, evaluatedAt, fired));
+    onDecision(decide(ruleSet, c, evaluatedAt, fired, failures.splice(0)));
   }
   return { evaluated, decided };
 }
@@ -66,12 +92,33 @@ export function decide(
   c: EvalContext,
   evaluatedAt: string,
   fired: readonly CompiledRule[],
+  failures: RuleFailure[] = [],
 ): Decision {
   const orders: EscalationOrder[] = [];
   const suppressions: SuppressionOrder[] = [];
   const tags: TagOrder[] = [];
+  const traced: FiredRule[] = [];
   for (const rule of fired) {
-    for (const action of rule.actions) {
+    let fire: FiredRule;
+    try {
+      fire = traceRule(rule, c);
+    } catch (error) {
+      failures.push(failureOf(rule.id, 'provenance', error));
+      continue;
+    }
+    const respondBy = rule.actions.map((a) =>
+      a.type === 'escalate' ? respondByOf(c.now, a.deadlineMs) : null,
+    );
+    if (respondBy.some((r) => r === undefined)) {
+      failures.push({
+        ruleId: rule.id,
+        stage: 'action',
+        message: 'the response deadline is not a valid instant',
+      });
+      continue;
+    }
+    traced.push(fire);
+    for (const [index, action] of rule.actions.entries()) {
       if (action.type === 'escalate') {
         orders.push({
           ruleId: rule.id,
@@ -82,7 +129,7 @@ export function decide(
           source: rule.source,
           measure: action.measure,
           target: targetOf(action.target, c.f),
-          respondBy: action.deadlineMs === null ? null : formatInstant(c.now + action.deadlineMs),
+          respondBy: respondBy[index] ?? null,
           reason: action.reason,
         });
       } else if (action.type === 'suppress') {
@@ -102,8 +149,16 @@ export function decide(
     suppressions,
     tags,
     overridden,
-    fired: fired.map((rule) => traceRule(rule, c)),
+    fired: traced,
+    failures,
   };
+}
+
+/** evaluatedAt + a response deadline as ISO text; undefined when that is not a representable instant. */
+function respondByOf(now: number, deadlineMs: number | null): string | null | undefined {
+  if (deadlineMs === null) return null;
+  const at = now + deadlineMs;
+  return Number.isFinite(at) && Math.abs(at) <= 8.64e15 ? formatInstant(at) : undefined;
 }
 
 function targetOf(kind: TargetKind, facts: RuleFacts): EscalationTarget {

@@ -1,31 +1,79 @@
 import type { Diagnostic } from './errors';
-import { displayWidth, sourceLine } from './source';
+import { displayWidth } from './source';
+
+/** Source lines longer than this are shown as a window around the error, so output stays small. */
+const MAX_SHOWN = 120;
 
 /**
  * Renders a diagnostic the way compilers do:
  * `file:line:col: error ZR2002 message`, the source line, and a caret under the range (CJK-width aware).
+ * Control and bidirectional characters in the shown line are replaced, so a file cannot forge or reorder
+ * the output; a long line is cut to a window around the error.
  */
 export function formatDiagnostic(diag: Diagnostic, source: string): string {
-  const { line, column, length } = diag.range;
-  const text = sourceLine(source, line);
-  const chars = Array.from(text);
-  const before = chars.slice(0, column - 1).join('');
-  const covered = chars.slice(column - 1, column - 1 + Math.max(1, countCodePoints(source, diag))).join('');
+  const { line, column, offset, length } = diag.range;
+  const { before, covered, after, cutBefore, cutAfter } = lineWindow(source, offset, length);
+  const shownBefore = (cutBefore ? '…' : '') + displaySafe(before);
+  const shownCovered = displaySafe(covered);
+  const shown = shownBefore + shownCovered + displaySafe(after) + (cutAfter ? '…' : '');
   const gutter = String(line).padStart(4);
   const pad = ' '.repeat(gutter.length);
-  const caret = ' '.repeat(displayWidth(before)) + '^'.repeat(Math.max(1, displayWidth(covered)));
+  const caret = ' '.repeat(displayWidth(shownBefore)) + '^'.repeat(Math.max(1, displayWidth(shownCovered)));
   const lines = [
-    `${diag.file || '<input>'}:${line}:${column}: error ${diag.code} ${diag.messageZh} / ${diag.message}`,
-    `${gutter} | ${text}`,
-    `${pad} | ${length > 0 || text.length > 0 ? caret : '^'}`,
+    displaySafe(
+      `${diag.file || '<input>'}:${line}:${column}: ${diag.severity} ${diag.code} ${diag.messageZh} / ${diag.message}`,
+    ),
+    `${gutter} | ${shown}`,
+    `${pad} | ${length > 0 || shown.length > 0 ? caret : '^'}`,
   ];
-  if (diag.hint) lines.push(`${pad} = hint: ${diag.hint}`);
+  if (diag.hint) lines.push(`${pad} = hint: ${displaySafe(diag.hint)}`);
   return lines.join('\n');
 }
 
-/** Code points covered by the range, clipped to its first line. */
-function countCodePoints(source: string, diag: Diagnostic): number {
-  const covered = source.slice(diag.range.offset, diag.range.offset + diag.range.length);
-  const firstLine = covered.split('\n')[0] ?? '';
-  return Array.from(firstLine).length;
+const isBreak = (code: number): boolean =>
+  code === 0x0a || code === 0x0d || code === 0x2028 || code === 0x2029;
+
+/**
+ * The part of the diagnostic's line around it: at most MAX_SHOWN/2 UTF-16 units either side, cut at line
+ * breaks. Work is bounded by the window, not the line, so a 100 kB line formats as fast as a short one.
+ */
+function lineWindow(source: string, offset: number, length: number) {
+  const at = Math.min(Math.max(0, offset), source.length);
+  let from = at;
+  while (from > 0 && at - from < MAX_SHOWN / 2 && !isBreak(source.charCodeAt(from - 1))) from--;
+  const cutBefore = from > 0 && !isBreak(source.charCodeAt(from - 1));
+  let coveredEnd = at;
+  while (
+    coveredEnd < source.length &&
+    coveredEnd - at < Math.min(length, MAX_SHOWN) &&
+    !isBreak(source.charCodeAt(coveredEnd))
+  )
+    coveredEnd++;
+  let to = coveredEnd;
+  while (to < source.length && to - coveredEnd < MAX_SHOWN / 2 && !isBreak(source.charCodeAt(to))) to++;
+  const cutAfter = to < source.length && !isBreak(source.charCodeAt(to));
+  // Never split a surrogate pair at the window's edges.
+  if (from > 0 && from < at && isLowSurrogate(source.charCodeAt(from))) from++;
+  if (to > coveredEnd && isLowSurrogate(source.charCodeAt(to))) to--;
+  return {
+    before: source.slice(from, at),
+    covered: source.slice(at, coveredEnd),
+    after: source.slice(coveredEnd, to),
+    cutBefore,
+    cutAfter,
+  };
+}
+
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
+
+/**
+ * Text safe to print on one terminal line: control characters (including line breaks and ESC), bidi
+ * controls and line/paragraph separators become U+FFFD, one code point each, so columns still line up.
+ */
+export function displaySafe(text: string): string {
+  return text.replace(
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g,
+    '\ufffd',
+  );
 }

@@ -73,6 +73,34 @@ const QUOTES: Readonly<Record<string, string>> = { '"': '"', "'": "'", '“': '�
 const ESCAPES: Readonly<Record<string, string>> = { n: '\n', t: '\t', '"': '"', "'": "'", '\\': '\\' };
 
 const IDENT_START = /[\p{L}_]/u;
+/** Digits with an optional fraction, at most 64 characters (longer is ZR0003 below). */
+const NUMBER = /[0-9]{1,64}(\.[0-9]{1,32})?/y;
+
+/** Identifier characters, with fast paths for ASCII and common CJK so lexing allocates nothing per character. */
+function isIdentStart(cp: number, ch: string): boolean {
+  if (cp < 0x80) return (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f;
+  if (cp >= 0x4e00 && cp <= 0x9fff) return true;
+  return IDENT_START.test(ch);
+}
+function isIdentPart(cp: number): boolean {
+  if (cp < 0x80)
+    return (
+      (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a) || cp === 0x5f
+    );
+  if (cp >= 0x4e00 && cp <= 0x9fff) return true;
+  return IDENT_PART.test(String.fromCodePoint(cp));
+}
+/**
+ * Line terminators as editors show them: CRLF, LF, a lone CR, U+2028 and U+2029. A comment ends at any of
+ * them, so text an editor shows on its own line is never hidden inside a comment.
+ */
+const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/g;
+const isLineBreak = (ch: string): boolean => ch === '\n' || ch === '\r' || ch === '\u2028' || ch === '\u2029';
+/** Bidirectional controls (Trojan Source, CVE-2021-42574): they reorder how a line is displayed. */
+const BIDI_CONTROL = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+/** Raw control characters, which a string literal must spell as escapes. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const IDENT_PART = /[\p{L}\p{M}\p{N}_]/u;
 
 /**
@@ -88,17 +116,28 @@ export function lex(source: string, file = ''): LexResult {
 
   const here = (length = 1): SourceRange => ({ line, column, offset, length });
   const advance = (units: number): void => {
-    const text = source.slice(offset, offset + units);
-    for (const ch of text) {
-      if (ch === '\n') {
+    const end = offset + units;
+    for (let at = offset; at < end;) {
+      const cp = source.codePointAt(at) ?? 0;
+      const width = cp > 0xffff ? 2 : 1;
+      if (cp === 0x0d && source.charCodeAt(at + 1) === 0x0a)
+        column++; // CR of CRLF: the LF breaks the line
+      else if (cp === 0x0a || cp === 0x0d || cp === 0x2028 || cp === 0x2029) {
         line++;
         column = 1;
       } else column++;
+      at += width;
     }
-    offset += units;
+    offset = end;
   };
   const push = (kind: TokenKind, text: string, value: string | number, start: SourceRange): void => {
-    tokens.push({ kind, text, value, range: { ...start, length: offset - start.offset }, spaced });
+    const range = {
+      line: start.line,
+      column: start.column,
+      offset: start.offset,
+      length: offset - start.offset,
+    };
+    tokens.push({ kind, text, value, range, spaced });
     spaced = false;
   };
 
@@ -110,27 +149,43 @@ export function lex(source: string, file = ''): LexResult {
   }
 
   while (offset < source.length) {
+    if (diagnostics.length >= RULE_LIMITS.maxDiagnostics) {
+      diagnostics.push(diagnostic('ZR0010', here(0), { max: RULE_LIMITS.maxDiagnostics }, undefined, file));
+      break;
+    }
     if (tokens.length >= RULE_LIMITS.maxTokens) {
       diagnostics.push(diagnostic('ZR0008', here(0), { max: RULE_LIMITS.maxTokens }, undefined, file));
       break;
     }
     const cp = source.codePointAt(offset) ?? 0;
-    const ch = String.fromCodePoint(cp);
-    if (ch === '\n' || ch === '\r' || ch === '\t' || ch === ' ' || ch === '\u3000' || ch === '\ufeff') {
+    if (cp === 0x20 || cp === 0x0a || cp === 0x09) {
+      // the common case, without allocating: one space, tab or LF
+      if (cp === 0x0a) {
+        line++;
+        column = 1;
+      } else column++;
+      offset++;
+      spaced = true;
+      continue;
+    }
+    const ch = cp < 0x80 ? (source[offset] as string) : String.fromCodePoint(cp);
+    if (isLineBreak(ch) || ch === '\u3000' || ch === '\ufeff') {
       advance(ch.length);
       spaced = true;
       continue;
     }
     if (ch === '#' || (ch === '/' && source[offset + 1] === '/')) {
-      const end = source.indexOf('\n', offset);
-      advance((end < 0 ? source.length : end) - offset);
+      LINE_BREAK.lastIndex = offset;
+      const end = LINE_BREAK.exec(source)?.index ?? source.length;
+      warnBidi(offset, end);
+      advance(end - offset);
       spaced = true;
       continue;
     }
     const start = here();
     if (ch >= '0' && ch <= '9') {
-      const match = /^[0-9]+(\.[0-9]+)?/.exec(source.slice(offset, offset + 64));
-      const text = match?.[0] ?? ch;
+      NUMBER.lastIndex = offset;
+      const text = NUMBER.exec(source)?.[0] ?? ch;
       advance(text.length);
       if (/^[0-9.]/.test(source[offset] ?? '')) {
         const rest = /^[0-9.]+/.exec(source.slice(offset, offset + 64))?.[0] ?? '';
@@ -150,12 +205,12 @@ export function lex(source: string, file = ''): LexResult {
       push('number', text, Number(text), start);
       continue;
     }
-    if (IDENT_START.test(ch)) {
+    if (isIdentStart(cp, ch)) {
       let end = offset + ch.length;
       while (end < source.length) {
-        const next = String.fromCodePoint(source.codePointAt(end) ?? 0);
-        if (!IDENT_PART.test(next)) break;
-        end += next.length;
+        const next = source.codePointAt(end) ?? 0;
+        if (!isIdentPart(next)) break;
+        end += next > 0xffff ? 2 : 1;
       }
       const text = source.slice(offset, end);
       advance(end - offset);
@@ -194,18 +249,21 @@ export function lex(source: string, file = ''): LexResult {
     }
     advance(ch.length);
     diagnostics.push(
-      diagnostic('ZR0001', { ...start, length: ch.length }, { char: JSON.stringify(ch) }, hintFor(ch), file),
+      diagnostic('ZR0001', { ...start, length: ch.length }, { char: charName(ch) }, hintFor(ch), file),
     );
     spaced = true;
   }
+  if (diagnostics.length > RULE_LIMITS.maxDiagnostics + 1)
+    diagnostics.length = RULE_LIMITS.maxDiagnostics + 1;
   tokens.push({ kind: 'eof', text: '', value: '', range: here(0), spaced: true });
   return { tokens, diagnostics };
 
   function lexString(close: string, start: SourceRange): void {
     advance(1);
     let value = '';
+    let bidiWarned = false;
     for (;;) {
-      if (offset >= source.length || source[offset] === '\n') {
+      if (offset >= source.length || isLineBreak(source[offset] as string)) {
         diagnostics.push(
           diagnostic(
             'ZR0002',
@@ -236,12 +294,27 @@ export function lex(source: string, file = ''): LexResult {
               file,
             ),
           );
-          advance(next === '' || next === '\n' ? 1 : 2);
+          advance(next === '' || isLineBreak(next) ? 1 : 2);
           continue;
         }
         value += decoded;
         advance(2);
         continue;
+      }
+      if (!bidiWarned && BIDI_CONTROL.test(c)) {
+        bidiWarned = true;
+        warnBidi(offset, offset + 1);
+      }
+      if (CONTROL.test(c)) {
+        diagnostics.push(
+          diagnostic(
+            'ZR0012',
+            { ...here(), length: 1 },
+            { code: `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` },
+            'write \\n or \\t, or remove it',
+            file,
+          ),
+        );
       }
       value += c;
       advance(1);
@@ -261,9 +334,46 @@ export function lex(source: string, file = ''): LexResult {
     }
     push('string', source.slice(start.offset, offset), value, start);
   }
+
+  /** Warns once per comment (or string) containing a bidirectional control; `from` is the current offset. */
+  function warnBidi(from: number, to: number): void {
+    const found = BIDI_CONTROL.exec(source.slice(from, to));
+    if (!found) return;
+    const savedLine = line;
+    const savedColumn = column;
+    const savedOffset = offset;
+    advance(from + found.index - offset);
+    const at = here(1);
+    line = savedLine;
+    column = savedColumn;
+    offset = savedOffset;
+    const code = `U+${(found[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    diagnostics.push(
+      diagnostic(
+        'ZR0011',
+        at,
+        { code },
+        'the line may display differently from what the compiler reads (Trojan Source); remove it',
+        file,
+        'warning',
+      ),
+    );
+  }
+}
+
+/** How an unexpected character is named in messages: invisible ones by code point, never raw. */
+function charName(ch: string): string {
+  const cp = ch.codePointAt(0) ?? 0;
+  return cp < 0x20 ||
+    (cp >= 0x7f && cp <= 0x9f) ||
+    BIDI_CONTROL.test(ch) ||
+    /[\u2028\u2029\p{Cf}\p{Zs}]/u.test(ch)
+    ? `U+${cp.toString(16).toUpperCase().padStart(4, '0')}`
+    : JSON.stringify(ch);
 }
 
 function hintFor(ch: string): string | undefined {
+  if (BIDI_CONTROL.test(ch)) return 'a bidirectional control character (Trojan Source); remove it';
   if (ch === '`') return 'template strings are not part of the rules language; use "…"';
   if (ch === '!' || ch === '&' || ch === '|') return 'write 非/not, 且/and, 或/or';
   if (ch === '$' || ch === '@') return 'rules cannot reach JavaScript values';

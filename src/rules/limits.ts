@@ -18,6 +18,12 @@ export const RULE_LIMITS = Object.freeze({
   maxIdentifierLength: 64,
   /** Priorities are integers in [0, maxPriority]. */
   maxPriority: 1_000_000,
+  /** Depth of one expression's syntax tree (operator chains such as a + b + c …; 且/或 chains are balanced). */
+  maxTreeDepth: 64,
+  /** Diagnostics reported for one file; the rest are summarised by ZR0010. */
+  maxDiagnostics: 100,
+  /** Rule-set versions are positive 32-bit integers (the database column). */
+  maxVersion: 2_147_483_647,
   /** Durations are at most ten years, so instants computed from them stay valid dates. */
   maxDurationDays: 3_650,
 });

@@ -19,6 +19,19 @@ type Infix =
 
 const COMPARE_OPS: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=']);
 
+/**
+ * Height of every syntax node built here. Operator chains are built by loops, not recursion, so the parse
+ * itself never runs deep; the checker and compiler walk the tree recursively, so its height is bounded
+ * (ZR1014) and 且/或 chains — associative — are built balanced (8,000 且 terms make a tree 13 levels high).
+ */
+const heightOf = (cursor: Cursor, expr: Expr): number => cursor.heights.get(expr) ?? 1;
+
+function withHeight<E extends Expr>(cursor: Cursor, expr: E, height: number, at: SourceRange): E {
+  if (height > RULE_LIMITS.maxTreeDepth) cursor.fail('ZR1014', at, { max: RULE_LIMITS.maxTreeDepth });
+  cursor.heights.set(expr, height);
+  return expr;
+}
+
 /** Parses an expression whose operators bind tighter than `minBp`. */
 export function parseExpression(cursor: Cursor, minBp = 0, depth = 0): Expr {
   if (depth > RULE_LIMITS.maxExpressionDepth) {
@@ -28,6 +41,11 @@ export function parseExpression(cursor: Cursor, minBp = 0, depth = 0): Expr {
   for (;;) {
     const infix = infixAt(cursor);
     if (infix === undefined || infix.bp <= minBp) return left;
+    if (infix.kind === 'logical') {
+      left = parseLogicalChain(cursor, left, infix, depth);
+      continue;
+    }
+    const operator = cursor.peek().range;
     for (let i = 0; i < infix.width; i++) cursor.next();
     const right = parseExpression(
       cursor,
@@ -36,18 +54,21 @@ export function parseExpression(cursor: Cursor, minBp = 0, depth = 0): Expr {
     );
     const range = spanRanges(left.range, right.range);
     cursor.countNode(range);
+    const height = 1 + Math.max(heightOf(cursor, left), heightOf(cursor, right));
     switch (infix.kind) {
-      case 'logical':
-        left = { type: 'logical', op: infix.op, left, right, range };
-        break;
       case 'arith':
-        left = { type: 'arith', op: infix.op, left, right, range };
+        left = withHeight(cursor, { type: 'arith', op: infix.op, left, right, range }, height, operator);
         break;
       case 'compare':
-        left = { type: 'compare', op: infix.op, left, right, range };
+        left = withHeight(cursor, { type: 'compare', op: infix.op, left, right, range }, height, operator);
         break;
       case 'membership':
-        left = { type: 'membership', op: infix.op, negated: infix.negated, left, right, range };
+        left = withHeight(
+          cursor,
+          { type: 'membership', op: infix.op, negated: infix.negated, left, right, range },
+          height,
+          operator,
+        );
         break;
     }
     if (infix.kind === 'compare' || infix.kind === 'membership') {
@@ -57,6 +78,40 @@ export function parseExpression(cursor: Cursor, minBp = 0, depth = 0): Expr {
       }
     }
   }
+}
+
+/** `a 且 b 且 c …` (or 或): reads the whole chain in a loop and builds a balanced tree of it. */
+function parseLogicalChain(
+  cursor: Cursor,
+  first: Expr,
+  infix: Extract<Infix, { kind: 'logical' }>,
+  depth: number,
+): Expr {
+  const operands: Expr[] = [first];
+  for (;;) {
+    const next = infixAt(cursor);
+    if (next?.kind !== 'logical' || next.op !== infix.op) break;
+    cursor.next();
+    operands.push(parseExpression(cursor, infix.bp, depth + 1));
+  }
+  return balanced(cursor, infix.op, operands, 0, operands.length);
+}
+
+function balanced(
+  cursor: Cursor,
+  op: 'and' | 'or',
+  operands: readonly Expr[],
+  from: number,
+  to: number,
+): Expr {
+  if (to - from === 1) return operands[from] as Expr;
+  const middle = (from + to) >>> 1;
+  const left = balanced(cursor, op, operands, from, middle);
+  const right = balanced(cursor, op, operands, middle, to);
+  const range = spanRanges(left.range, right.range);
+  cursor.countNode(range);
+  const height = 1 + Math.max(heightOf(cursor, left), heightOf(cursor, right));
+  return withHeight(cursor, { type: 'logical', op, left, right, range }, height, range);
 }
 
 function infixAt(cursor: Cursor): Infix | undefined {
@@ -104,21 +159,22 @@ function parsePrefix(cursor: Cursor, depth: number): Expr {
     const operand = parseExpression(cursor, BP.not, depth + 1);
     const range = spanRanges(token.range, operand.range);
     cursor.countNode(range);
-    return { type: 'not', operand, range };
+    return withHeight(cursor, { type: 'not', operand, range }, 1 + heightOf(cursor, operand), token.range);
   }
   if (cursor.isPunct('-')) {
     cursor.next();
     const operand = parseExpression(cursor, BP.negate, depth + 1);
     const range = spanRanges(token.range, operand.range);
     cursor.countNode(range);
-    return { type: 'negate', operand, range };
+    return withHeight(cursor, { type: 'negate', operand, range }, 1 + heightOf(cursor, operand), token.range);
   }
   let expr = parsePrimary(cursor, depth);
   while (cursor.isPunct('(')) {
     const args = parseDelimited(cursor, '(', ')', depth);
     const range = spanRanges(expr.range, args.range);
     cursor.countNode(range);
-    expr = { type: 'call', callee: expr, args: args.items, range };
+    const height = 1 + Math.max(heightOf(cursor, expr), ...args.items.map((item) => heightOf(cursor, item)));
+    expr = withHeight(cursor, { type: 'call', callee: expr, args: args.items, range }, height, args.range);
   }
   return expr;
 }
@@ -137,11 +193,14 @@ function parsePrimary(cursor: Cursor, depth: number): Expr {
         cursor.next();
         const inner = parseExpression(cursor, 0, depth + 1);
         const close = cursor.expectPunct(')');
-        return { ...inner, range: spanRanges(token.range, close.range) } as Expr;
+        const grouped = { ...inner, range: spanRanges(token.range, close.range) } as Expr;
+        cursor.heights.set(grouped, heightOf(cursor, inner));
+        return grouped;
       }
       if (token.text === '[') {
         const list = parseDelimited(cursor, '[', ']', depth);
-        return { type: 'list', items: list.items, range: list.range };
+        const height = 1 + Math.max(0, ...list.items.map((item) => heightOf(cursor, item)));
+        return withHeight(cursor, { type: 'list', items: list.items, range: list.range }, height, list.range);
       }
       break;
     case 'ident': {

@@ -1,5 +1,5 @@
 import type { Action, ExampleAst, Expectation, Expr, GivenEntry, Name, RuleAst, RuleFileAst } from './ast';
-import type { Diagnostic } from './errors';
+import { diagnostic, type Diagnostic } from './errors';
 import { spacingHint } from './hints';
 import { lex } from './lexer';
 import { RULE_LIMITS } from './limits';
@@ -10,7 +10,7 @@ import { keywordOf, measureOf, targetOf } from './vocabulary';
 
 /** Result of parsing one file: the AST, or every located syntax error found. */
 export type ParseResult =
-  | { readonly ok: true; readonly ast: RuleFileAst }
+  | { readonly ok: true; readonly ast: RuleFileAst; readonly warnings: readonly Diagnostic[] }
   | { readonly ok: false; readonly diagnostics: readonly Diagnostic[] };
 
 /**
@@ -19,7 +19,8 @@ export type ParseResult =
  */
 export function parseRuleFile(source: string, file = ''): ParseResult {
   const lexed = lex(source, file);
-  if (lexed.diagnostics.length > 0) return { ok: false, diagnostics: lexed.diagnostics };
+  const warnings = lexed.diagnostics.filter((d) => d.severity === 'warning');
+  if (warnings.length < lexed.diagnostics.length) return { ok: false, diagnostics: lexed.diagnostics };
   const cursor = new Cursor(lexed.tokens, file);
   const diagnostics: Diagnostic[] = [];
   const startsTopLevel = (c: Cursor) => c.isKeyword('rule') || c.isKeyword('example');
@@ -29,7 +30,7 @@ export function parseRuleFile(source: string, file = ''): ParseResult {
     header = parseHeader(cursor);
   } catch (error) {
     if (!(error instanceof ParseFailure)) throw error;
-    return { ok: false, diagnostics: [error.diagnostic] };
+    return { ok: false, diagnostics: [...warnings, error.diagnostic] };
   }
   const rules: RuleAst[] = [];
   const examples: ExampleAst[] = [];
@@ -53,13 +54,18 @@ export function parseRuleFile(source: string, file = ''): ParseResult {
       if (!(error instanceof ParseFailure)) throw error;
       diagnostics.push(error.diagnostic);
       if (error.diagnostic.code === 'ZR1005' || error.diagnostic.code === 'ZR1006') break;
+      if (diagnostics.length >= RULE_LIMITS.maxDiagnostics) {
+        const here = cursor.peek().range;
+        diagnostics.push(diagnostic('ZR0010', here, { max: RULE_LIMITS.maxDiagnostics }, undefined, file));
+        break;
+      }
       // Resume at the next rule or example; skip at least one token so recovery always progresses.
       if (cursor.position === startedAt || !startsTopLevel(cursor)) cursor.recoverTo(startsTopLevel);
     }
   }
-  if (diagnostics.length > 0) return { ok: false, diagnostics };
+  if (diagnostics.length > 0) return { ok: false, diagnostics: [...warnings, ...diagnostics] };
   const range: SourceRange = { line: 1, column: 1, offset: 0, length: source.length };
-  return { ok: true, ast: { type: 'file', ...header, rules, examples, range } };
+  return { ok: true, ast: { type: 'file', ...header, rules, examples, range }, warnings };
 }
 
 function parseHeader(cursor: Cursor): Pick<RuleFileAst, 'id' | 'version' | 'title'> {
@@ -70,6 +76,9 @@ function parseHeader(cursor: Cursor): Pick<RuleFileAst, 'id' | 'version' | 'titl
   const id = parseId(cursor, 'a rule-set id');
   cursor.expectKeyword('version', '版本/version');
   const version = cursor.expectInteger('a version number');
+  if (version.value < 1 || version.value > RULE_LIMITS.maxVersion) {
+    cursor.fail('ZR2019', version.range, { what: `version must be 1 … ${RULE_LIMITS.maxVersion}` });
+  }
   const title = cursor.peek().kind === 'string' ? cursor.next() : undefined;
   return {
     id,

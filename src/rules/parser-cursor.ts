@@ -47,6 +47,8 @@ export class Cursor {
   readonly #file: string;
   #pos = 0;
   #nodes = 0;
+  /** Height of each expression node built so far (see parse-expression.ts). */
+  readonly heights = new Map<object, number>();
 
   constructor(tokens: readonly Token[], file: string) {
     this.#tokens = tokens;

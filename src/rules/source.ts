@@ -19,16 +19,20 @@ export function sliceRange(source: string, range: SourceRange): string {
   return source.slice(range.offset, range.offset + range.length);
 }
 
-/** The full text of line `line` (1-based), without its line break. */
+/** Line breaks as the lexer counts them (and editors show them): CRLF, LF, CR, U+2028, U+2029. */
+const LINE_BREAK = /\r\n|[\n\r\u2028\u2029]/g;
+
+/** The full text of line `line` (1-based), without its line break. One pass, no copies of the source. */
 export function sourceLine(source: string, line: number): string {
+  LINE_BREAK.lastIndex = 0;
   let start = 0;
   for (let current = 1; current < line; current++) {
-    const next = source.indexOf('\n', start);
-    if (next < 0) return '';
-    start = next + 1;
+    const found = LINE_BREAK.exec(source);
+    if (!found) return '';
+    start = found.index + found[0].length;
   }
-  const end = source.indexOf('\n', start);
-  return source.slice(start, end < 0 ? source.length : end).replace(/\r$/, '');
+  const end = LINE_BREAK.exec(source);
+  return source.slice(start, end ? end.index : source.length);
 }
 
 /** Terminal display width of a string: CJK and full-width characters take two cells, so carets line up. */

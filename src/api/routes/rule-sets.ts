@@ -1,13 +1,8 @@
 import { Router } from 'express';
 import { checkRuleSource, RuleSetRejectedError } from '../../escalation';
-import {
-  defaultFacts,
-  evaluate,
-  formatDiagnostic,
-  runExamples,
-  type Diagnostic,
-  type RuleFacts,
-} from '../../rules';
+import { evaluate, factsFromJson, formatDiagnostic, runExamples, type Diagnostic } from '../../rules';
+import { parseInstant } from '../../rules/instants';
+import { latestRuleFailures, summariseRuleFailures } from '../../persistence/rule-failures';
 import { isRelated, Permission, requireRole, requireWithin } from '../authz';
 import { actorOf, loadStreamOf } from '../commands';
 import type { ApiContext } from '../context';
@@ -34,9 +29,9 @@ export function ruleSetsRouter(context: ApiContext): Router {
     handler: async ({ user, body }) => {
       requireRole(user, Permission.publishRules);
       const fileName = body.fileName ?? 'upload.rules';
-      const { ruleSet, diagnostics } = checkRuleSource(body.source, fileName);
+      const { ruleSet, diagnostics, errors } = checkRuleSource(body.source, fileName);
       return {
-        ok: ruleSet !== null && diagnostics.length === 0,
+        ok: ruleSet !== null && errors === 0,
         ruleSetId: ruleSet?.id ?? null,
         version: ruleSet?.version ?? null,
         ruleCount: ruleSet?.rules.length ?? null,
@@ -66,27 +61,31 @@ export function ruleSetsRouter(context: ApiContext): Router {
         failures: r.failures,
         decision: r.decision,
       }));
-      const evaluations = (body.cases ?? []).map((testCase, index) => {
-        const base = defaultFacts();
-        const facts = {
-          item: { ...base.item, ...(testCase.item ?? {}) },
-          unit: { ...base.unit, ...(testCase.unit ?? {}) },
-          campaign: { ...base.campaign, ...(testCase.campaign ?? {}) },
-          history: testCase.history ?? base.history,
-        } as unknown as RuleFacts;
-        try {
-          return {
-            title: testCase.title ?? `case ${index + 1}`,
-            decision: evaluate(ruleSet, facts, testCase.at),
-          };
-        } catch (error) {
+      const cases = (body.cases ?? []).map((testCase, index) => {
+        const built = factsFromJson(testCase);
+        if ('problems' in built) {
+          throw new HttpProblem('invalidInput', `cases.${index}: ${built.problems[0]?.message}`, {
+            invalidFields: built.problems.map((p) => ({
+              field: `cases.${index}.${p.field}`,
+              messages: [p.message],
+            })),
+          });
+        }
+        if (Number.isNaN(parseInstant(testCase.at))) {
           throw new HttpProblem(
             'invalidInput',
-            `cases.${index}: the facts cannot be evaluated: ${(error as Error).message}`,
-            { invalidFields: [{ field: `cases.${index}`, messages: [(error as Error).message] }] },
+            `cases.${index}.at must be an ISO instant such as 2023-06-01T09:00:00+08:00`,
+            {
+              invalidFields: [{ field: `cases.${index}.at`, messages: ['not an ISO instant'] }],
+            },
           );
         }
+        return { title: testCase.title ?? `case ${index + 1}`, facts: built.facts, at: testCase.at };
       });
+      const evaluations = cases.map((testCase) => ({
+        title: testCase.title,
+        decision: evaluate(ruleSet, testCase.facts, testCase.at),
+      }));
       return {
         ruleSetId: ruleSet.id,
         version: ruleSet.version,
@@ -149,6 +148,22 @@ export function ruleSetsRouter(context: ApiContext): Router {
     handler: async ({ user, params }) => {
       await readableCampaign(user, params.id!);
       return { items: await runtime.ruleSets.list(params.id!) };
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/campaigns/:id/rule-failures',
+    summary:
+      'Rules that failed while evaluating (skipped; the commands went on): per rule, and the latest 50 occurrences',
+    tag: 'rule sets',
+    handler: async ({ user, params }) => {
+      await readableCampaign(user, params.id!);
+      const db = runtime.database.dataSource;
+      return {
+        summary: await summariseRuleFailures(db, params.id!),
+        latest: await latestRuleFailures(db, params.id!, 50),
+      };
     },
   });
 

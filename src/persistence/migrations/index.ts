@@ -7,6 +7,7 @@ import { RefreshTokens1733100000000 } from './1733100000000-refresh-tokens';
 import { IdempotencyLeases1733200000000 } from './1733200000000-idempotency-leases';
 import { ConsoleIndexes1733300000000 } from './1733300000000-console-indexes';
 import { Notifications1733314140000 } from './1733314140000-notifications';
+import { RuleFailures1733410000000 } from './1733410000000-rule-failures';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -19,4 +20,5 @@ export const migrations = [
   IdempotencyLeases1733200000000,
   ConsoleIndexes1733300000000,
   Notifications1733314140000,
+  RuleFailures1733410000000,
 ];
