@@ -4,6 +4,14 @@ import { rulesSuite } from './rules';
 import { auditSuite } from './audit';
 import { apiSuite } from './api';
 import { ledgersSuite } from './ledgers';
+import { notificationsSuite } from './notifications';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
-export const suites: BenchSuite[] = [engineSuite, rulesSuite, auditSuite, apiSuite, ledgersSuite];
+export const suites: BenchSuite[] = [
+  engineSuite,
+  rulesSuite,
+  auditSuite,
+  apiSuite,
+  ledgersSuite,
+  notificationsSuite,
+];

@@ -127,25 +127,29 @@ export class NotificationOutbox {
     intents: readonly NotificationIntent[],
     cause: Cause,
   ): Promise<NotificationSummary[]> {
-    const endpoints = await this.#activeEndpoints(q);
-    const templates = await storedTemplates(q, [...new Set(intents.map((i) => i.kind))]);
-    const units = await unitNames(
-      q,
-      intents.map((i) => i.unitId),
-    );
-    const rows: NotificationRow[] = [];
-    const roles = new Map<string, string[]>();
+    // Who is told comes first: most events that could notify reach nobody with an account, and then
+    // nothing else is read (this runs inside every command).
+    const addressed: Array<{ intent: NotificationIntent; recipients: Map<string, string[]> }> = [];
     for (const intent of intents) {
       const recipients = await resolveRecipients(q, intent.recipients);
+      if (intent.exceptUserId) recipients.delete(intent.exceptUserId);
+      if (recipients.size > 0) addressed.push({ intent, recipients });
+    }
+    if (addressed.length === 0) return [];
+    const endpoints = await this.#activeEndpoints(q);
+    const templates = await storedTemplates(q, [...new Set(addressed.map((a) => a.intent.kind))]);
+    const units = await unitNames(
+      q,
+      addressed.map((a) => a.intent.unitId),
+    );
+    const rows: NotificationRow[] = [];
+    for (const { intent, recipients } of addressed) {
       const variables = this.#variables(intent, units);
       const template: Template = templates.get(intent.kind) ?? KIND_SPECS[intent.kind].defaults;
       const text = renderTemplate(template, variables);
       for (const [userId, why] of recipients) {
-        if (userId === intent.exceptUserId) continue;
-        const id = `ntf-${randomUUID()}`;
-        roles.set(id, why);
         rows.push({
-          id,
+          id: `ntf-${randomUUID()}`,
           kind: intent.kind,
           recipientId: userId,
           streamId: intent.streamId,
