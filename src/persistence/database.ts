@@ -46,7 +46,9 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const dataDir = options.dataDir ?? 'data/pglite';
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const pglite = await PGlite.create(dataDir);
+  // PGlite's default start parameters include -F (fsync off); durable by default: see README "Databases".
+  const startParams = PGlite.defaultStartParams.filter((parameter) => parameter !== '-F');
+  const pglite = await PGlite.create(dataDir, { startParams });
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
   await server.start();
   const { port } = (server as unknown as { server: { address(): AddressInfo } }).server.address();

@@ -1,0 +1,4 @@
+'use strict';
+// `zhengzhi` run from the TypeScript sources (for tests that start real server processes).
+require('./swc-register.cjs');
+require('../../src/cli/main.ts').main(process.argv);
