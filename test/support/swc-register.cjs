@@ -1,4 +1,6 @@
 'use strict';
+/* global require, process */
+/* eslint-disable @typescript-eslint/no-require-imports */
 // Lets a child process (node -r ./swc-register.cjs) load the TypeScript sources directly, compiled with
 // swc as jest compiles them: the fault and durability tests run `zhengzhi` from src/, never a stale dist/.
 const { readFileSync } = require('node:fs');
