@@ -9,6 +9,7 @@ import { AuthService, type AuthOptions } from './auth/auth-service';
 import type { ApiContext } from './context';
 import { OperationRegistry } from './endpoint';
 import { IdempotencyStore } from './idempotency';
+import { LiveFeed } from './live/live-feed';
 import { consoleRouter, defaultConsoleDir } from './console-static';
 import { guardInput } from './input-guard';
 import { buildOpenApiDocument } from './openapi';
@@ -27,6 +28,8 @@ export interface AppOptions {
   bodyLimit?: string;
   /** Login attempts allowed per client address and username within `windowMs` (default 10 per 15 min). */
   loginRateLimit?: { limit: number; windowMs: number };
+  /** Interval of the `GET /live` heartbeat comment in ms (default 15,000). */
+  liveHeartbeatMs?: number;
   /** Routers mounted after the registered ones (tests, embedding applications). */
   extraRouters?: RouterFactory[];
   /** Folder of the built browser console served under /console/ (default dist/console); false = none. */
@@ -54,9 +57,13 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
     operations: new OperationRegistry(),
     logger,
     loginRateLimit: options.loginRateLimit,
+    live: new LiveFeed(runtime.database, logger),
+    liveHeartbeatMs: options.liveHeartbeatMs,
   };
   const app = express();
   app.locals.context = context;
+  // Run by `RunningServer.close` before it waits for connections: live streams never end by themselves.
+  app.locals.shutdownHooks = [() => context.live.close()];
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   // Every JSON response puts the Chinese label beside each code a person reads (stateLabel, measureLabel …).

@@ -65,7 +65,9 @@ export function commandView(result: CommandResult) {
     state: result.state,
     event: eventView(result.event),
     escalations: escalationsOf(result.effects),
-    effects: Object.fromEntries(Object.entries(result.effects).filter(([name]) => name !== 'idempotency')),
+    effects: Object.fromEntries(
+      Object.entries(result.effects).filter(([name]) => name !== 'idempotency' && name !== 'append-notify'),
+    ),
   };
 }
 

@@ -3,6 +3,7 @@ import type { Runtime } from '../engine/bootstrap';
 import type { Role } from '../persistence/entities/user.entity';
 import type { AuthService } from './auth/auth-service';
 import type { IdempotencyStore } from './idempotency';
+import type { LiveFeed } from './live/live-feed';
 import type { OperationRegistry } from './endpoint';
 
 /** The authenticated caller, as carried by the access token (no database read per request). */
@@ -25,6 +26,10 @@ export interface ApiContext {
   /** Endpoints declared with `endpoint()` are recorded here and appear in /openapi.json. */
   operations: OperationRegistry;
   logger: Logger;
+  /** Appends heard by this process, for `GET /live`. */
+  live: LiveFeed;
+  /** Interval of the live stream's heartbeat comment (default 15 s). */
+  liveHeartbeatMs?: number;
   /** Login attempts allowed per client address and username within `windowMs`. */
   loginRateLimit?: { limit: number; windowMs: number };
 }

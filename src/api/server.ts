@@ -26,6 +26,8 @@ export function listen(app: Express, port: number, host = '127.0.0.1'): Promise<
         url: `http://${shown}:${bound}`,
         close: (graceMs = 10_000) =>
           new Promise<void>((done) => {
+            // Long-lived responses (live streams) are ended first, or close() would wait for them.
+            for (const hook of (app.locals.shutdownHooks ?? []) as Array<() => unknown>) void hook();
             const force = setTimeout(() => server.closeAllConnections(), graceMs);
             // Keep-alive sockets would hold close() open: close each as soon as its last response is sent.
             const sweep = setInterval(() => server.closeIdleConnections(), 50);

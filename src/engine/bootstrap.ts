@@ -2,6 +2,7 @@ import type { Database } from '../persistence/database';
 import { Directory } from '../persistence/directory';
 import { EventStore } from '../persistence/event-store';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/clock';
+import { appendNotifyHook } from './append-notify';
 import { Engine, type AppendHook } from './engine';
 import { deadlineHook, EscalationIssuer, RuleSetRegistry, rulesHook, Scheduler } from '../escalation';
 import { NotificationOutbox } from '../notifications/outbox';
@@ -35,6 +36,7 @@ export function createRuntime(
   const issuer = new EscalationIssuer(engine, ruleSets);
   engine.addHook(rulesHook(issuer));
   engine.addHook(deadlineHook());
+  engine.addHook(appendNotifyHook(database));
   const notifications = new NotificationOutbox();
   engine.addHook(notifications.hook());
   const scheduler = new Scheduler({

@@ -109,7 +109,28 @@ const EVENT_COLUMNS =
  * version (compare-and-set in the UPDATE's WHERE), so two writers can never both append sequence n.
  */
 export class EventStoreTransaction {
+  readonly #afterCommit: Array<() => void> = [];
+
   constructor(readonly client: PoolClient) {}
+
+  /**
+   * Runs `callback` once the transaction has committed (never if it rolls back). For in-process side
+   * effects that must not announce what may still be undone; a callback that throws is ignored.
+   */
+  afterCommit(callback: () => void): void {
+    this.#afterCommit.push(callback);
+  }
+
+  /** Runs the after-commit callbacks (called by `EventStore.transaction` after COMMIT). */
+  committed(): void {
+    for (const callback of this.#afterCommit.splice(0)) {
+      try {
+        callback();
+      } catch {
+        // An observer's failure must not turn a committed transaction into an error.
+      }
+    }
+  }
 
   /** Rows of any statement (TypeORM's plain `query()` returns `[rows, count]` for UPDATE/DELETE). */
   async query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
@@ -266,8 +287,10 @@ export class EventStore {
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await work(new EventStoreTransaction(client));
+      const tx = new EventStoreTransaction(client);
+      const result = await work(tx);
       await client.query('COMMIT');
+      tx.committed();
       return result;
     } catch (error) {
       await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));

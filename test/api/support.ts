@@ -1,6 +1,7 @@
 import pino from 'pino';
 import request from 'supertest';
 import { apiContext, createApp } from '../../src/api/app';
+import type { ApiContext } from '../../src/api/context';
 import type { IdempotencyStore } from '../../src/api/idempotency';
 import { hashPassword } from '../../src/api/auth/passwords';
 import { createApiRuntime } from '../../src/api/runtime';
@@ -59,6 +60,8 @@ export interface ApiHarness {
   runtime: Runtime & { clock: ManualClock };
   server: RunningServer;
   http: ReturnType<typeof request>;
+  /** The app's API context (services such as the live feed). */
+  context: ApiContext;
   tokens: Record<Login, string>;
   /** `Authorization` header for a user. */
   as(login: Login): { Authorization: string };
@@ -74,6 +77,7 @@ export async function startApi(
     loginRateLimit?: { limit: number; windowMs: number };
     bodyLimit?: string;
     extraRouters?: RouterFactory[];
+    liveHeartbeatMs?: number;
   } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase();
@@ -95,6 +99,7 @@ export async function startApi(
     loginRateLimit: options.loginRateLimit ?? { limit: 1000, windowMs: 60_000 },
     bodyLimit: options.bodyLimit,
     extraRouters: options.extraRouters,
+    liveHeartbeatMs: options.liveHeartbeatMs,
   });
   const server = await listen(app, 0);
   const http = request(server.url);
@@ -110,6 +115,7 @@ export async function startApi(
     runtime,
     server,
     http,
+    context: apiContext(app),
     tokens,
     as: (login) => ({ Authorization: `Bearer ${tokens[login]}` }),
     idempotency: () => apiContext(app).idempotency,

@@ -31,6 +31,7 @@ import { directoryRouter } from './directory';
 import { escalationsRouter } from './escalations';
 import { itemActionsRouter } from './item-actions';
 import { itemsRouter } from './items';
+import { liveRouter } from './live';
 import { machinesRouter } from './machines';
 import { worklistRouter } from './worklist';
 import { ruleSetsRouter } from './rule-sets';
@@ -51,6 +52,7 @@ export const routerFactories: RouterFactory[] = [
   machinesRouter,
   worklistRouter,
   dashboardRouter,
+  liveRouter,
   escalationsRouter,
   ruleSetsRouter,
   ledgersRouter,
