@@ -27,6 +27,8 @@ export interface ImportOptions {
   onProgress?: ProgressListener;
   /** Rows applied at once (default 8); each row's commands stay in order. */
   concurrency?: number;
+  /** Validate every row (cells, lookups, machine dry run) and write nothing: the console's preview. */
+  validateOnly?: boolean;
 }
 
 /** What an import did, row by row in totals, and every row it could not take. */
@@ -172,7 +174,7 @@ export async function importRectificationLedger(
     }
     plans.push(plan);
   }
-  if (report.problems.length > 0 && !options.takeGoodRows) return report;
+  if (options.validateOnly || (report.problems.length > 0 && !options.takeGoodRows)) return report;
   report.applied = true;
   // Rows are independent streams: apply them on a few workers (the engine serialises per stream itself).
   let done = 0;

@@ -119,7 +119,7 @@ function control(
     return <InputNumber style={{ width: '100%' }} min={schema.minimum} />;
   if (type === 'array')
     return <Select mode="tags" open={false} tokenSeparators={[',', '，']} placeholder="输入后回车" />;
-  if (isInstant(name, schema)) return <DatePicker showTime style={{ width: '100%' }} />;
+  if (isInstant(name, schema)) return <DatePicker showTime needConfirm={false} style={{ width: '100%' }} />;
   if (LONG_TEXT.has(name))
     return <Input.TextArea autoSize={{ minRows: 2, maxRows: 6 }} maxLength={schema.maxLength} />;
   return <Input maxLength={schema.maxLength} />;

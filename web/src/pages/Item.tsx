@@ -1,5 +1,5 @@
 import { lazy, Suspense, useState } from 'react';
-import { useParams } from 'react-router';
+import { Link, useParams } from 'react-router';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import {
   App,
@@ -25,6 +25,7 @@ import { eventLabel, formatDate, formatTime, itemStateLabel, measureLabel, state
 import { pathOf, useMachine } from '../machine';
 import { bodySchema, useOpenApi } from '../openapi';
 import { can, useSession, useT, useUser } from '../session';
+import { useCampaignCategories, useUnits, useUsers } from './shared';
 
 const Statechart = lazy(() => import('../components/Statechart'));
 
@@ -122,6 +123,18 @@ export default function ItemPage() {
       get<Page<Escalation>>(`/escalations?itemId=${encodeURIComponent(id)}&limit=50`, signal),
     enabled: item.isSuccess,
   });
+  const units = useUnits();
+  const users = useUsers(can(user, 'act'));
+  const categories = useCampaignCategories(item.data?.campaignId);
+  const unitOptions = (units.data ?? []).map((u) => ({ value: u.id, label: u.name }));
+  const formOptions = {
+    unitId: unitOptions,
+    responsibleUnitId: unitOptions,
+    officerId: (users.data ?? [])
+      .filter((u) => u.role === 'officer')
+      .map((u) => ({ value: u.id, label: `${u.displayName ?? u.username}（${u.unitId}）` })),
+    category: (categories.data ?? []).map((c) => ({ value: c.code, label: c.label })),
+  };
   const machineVersion = history.data?.events.at(-1)?.machineVersion;
   const machine = useMachine('item', machineVersion);
 
@@ -157,6 +170,9 @@ export default function ItemPage() {
         <Typography.Text type="secondary">
           {view.streamId} · v{view.version}
         </Typography.Text>
+        {can(user, 'audit') && (
+          <Link to={`/audit/${encodeURIComponent(view.streamId)}`}>{t('审计追溯', 'Audit trail')}</Link>
+        )}
       </Space>
 
       {can(user, 'act') && (
@@ -188,6 +204,7 @@ export default function ItemPage() {
                         path: a.path,
                         schema: a.schema,
                         version: view.version,
+                        options: formOptions,
                       })
                     }
                   >
@@ -209,7 +226,10 @@ export default function ItemPage() {
               <Descriptions.Item label={t('时限', 'Deadline')}>{formatDate(view.deadline)}</Descriptions.Item>
               {LEDGER_FIELDS.map(([key, label]) => (
                 <Descriptions.Item key={key} label={label}>
-                  {text(ledger[key] ?? (key === 'category' ? view.category : undefined))}
+                  {key === 'category'
+                    ? ((categories.data ?? []).find((c) => c.code === (ledger.category ?? view.category))
+                        ?.label ?? text(ledger.category ?? view.category))
+                    : text(ledger[key])}
                 </Descriptions.Item>
               ))}
             </Descriptions>

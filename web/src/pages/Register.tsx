@@ -1,30 +1,12 @@
 import { App, Button, Card, Form, Typography } from 'antd';
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useNavigate } from 'react-router';
-import { ApiProblem, get, post, type Page } from '../api';
+import { ApiProblem, post } from '../api';
 import { ProblemAlert } from '../components/Problem';
 import { schemaValues, SchemaFields, showFieldErrors } from '../components/SchemaForm';
 import { bodySchema, useOpenApi } from '../openapi';
 import { useT } from '../session';
-import { useCampaigns } from './shared';
-
-export interface UnitRow {
-  id: string;
-  name: string;
-  path?: string;
-}
-
-export function useUnits() {
-  return useQuery({
-    queryKey: ['units'],
-    queryFn: async ({ signal }) => {
-      const answer = await get<Page<UnitRow> | UnitRow[]>('/units?limit=500', signal);
-      return Array.isArray(answer) ? answer : answer.items;
-    },
-    staleTime: 300_000,
-  });
-}
+import { useCampaigns, useUnits } from './shared';
 
 /** 线索登记: the form is generated from POST /items' request schema. */
 export default function RegisterPage() {

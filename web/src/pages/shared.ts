@@ -39,3 +39,52 @@ export function toCampaign(row: Record<string, unknown>): CampaignSummary {
     context,
   };
 }
+
+export interface UnitRow {
+  id: string;
+  name: string;
+  path?: string;
+}
+
+/** Units of the caller's subtree (for unit fields in forms). */
+export function useUnits() {
+  return useQuery({
+    queryKey: ['units'],
+    queryFn: async ({ signal }) => (await get<Page<UnitRow>>('/units', signal)).items,
+    staleTime: 300_000,
+  });
+}
+
+export interface UserRow {
+  id: string;
+  username: string;
+  displayName?: string;
+  role: string;
+  unitId: string;
+}
+
+/** Users of the caller's subtree (for officer / person fields in forms). */
+export function useUsers(enabled = true) {
+  return useQuery({
+    queryKey: ['users'],
+    enabled,
+    queryFn: async ({ signal }) => (await get<Page<UserRow>>('/users?limit=200', signal)).items,
+    staleTime: 300_000,
+  });
+}
+
+/** A campaign's categories (code + label) from its context. */
+export function useCampaignCategories(campaignId: string | undefined) {
+  return useQuery({
+    queryKey: ['campaign', campaignId, 'categories'],
+    enabled: campaignId !== undefined,
+    staleTime: 60_000,
+    queryFn: async ({ signal }) => {
+      const campaign = await get<{ context: { categories?: { code: string; label: string }[] } }>(
+        `/campaigns/${encodeURIComponent(campaignId!)}`,
+        signal,
+      );
+      return campaign.context.categories ?? [];
+    },
+  });
+}
