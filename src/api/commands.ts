@@ -51,9 +51,16 @@ export function eventView(event: StoredEvent) {
   };
 }
 
+const isRecord = (effect: unknown) => typeof effect === 'object' && effect !== null && 'recorded' in effect;
+
 /** Escalations the rules hook (`rulesHook`, named "rules") issued in the command's transaction. */
 function escalationsOf(effects: Record<string, unknown[]>): unknown[] {
-  return effects.rules ?? [];
+  return (effects.rules ?? []).filter((e) => !isRecord(e));
+}
+
+/** What the rules recorded without issuing (occurrences, suppressions, review flags). */
+function recordedDecisionsOf(effects: Record<string, unknown[]>): unknown[] {
+  return (effects.rules ?? []).filter(isRecord);
 }
 
 /** The response to a command: the new state and version, the event, and what the rules produced. */
@@ -65,6 +72,7 @@ export function commandView(result: CommandResult) {
     state: result.state,
     event: eventView(result.event),
     escalations: escalationsOf(result.effects),
+    recordedDecisions: recordedDecisionsOf(result.effects),
     effects: Object.fromEntries(
       Object.entries(result.effects).filter(([name]) => name !== 'idempotency' && name !== 'append-notify'),
     ),

@@ -8,6 +8,7 @@ import {
 } from '../machines/escalation-types';
 import type { ItemContext } from '../machines/item-types';
 import type { EventStoreTransaction } from '../persistence/event-store';
+import { recordOccurrences, recordSuppressions, type RecordedDecision } from './decision-records';
 import { issuedEscalationOf, ruleFactsFor } from './item-facts';
 import {
   evaluateRecordingFailures,
@@ -60,7 +61,7 @@ export class EscalationIssuer {
     item: { state: string; context: ItemContext; unitId: string },
     at: string,
     trigger: EscalationTrigger,
-  ): Promise<IssuedEscalationSummary[]> {
+  ): Promise<Array<IssuedEscalationSummary | RecordedDecision>> {
     const campaignId = item.context.campaignId;
     const site = { campaignId, itemId: item.context.itemId, at, trigger };
     const ruleSet = await this.ruleSets.activeAt(tx, campaignId, at).catch(async (error: unknown) => {
@@ -96,11 +97,24 @@ export class EscalationIssuer {
       open.map((e) => ({ ruleId: e.context.ruleId, target: e.context.target as never })),
     );
     await this.#applyTags(tx, item.context, decision, at);
+    // Decisions that issue nothing new are recorded too (decision-records.ts): nothing leaves no trace.
+    const situation = {
+      engine: this.engine,
+      tx,
+      item,
+      decision,
+      open,
+      at,
+      trigger,
+      actor: { userId: RULES_ACTOR_ID, unitId: item.unitId },
+    };
+    const { toIssue, recorded } = await recordOccurrences(situation);
+    const suppressions = await recordSuppressions(situation);
     const issued: IssuedEscalationSummary[] = [];
-    for (const order of decision.escalations) {
+    for (const order of toIssue) {
       issued.push(await this.#issue(tx, item, order, decision, open, at, trigger));
     }
-    return issued;
+    return [...issued, ...recorded, ...suppressions];
   }
 
   async #issue(
@@ -204,15 +218,19 @@ export class EscalationIssuer {
       open: string;
       overdue: string;
       rectified: string;
+      complaint_times: string[] | null;
       escalations: Array<{ streamId: string; state: string; context: EscalationContext }>;
     }>(
-      `SELECT c.state AS campaign_state, c.snapshot -> 'context' AS campaign_context, u.open, u.overdue, u.rectified,
+      `SELECT c.state AS campaign_state, c.snapshot -> 'context' AS campaign_context, u.open, u.overdue, u.rectified, u.complaint_times,
               COALESCE(e.list, '[]'::json) AS escalations
          FROM (SELECT 1) AS one
          LEFT JOIN streams c ON c.stream_id = $1 AND c.stream_type = 'campaign'
          CROSS JOIN LATERAL (
            SELECT count(*) FILTER (WHERE state = ANY($4)) AS open, count(*) FILTER (WHERE overdue) AS overdue,
-                  count(*) FILTER (WHERE state = 'closed') AS rectified
+                  count(*) FILTER (WHERE state = 'closed') AS rectified,
+                  (SELECT array_agg(t ORDER BY t) FROM streams s2,
+                          jsonb_array_elements_text(s2.snapshot #> '{context,complaints}') AS t
+                    WHERE s2.stream_type = 'item' AND s2.campaign_id = $1 AND s2.unit_id = $3) AS complaint_times
              FROM streams WHERE stream_type = 'item' AND campaign_id = $1 AND unit_id = $3) u
          CROSS JOIN LATERAL (
            SELECT json_agg(json_build_object('streamId', stream_id, 'state', state, 'context', snapshot -> 'context')
@@ -231,6 +249,7 @@ export class EscalationIssuer {
         openCount: Number(row.open),
         overdueCount: Number(row.overdue),
         rectifiedCount: Number(row.rectified),
+        complaintTimes: row.complaint_times ?? [],
       },
       escalations: row.escalations,
     };

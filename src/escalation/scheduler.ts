@@ -117,7 +117,7 @@ export class Scheduler {
         now,
         { kind: 'clock', tick: now },
       );
-      issued += result.length;
+      issued += result.filter((r) => !('recorded' in r)).length;
     }
     if (campaign && campaign.state !== 'finished') {
       await scheduleJobs(tx, [

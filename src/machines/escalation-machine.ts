@@ -60,6 +60,29 @@ export const escalationGuardReasons: GuardReasonTable<EscalationContext, Escalat
     }
     return null;
   },
+  validOccurrence: (_c, e) => {
+    const event = e as Of<'RECORD_OCCURRENCE'>;
+    return firstFailure(
+      requireText(event.itemId, 'itemId'),
+      requireText(event.ruleId, 'ruleId'),
+      weight(event.measure) >= 0 ? null : `measure must be one of ${ESCALATION_MEASURES.join(', ')}`,
+      ['already_open', 'lighter_than_open'].includes(event.cause)
+        ? null
+        : 'cause must be already_open or lighter_than_open',
+    );
+  },
+  validReviewFlag: (_c, e) => {
+    const event = e as Of<'FLAG_FOR_REVIEW'>;
+    return firstFailure(requireText(event.itemId, 'itemId'), requireText(event.ruleId, 'ruleId'));
+  },
+  reviewPending: (c, e) => {
+    const note = requireText((e as Of<'KEEP_AFTER_REVIEW'>).note, 'note');
+    if (note) return note;
+    const flags = c.reviewFlags?.length ?? 0;
+    return flags > (c.reviewDecisions?.length ?? 0)
+      ? null
+      : 'no review flag awaits a decision on this escalation';
+  },
   heavierMeasure: (c, e) => {
     const event = e as Of<'STEP_UP'>;
     if (weight(event.measure) < 0) return `measure must be one of ${ESCALATION_MEASURES.join(', ')}`;
@@ -86,6 +109,19 @@ function apply(context: EscalationContext, event: EscalationEvent): EscalationCo
       return { ...next, liftedAt: event.at, liftReason: event.reason };
     case 'STEP_UP':
       return { ...next, steppedUpTo: { measure: event.measure, escalationId: event.escalationId } };
+    case 'RECORD_OCCURRENCE': {
+      const { type: _type, ...occurrence } = event;
+      return { ...next, occurrences: [...(context.occurrences ?? []), occurrence] };
+    }
+    case 'FLAG_FOR_REVIEW': {
+      const { type: _type, ...flag } = event;
+      return { ...next, reviewFlags: [...(context.reviewFlags ?? []), flag] };
+    }
+    case 'KEEP_AFTER_REVIEW':
+      return {
+        ...next,
+        reviewDecisions: [...(context.reviewDecisions ?? []), { at: event.at, note: event.note }],
+      };
   }
 }
 
@@ -95,6 +131,9 @@ const open = {
   RESPONSE_OVERDUE: { guard: 'responseDeadlineMatches', actions: 'apply' },
   LIFT: { target: 'lifted', guard: 'mayLift', actions: 'apply' },
   STEP_UP: { target: 'steppedUp', guard: 'heavierMeasure', actions: 'apply' },
+  RECORD_OCCURRENCE: { guard: 'validOccurrence', actions: 'apply' },
+  FLAG_FOR_REVIEW: { guard: 'validReviewFlag', actions: 'apply' },
+  KEEP_AFTER_REVIEW: { guard: 'reviewPending', actions: 'apply' },
 } as const;
 
 /**

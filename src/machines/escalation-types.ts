@@ -33,7 +33,39 @@ export interface EscalationInput extends Timed {
   stepsUpFrom: string | null;
 }
 
+/**
+ * Another occurrence an open escalation stands for instead of a new record: a second item for which the
+ * same rule fired against the same target (`already_open`), or a lighter measure a rule ordered against a
+ * target already under this heavier one (`lighter_than_open`). Nothing a rule decides leaves no trace.
+ */
+export interface EscalationOccurrence {
+  at: string;
+  itemId: string;
+  ruleId: string;
+  ruleSetVersion: number;
+  measure: EscalationMeasure;
+  cause: 'already_open' | 'lighter_than_open';
+  /** The fired rule's provenance on that item: facts read and conditions that held. */
+  provenance: unknown;
+  trigger: EscalationTrigger;
+}
+
+/** A suppression (容错免责) that arrived after this escalation was issued: a supervisor decides. */
+export interface ReviewFlag {
+  at: string;
+  itemId: string;
+  /** The suppression rule. */
+  ruleId: string;
+  reason: string;
+  provenance: unknown;
+}
+
 export interface EscalationContext extends Omit<EscalationInput, 'at'> {
+  /** Absent on records created before occurrences were recorded. */
+  occurrences?: EscalationOccurrence[];
+  reviewFlags?: ReviewFlag[];
+  /** The supervisor's decision to keep the measure after a review flag (lifting is the other answer). */
+  reviewDecisions?: Array<{ at: string; note: string }>;
   issuedAt: string;
   acknowledgedAt: string | null;
   responses: Array<{ at: string; response: string }>;
@@ -55,4 +87,7 @@ export type EscalationEvent =
   | ({ type: 'RECORD_OUTCOME' } & Timed & { outcome: string })
   | ({ type: 'RESPONSE_OVERDUE' } & Timed & { deadline: string })
   | ({ type: 'LIFT' } & Timed & { reason: string })
-  | ({ type: 'STEP_UP' } & Timed & { measure: EscalationMeasure; escalationId: string });
+  | ({ type: 'STEP_UP' } & Timed & { measure: EscalationMeasure; escalationId: string })
+  | ({ type: 'RECORD_OCCURRENCE' } & Timed & Omit<EscalationOccurrence, 'at'>)
+  | ({ type: 'FLAG_FOR_REVIEW' } & Timed & Omit<ReviewFlag, 'at'>)
+  | ({ type: 'KEEP_AFTER_REVIEW' } & Timed & { note: string });

@@ -149,4 +149,14 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
   },
   validComplaint: (_context, event) =>
     requireInstant((event as Of<'RECORD_COMPLAINT'>).receivedAt, 'receivedAt'),
+  validSuppression: (_context, event) => {
+    const e = event as Of<'RECORD_SUPPRESSION'>;
+    return (
+      requireText(e.ruleId, 'ruleId') ??
+      requireText(e.reason, 'reason') ??
+      (Array.isArray(e.suppressed) && Array.isArray(e.flagged)
+        ? null
+        : 'suppressed and flagged must be lists')
+    );
+  },
 };

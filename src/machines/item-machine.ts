@@ -31,6 +31,7 @@ export const itemMachine = setup({
   initial: 'registered',
   on: {
     RECORD_COMPLAINT: { guard: 'validComplaint', ...apply },
+    RECORD_SUPPRESSION: { guard: 'validSuppression', ...apply },
   },
   states: {
     registered: {

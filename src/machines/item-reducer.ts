@@ -202,5 +202,9 @@ export function applyItemEvent(context: ItemContext, event: ItemEvent): ItemCont
       return { ...next, tags: [...context.tags, event.tag] };
     case 'RECORD_COMPLAINT':
       return { ...next, complaints: [...context.complaints, event.receivedAt] };
+    case 'RECORD_SUPPRESSION': {
+      const { type: _type, ...record } = event;
+      return { ...next, suppressions: [...(context.suppressions ?? []), record] };
+    }
   }
 }

@@ -112,6 +112,24 @@ export interface ItemContext {
   complaints: string[];
   stateEnteredAt: string;
   lastEventAt: string;
+  /** 容错免责 / 免罚清单 decisions the rules took on this item (absent until the first one). */
+  suppressions?: SuppressionRecord[];
+}
+
+/** A suppression rule that fired on the item: which rule, on which facts, what it kept from being issued. */
+export interface SuppressionRecord {
+  at: string;
+  ruleId: string;
+  ruleSetId: string;
+  ruleSetVersion: number;
+  /** `all` or a target kind (unit, unit_leader, person …). */
+  target: string;
+  reason: string;
+  /** The escalations it kept from being issued on this evaluation. */
+  suppressed: Array<{ ruleId: string; measure: string; target: { kind: string; id: string } }>;
+  /** Open escalations on the item it flagged for a supervisor's decision (issued before it). */
+  flagged: string[];
+  provenance: unknown;
 }
 
 export type LedgerFields = Pick<
@@ -148,6 +166,7 @@ export type ItemEvent =
   | ({ type: 'REBOUND' } & Timed & { note: string })
   | ({ type: 'RESUME_RECTIFICATION' } & Timed & { deadline: string; measures?: string })
   | ({ type: 'ADD_TAG' } & Timed & { tag: string })
-  | ({ type: 'RECORD_COMPLAINT' } & Timed & { receivedAt: string; note?: string });
+  | ({ type: 'RECORD_COMPLAINT' } & Timed & { receivedAt: string; note?: string })
+  | ({ type: 'RECORD_SUPPRESSION' } & Timed & Omit<SuppressionRecord, 'at'>);
 
 export type ItemEventType = ItemEvent['type'];

@@ -39,6 +39,11 @@ export interface UnitFacts {
   readonly rectifiedCount: number;
   /** Reports missed in the current campaign (漏报, from the reporting cadences). */
   readonly missedReports: number;
+  /**
+   * ISO instants of the complaints about every item of the unit in the campaign (投诉举报高频事项 per 大队),
+   * for windowed counts; absent (none) where a caller does not count them.
+   */
+  readonly complaintTimes?: readonly string[];
 }
 
 /** Facts about the campaign. */
@@ -364,6 +369,27 @@ export const FACT_FIELDS: readonly FieldSpec[] = Object.freeze([
     write: (d, v) => void (d.unit.missedReports = v as number),
   },
   {
+    scope: 'unit',
+    en: 'complaint_times',
+    camel: 'complaintTimes',
+    zh: '投诉时间',
+    type: { kind: 'timestamps' },
+    doc: 'complaint instants over all the unit’s items',
+    read: (f) => f.unit.complaintTimes ?? [],
+    write: (d, v) => void (d.unit.complaintTimes = v as string[]),
+  },
+  {
+    scope: 'unit',
+    en: 'complaints',
+    camel: 'complaints',
+    zh: '投诉数',
+    type: num,
+    doc: 'complaints about all the unit’s items in a window: 单位.投诉数(30 天)',
+    read: (f) => (f.unit.complaintTimes ?? []).length,
+    derivedFrom: '单位.投诉时间',
+    window: { times: (f) => f.unit.complaintTimes ?? [] },
+  },
+  {
     scope: 'campaign',
     en: 'id',
     camel: 'id',
@@ -445,7 +471,14 @@ export function defaultFacts(): DraftFacts {
       channel: 'selfInspection',
       responsiblePerson: 'example-person',
     },
-    unit: { id: 'example-unit', openCount: 0, overdueCount: 0, rectifiedCount: 0, missedReports: 0 },
+    unit: {
+      id: 'example-unit',
+      openCount: 0,
+      overdueCount: 0,
+      rectifiedCount: 0,
+      missedReports: 0,
+      complaintTimes: [],
+    },
     campaign: { id: 'example-campaign', phase: 'rectify', daysToPhaseDeadline: 30 },
     history: [],
   };

@@ -44,6 +44,16 @@ export function planTrace(node: CompiledNode, source: string): TracePlan {
   return { text, range: ir.range, fn: node.fn, reads, children: [] };
 }
 
+/** A duration as written in a rule (`30 天`, `2 周`, `12 小时`) in the English shorthand (`30d`, `2w`, `12h`). */
+function englishDuration(text: string): string {
+  const units: Array<[RegExp, string]> = [
+    [/\s*(天|日)/g, 'd'],
+    [/\s*(周|星期)/g, 'w'],
+    [/\s*小时/g, 'h'],
+  ];
+  return units.reduce((t, [pattern, unit]) => t.replace(pattern, unit), text.trim());
+}
+
 function collectReads(node: CompiledNode, source: string, out: ReadPlan[]): void {
   const ir: IR = node.ir;
   if (ir.type === 'field') {
@@ -55,7 +65,18 @@ function collectReads(node: CompiledNode, source: string, out: ReadPlan[]): void
     });
     return;
   }
-  if (ir.type === 'window' || ir.type === 'call') {
+  if (ir.type === 'window') {
+    // `事项.投诉数(30 天)` reads in English as `item.complaints(30d)`.
+    const span = englishDuration(sliceRange(source, ir.window.range));
+    out.push({
+      zh: sliceRange(source, ir.range),
+      en: `${ir.field.scope}.${ir.field.en}(${span})`,
+      type: ir.ty,
+      fn: node.fn,
+    });
+    return;
+  }
+  if (ir.type === 'call') {
     const text = sliceRange(source, ir.range);
     out.push({ zh: text, en: text, type: ir.ty, fn: node.fn });
     return;

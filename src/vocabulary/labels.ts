@@ -88,6 +88,7 @@ const eventType = {
   RESUME_RECTIFICATION: { zh: '重新整改', en: 'resume rectification' },
   ADD_TAG: { zh: '添加标记', en: 'add tag' },
   RECORD_COMPLAINT: { zh: '登记投诉', en: 'record complaint' },
+  RECORD_SUPPRESSION: { zh: '容错免责记录', en: 'record suppression' },
   CREATE: { zh: '创建专项行动', en: 'create campaign' },
   SET_PHASE_DEADLINE: { zh: '设置阶段时限', en: 'set phase deadline' },
   SET_CATEGORIES: { zh: '设置问题类别', en: 'set categories' },
@@ -108,6 +109,9 @@ const eventType = {
   RESPONSE_OVERDUE: { zh: '反馈超期', en: 'response overdue' },
   LIFT: { zh: '解除', en: 'lift' },
   STEP_UP: { zh: '升级', en: 'step up' },
+  RECORD_OCCURRENCE: { zh: '记录同类情形', en: 'record occurrence' },
+  FLAG_FOR_REVIEW: { zh: '提请复核', en: 'flag for review' },
+  KEEP_AFTER_REVIEW: { zh: '复核后维持', en: 'keep after review' },
 } as const satisfies Terms;
 
 /** Escalation measures, light → heavy (DOMAIN.md "Escalation measures"). */

@@ -49,6 +49,18 @@ export const validItemEvents = [
   { type: 'RESUME_RECTIFICATION', at, deadline: '2023-12-01T00:00:00.000Z' },
   { type: 'ADD_TAG', at, tag: '负面舆情' },
   { type: 'RECORD_COMPLAINT', at, receivedAt: '2023-05-30T00:00:00.000Z' },
+  {
+    type: 'RECORD_SUPPRESSION',
+    at,
+    ruleId: 'tolerate',
+    ruleSetId: 'rules',
+    ruleSetVersion: 1,
+    target: 'all',
+    reason: '容错免责',
+    suppressed: [],
+    flagged: [],
+    provenance: null,
+  },
 ];
 
 export const campaignInputForMachine = {

@@ -175,7 +175,7 @@ describe('evaluate: decisions, conflict resolution, provenance', () => {
     expect(fired?.source).toBe('乳山方案 三(一)5');
     expect(fired?.reads.map((r) => [r.en, r.value])).toEqual([
       ['item.state', 'rectifying'],
-      ['事项.投诉数(30 天)', 2],
+      ['item.complaints(30d)', 2],
       ['item.tags', []],
     ]);
     const [state, either] = fired?.condition.children ?? [];

@@ -50,6 +50,11 @@ export class LiftDto extends VersionedCommandDto {
   @IsString() @IsNotEmpty() @MaxLength(2000) reason!: string;
 }
 
+/** A supervisor keeps a measure that a later suppression (容错免责) flagged for review, saying why. */
+export class KeepAfterReviewDto extends VersionedCommandDto {
+  @IsString() @IsNotEmpty() @MaxLength(2000) note!: string;
+}
+
 /** A rule file (`.rules` text) to check, test or publish. */
 export class RuleSourceDto {
   @IsString() @IsNotEmpty() @MaxLength(200_000) source!: string;

@@ -38,6 +38,13 @@ const escalationCommands: StreamCommandSpec[] = [
     permission: Permission.liftEscalation,
   },
   {
+    type: 'KEEP_AFTER_REVIEW',
+    segment: 'keep-after-review',
+    summary: 'Keep a measure a later suppression (容错免责) flagged for review (lifting is the other answer)',
+    dto: dto.KeepAfterReviewDto,
+    permission: Permission.liftEscalation,
+  },
+  {
     type: 'LIFT',
     segment: 'lift',
     summary: 'Lift (解除) the measure',
