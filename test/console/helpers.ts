@@ -36,3 +36,40 @@ export async function openAction(page: Page, label: string): Promise<void> {
   await page.getByTestId('actions').getByRole('button', { name }).click();
   await page.locator('.ant-modal').waitFor();
 }
+
+/** Logs in through the API and returns a function calling it as that user (JSON in, JSON out). */
+export async function apiAs(
+  baseUrl: string,
+  username: string,
+): Promise<(path: string, body?: unknown) => Promise<{ status: number; body: Record<string, unknown> }>> {
+  const login = await fetch(`${baseUrl}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: 'zhengzhi-demo' }),
+  });
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  return async (path, body) => {
+    const response = await fetch(`${baseUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      parsed = { text };
+    }
+    return { status: response.status, body: parsed };
+  };
+}
+
+/** Replaces the whole text of the CodeMirror editor on the page. */
+export async function replaceEditorText(page: Page, text: string): Promise<void> {
+  const content = page.locator('.cm-content').first();
+  await content.click();
+  await page.keyboard.press('Control+A');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(text);
+}

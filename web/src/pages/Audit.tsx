@@ -112,20 +112,21 @@ function TimeTravel({ streamId }: { streamId: string }) {
   return (
     <>
       <Card size="small" title={t('时间回溯', 'Time travel')} style={{ marginBottom: 12 }}>
-        <Space align="center" style={{ width: '100%' }} direction="vertical">
-          <Slider
-            min={1}
-            max={Math.max(1, last)}
-            value={at}
-            onChange={(v) => setSequence(v)}
-            marks={Object.fromEntries(entries.map((e) => [e.sequence, String(e.sequence)]))}
-            tooltip={{
-              formatter: (v) => `#${v} ${eventLabel(entries.find((e) => e.sequence === v)?.type, lang)}`,
-            }}
-            aria-label={t('事件序号', 'Event sequence')}
-            style={{ width: '100%' }}
-            data-testid="time-slider"
-          />
+        <div style={{ padding: '0 12px' }}>
+          <div data-testid="time-slider" style={{ width: '100%' }}>
+            <Slider
+              min={1}
+              max={Math.max(1, last)}
+              value={at}
+              onChange={(v) => setSequence(v)}
+              marks={Object.fromEntries(entries.map((e) => [e.sequence, String(e.sequence)]))}
+              tooltip={{
+                formatter: (v) => `#${v} ${eventLabel(entries.find((e) => e.sequence === v)?.type, lang)}`,
+              }}
+              aria-label={t('事件序号', 'Event sequence')}
+              style={{ width: '100%' }}
+            />
+          </div>
           <Typography.Text data-testid="time-position">
             {t(`第 ${at} / ${last} 个事件`, `event ${at} of ${last}`)} ·{' '}
             {entry
@@ -136,7 +137,7 @@ function TimeTravel({ streamId }: { streamId: string }) {
               {stateLabel(current, lang)}
             </Tag>
           </Typography.Text>
-        </Space>
+        </div>
       </Card>
       <Row gutter={12}>
         <Col span={14}>
