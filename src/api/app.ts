@@ -30,6 +30,13 @@ export interface AppOptions {
   loginRateLimit?: { limit: number; windowMs: number };
   /** Interval of the `GET /live` heartbeat comment in ms (default 15,000). */
   liveHeartbeatMs?: number;
+  /**
+   * Express `trust proxy`: behind a load balancer, which hops to trust for the client address in
+   * X-Forwarded-For (login throttling keys on it). Default false: the socket's address.
+   */
+  trustProxy?: boolean | number | string;
+  /** How long an Idempotency-Key claim lasts before a retry may take it from a holder that died (10 s). */
+  idempotencyLeaseMs?: number;
   /** Routers mounted after the registered ones (tests, embedding applications). */
   extraRouters?: RouterFactory[];
   /** Folder of the built browser console served under /console/ (default dist/console); false = none. */
@@ -53,7 +60,7 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
   const context: ApiContext = {
     runtime,
     auth: new AuthService(runtime, options.auth),
-    idempotency: new IdempotencyStore(runtime),
+    idempotency: new IdempotencyStore(runtime, options.idempotencyLeaseMs),
     operations: new OperationRegistry(),
     logger,
     loginRateLimit: options.loginRateLimit,
@@ -65,7 +72,7 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
   // Run by `RunningServer.close` before it waits for connections: live streams never end by themselves.
   app.locals.shutdownHooks = [() => context.live.close()];
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', options.trustProxy ?? false);
   // Every JSON response puts the Chinese label beside each code a person reads (stateLabel, measureLabel …).
   app.set('json replacer', withCodeLabels);
   app.use(helmet());

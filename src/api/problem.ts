@@ -143,9 +143,38 @@ function fromHttpError(error: {
   }
 }
 
+/**
+ * PostgreSQL error classes that say "the database is (for now) unable", not "the request is wrong": connection
+ * loss (08…), shutdown or restart (57P01–57P03), too many connections (53300), a statement or lock timeout
+ * (57014, 55P03), serialization failure and deadlock (40001, 40P01). A retry may succeed: 503 + Retry-After.
+ * https://www.postgresql.org/docs/15/errcodes-appendix.html
+ */
+const TRANSIENT_SQLSTATES = new Set(['57P01', '57P02', '57P03', '53300', '57014', '55P03', '40001', '40P01']);
+const TRANSIENT_MESSAGES =
+  /Connection terminated|connect ECONNREFUSED|ECONNRESET|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)|terminating connection/i;
+
+function transientDatabaseError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { code, message, driverError } = error as {
+    code?: unknown;
+    message?: unknown;
+    driverError?: unknown;
+  };
+  if (typeof code === 'string' && (TRANSIENT_SQLSTATES.has(code) || code.startsWith('08'))) return true;
+  if (typeof message === 'string' && TRANSIENT_MESSAGES.test(message)) return true;
+  return driverError !== undefined && driverError !== error && transientDatabaseError(driverError);
+}
+
 /** Turns anything thrown into a problem; unknown errors become a 500 (the only 500s there are). */
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof HttpProblem) return error;
+  if (transientDatabaseError(error))
+    return new HttpProblem(
+      'unavailable',
+      'the database is briefly unavailable; retry shortly',
+      {},
+      { 'Retry-After': '1' },
+    );
   if (error instanceof ZhengzhiError) {
     const kind = byErrorCode[error.code] ?? 'internal';
     const extensions: Record<string, unknown> = { code: error.code, ...error.details };

@@ -11,18 +11,36 @@ import { startSchedulerLoop } from '../escalation';
 import { createDispatcher, emailSettingsFromEnvironment, startNotificationLoop } from '../notifications';
 import { UNIT_LEVEL_ORDER, type UnitLevel } from '../persistence/entities/unit.entity';
 
-/** The JWT key: `ZHENGZHI_JWT_SECRET` (≥ 32 bytes), or a random one for this process only. */
-function jwtSecret(logger: pino.Logger): Uint8Array {
-  const configured = process.env.ZHENGZHI_JWT_SECRET;
+/**
+ * The JWT key: `ZHENGZHI_JWT_SECRET` (≥ 32 bytes), or a random one for this process only. In a cluster the
+ * secret is required: a random key per node would make every node refuse the tokens the others issued.
+ */
+export function jwtSecret(
+  logger: pino.Logger,
+  cluster: boolean,
+  env: NodeJS.ProcessEnv = process.env,
+): Uint8Array {
+  const configured = env.ZHENGZHI_JWT_SECRET;
   if (configured) {
     if (Buffer.byteLength(configured) < 32)
       throw new Error('ZHENGZHI_JWT_SECRET must be at least 32 bytes long');
     return new TextEncoder().encode(configured);
   }
+  if (cluster)
+    throw new Error(
+      'serve --cluster (or ZHENGZHI_CLUSTER=1) needs ZHENGZHI_JWT_SECRET (≥ 32 bytes), the same on every node',
+    );
   logger.warn(
     'ZHENGZHI_JWT_SECRET is not set: using a random key for this process; tokens will not survive a restart',
   );
   return randomBytes(32);
+}
+
+/** `--trust-proxy` / ZHENGZHI_TRUST_PROXY: a hop count, true/false, or Express's names (loopback, an address). */
+function trustProxyOf(value: string | undefined): boolean | number | string {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  return /^\d+$/.test(value) ? Number(value) : value;
 }
 
 /** `zhengzhi serve [--no-demo] [--port <n>] [--host <h>]`: the HTTP API (what `npm start` runs). */
@@ -40,6 +58,14 @@ export function registerServeCommand(program: Command): void {
     )
     .option('--scheduler-interval <seconds>', 'seconds between scheduler passes', '30')
     .option(
+      '--cluster',
+      'one of several nodes on one PostgreSQL (also ZHENGZHI_CLUSTER=1): requires DATABASE_URL and ZHENGZHI_JWT_SECRET',
+    )
+    .option(
+      '--trust-proxy <hops>',
+      'behind a load balancer: hops (or addresses) trusted for X-Forwarded-For (default: $ZHENGZHI_TRUST_PROXY or none)',
+    )
+    .option(
       '--no-notifications',
       'do not send e-mail, webhooks and RabbitMQ messages in this process (run `zhengzhi notifications dispatch` instead)',
     )
@@ -51,15 +77,28 @@ export function registerServeCommand(program: Command): void {
         scheduler: boolean;
         schedulerInterval: string;
         notifications: boolean;
+        cluster?: boolean;
+        trustProxy?: string;
       }) => {
         const logger = pino({ name: 'zhengzhi' });
+        const cluster = options.cluster === true || process.env.ZHENGZHI_CLUSTER === '1';
+        if (cluster && !process.env.DATABASE_URL)
+          throw new Error(
+            'serve --cluster needs DATABASE_URL: nodes share one PostgreSQL, never the embedded database',
+          );
+        const secret = jwtSecret(logger, cluster);
         const port = Number(options.port ?? process.env.PORT ?? 3000);
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new Error(`--port must be a port number, not ${options.port ?? process.env.PORT}`);
         const host = options.host ?? process.env.HOST ?? '127.0.0.1';
         const database = await openDatabaseFromEnvironment();
         const runtime = await createApiRuntime(database);
-        const app = createApp(runtime, { auth: { jwtSecret: jwtSecret(logger) }, logger });
+        const app = createApp(runtime, {
+          auth: { jwtSecret: secret },
+          logger,
+          trustProxy: trustProxyOf(options.trustProxy ?? process.env.ZHENGZHI_TRUST_PROXY),
+          idempotencyLeaseMs: Number(process.env.ZHENGZHI_IDEMPOTENCY_LEASE_MS) || undefined,
+        });
         if (options.demo)
           console.log('loading the demo data into an empty database (skipped when it has data)…');
         const demo = options.demo

@@ -1,5 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
+import { DatabaseRateLimitStore } from '../auth/rate-limit-store';
 import { Permission, requireRole } from '../authz';
 import type { ApiContext } from '../context';
 import type { IssuedSession } from '../auth/auth-service';
@@ -47,6 +48,8 @@ export function authRouter(context: ApiContext): Router {
     legacyHeaders: false,
     // Only failed attempts count: guessing is throttled, a user who logs in often is not.
     skipSuccessfulRequests: true,
+    // Counted in the database: every node sees the same attempts.
+    store: new DatabaseRateLimitStore(context.runtime, 'login:'),
     keyGenerator: (req: Request) =>
       `${ipKeyGenerator(req.ip ?? '')}:${String((req.body as { username?: unknown } | undefined)?.username ?? '').toLowerCase()}`,
     handler: (_req: Request, _res: Response, next: NextFunction, options) => {
@@ -67,6 +70,7 @@ export function authRouter(context: ApiContext): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     skipSuccessfulRequests: true,
+    store: new DatabaseRateLimitStore(context.runtime, 'login-address:'),
     keyGenerator: (req: Request) => ipKeyGenerator(req.ip ?? ''),
     handler: (_req: Request, _res: Response, next: NextFunction, options) => {
       next(

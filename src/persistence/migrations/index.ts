@@ -8,6 +8,7 @@ import { IdempotencyLeases1733200000000 } from './1733200000000-idempotency-leas
 import { ConsoleIndexes1733300000000 } from './1733300000000-console-indexes';
 import { Notifications1733314140000 } from './1733314140000-notifications';
 import { RuleFailures1733410000000 } from './1733410000000-rule-failures';
+import { RateLimits1733500000000 } from './1733500000000-rate-limits';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -21,4 +22,5 @@ export const migrations = [
   ConsoleIndexes1733300000000,
   Notifications1733314140000,
   RuleFailures1733410000000,
+  RateLimits1733500000000,
 ];
