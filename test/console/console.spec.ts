@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { describeOnPostgres, startConsole, type ConsoleHarness } from './support';
 
 jest.setTimeout(60_000);
@@ -57,3 +59,44 @@ describeOnPostgres('console in Chromium (PostgreSQL only; skipped on PGlite)', (
     await context.close();
   });
 });
+
+describeOnPostgres(
+  'console pages: screenshots and accessibility (PostgreSQL only; skipped on PGlite)',
+  () => {
+    let harness: ConsoleHarness;
+    beforeAll(async () => {
+      harness = await startConsole();
+    });
+    afterAll(async () => {
+      await harness?.close();
+    });
+
+    const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+    async function criticalViolations(page: Page): Promise<string[]> {
+      await page.addScriptTag({ content: axeSource });
+      const result = (await page.evaluate(
+        'axe.run(document, { resultTypes: ["violations"] }).then((r) => r.violations.filter((v) => v.impact === "critical").map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", ")))',
+      )) as string[];
+      return result;
+    }
+
+    const pages: Array<[string, string, string, string]> = [
+      ['officer', '/console/worklist', 'worklist', '我的待办'],
+      ['supervisor', '/console/campaigns/xn-2023', 'dashboard', '西宁'],
+      ['supervisor', '/console/campaigns', 'campaigns', '专项行动'],
+      ['supervisor', '/console/escalations', 'escalations', '督办问责'],
+      ['supervisor', '/console/items/xn-2023-003', 'item-supervisor', '办理记录'],
+      ['auditor', '/console/audit/xn-2023-003', 'audit-timeline', '时间回溯'],
+    ];
+    test.each(pages)('%s %s renders with no critical axe-core violation', async (user, url, name, text) => {
+      const { page, errors } = await harness.loginAs(user, url, { bypassCSP: true });
+      await page.getByText(text).first().waitFor();
+      if (name === 'worklist') await page.locator('.ant-table-row').first().waitFor();
+      if (name === 'dashboard') await page.locator('svg').nth(3).waitFor();
+      await page.waitForTimeout(300);
+      await harness.screenshot(page, name);
+      expect(await criticalViolations(page)).toEqual([]);
+      expect(errors).toEqual([]);
+    });
+  },
+);

@@ -62,6 +62,7 @@ export interface ConsoleHarness {
   loginAs(
     username: string,
     path?: string,
+    options?: { bypassCSP?: boolean },
   ): Promise<{ context: BrowserContext; page: Page; errors: string[] }>;
   screenshot(page: Page, name: string): Promise<void>;
   close(): Promise<void>;
@@ -112,8 +113,10 @@ export async function startConsole(): Promise<ConsoleHarness> {
     server,
     url: server.url,
     browser,
-    loginAs: async (username, target = '/console/') => {
+    loginAs: async (username, target = '/console/', options = {}) => {
       const context = await browser.newContext({
+        // axe-core is injected as a script: the console's CSP (script-src 'self') would refuse it.
+        bypassCSP: options.bypassCSP ?? false,
         viewport: { width: 1366, height: 768 },
         locale: 'zh-CN',
         timezoneId: 'Asia/Shanghai',
