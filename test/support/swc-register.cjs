@@ -1,5 +1,5 @@
 'use strict';
-/* global require, process */
+/* global require */
 /* eslint-disable @typescript-eslint/no-require-imports */
 // Lets a child process (node -r ./swc-register.cjs) load the TypeScript sources directly, compiled with
 // swc as jest compiles them: the fault and durability tests run `zhengzhi` from src/, never a stale dist/.
