@@ -113,11 +113,18 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
   return app;
 }
 
+/** Media types the workbook upload routes read themselves (src/ledgers/upload.ts), with their own size limit. */
+const UPLOAD_MEDIA_TYPES = [
+  'multipart/form-data',
+  'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+];
+
 /** A request with a body must declare it as JSON (415 otherwise); an empty body is always fine. */
 function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {
   const hasBody =
     Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (hasBody && !req.is(['application/json', 'application/*+json'])) {
+  // Workbook uploads (multipart/form-data or the .xlsx type) are read by their own routes, with their own limit.
+  if (hasBody && !req.is(['application/json', 'application/*+json', ...UPLOAD_MEDIA_TYPES])) {
     next(
       new HttpProblem(
         'unsupportedMediaType',

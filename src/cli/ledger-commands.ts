@@ -8,10 +8,11 @@ import type { Actor } from '../engine/engine';
 import { exportClueLedger, importClueLedger } from '../ledgers/clue-ledger';
 import { formatProblem, type ImportProblem } from '../ledgers/import-problems';
 import { exportRectificationLedger } from '../ledgers/ledger-export';
-import { importRectificationLedger } from '../ledgers/ledger-import';
+import { importRectificationLedger, unitAliasesFromEnvironment } from '../ledgers/ledger-import';
 import { exportSupervisionLedger } from '../ledgers/supervision-ledger';
 import type { ProgressListener } from '../ledgers/workbook-writer';
 import { openDatabaseFromEnvironment } from '../persistence/database';
+import { writeLedgerTemplate } from '../ledgers/ledger-template';
 
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
   const database = await openDatabaseFromEnvironment();
@@ -82,6 +83,9 @@ interface ImportFlags {
   campaign: string;
   actor: string;
   takeGoodRows?: boolean;
+  sheet?: string;
+  dryRun?: boolean;
+  unitAliases?: string;
 }
 
 function exportOptions(command: Command): Command {
@@ -127,10 +131,32 @@ export function registerLedgerCommands(program: Command): void {
   exportOptions(ledger.command('export').description('write the 整改工作台账 of a campaign')).action(
     (flags: ExportFlags) => runExport(exportRectificationLedger, flags),
   );
+  ledger
+    .command('template')
+    .description('write a blank 整改工作台账 with drop-down lists of the campaign’s categories and units')
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .requiredOption('--out <file>', 'the .xlsx file to write')
+    .action((flags: { campaign: string; out: string }) =>
+      withRuntime(async (runtime) => {
+        const { categories, units } = await writeLedgerTemplate(runtime, flags.out, flags.campaign);
+        console.log(
+          `${flags.out}: blank 整改工作台账, ${categories} categories and ${units} units in its drop-down lists`,
+        );
+      }),
+    );
   importOptions(
     ledger
       .command('import <file>')
-      .description('create or update items from a 整改工作台账 (through the engine)'),
+      .description('create or update items from a 整改工作台账 (through the engine)')
+      .option(
+        '--sheet <name>',
+        'the sheet to read (default: 整改工作台账, else the first with the ledger header)',
+      )
+      .option('--dry-run', 'check every row and print every problem; write nothing')
+      .option(
+        '--unit-aliases <file.json>',
+        'names clerks write for units: {"湟中区交通局": "unit-id"} (or ZHENGZHI_UNIT_ALIASES)',
+      ),
   ).action((file: string, flags: ImportFlags) =>
     withRuntime(async (runtime) => {
       const bar = progress('imported');
@@ -139,8 +165,16 @@ export function registerLedgerCommands(program: Command): void {
         actor: await actorOf(runtime, flags.actor),
         takeGoodRows: flags.takeGoodRows,
         onProgress: bar,
+        sheet: flags.sheet,
+        dryRun: flags.dryRun,
+        unitAliases: flags.unitAliases
+          ? unitAliasesFromEnvironment({ ZHENGZHI_UNIT_ALIASES: flags.unitAliases })
+          : undefined,
       });
       bar.done();
+      for (const s of report.skipped)
+        console.error(`${file}: sheet ${report.sheet}, row ${s.row}: skipped, ${s.reason}`);
+      if (report.dryRun) console.log(`${file}: dry run — nothing was written`);
       console.log(
         `${file} (sheet ${report.sheet}): ${report.rows} rows, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged${report.applied ? '' : ', nothing applied'}`,
       );

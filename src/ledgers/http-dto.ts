@@ -1,3 +1,4 @@
+import { QueryBoolean } from '../api/dto/common.dto';
 import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** `GET /campaigns/:campaignId/{ledger,clues,supervision}.xlsx`: which rows. */
@@ -14,6 +15,21 @@ export class LedgerImportDto {
   @IsString() @IsNotEmpty() file!: string;
   @IsOptional() @IsString() @MaxLength(200) fileName?: string;
   @IsOptional() @IsBoolean() takeGoodRows?: boolean;
+  /** The sheet to read (default: 整改工作台账, else the first whose header row matches). */
+  @IsOptional() @IsString() @MaxLength(100) sheet?: string;
+  /** Check every row and report every located problem; write nothing. */
+  @IsOptional() @IsBoolean() dryRun?: boolean;
+}
+
+/**
+ * `POST /campaigns/:campaignId/{ledger,clues}/upload`: the workbook itself as the body (multipart/form-data
+ * with a field `file`, or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet); options here.
+ */
+export class LedgerUploadQueryDto {
+  @IsOptional() @IsString() @MaxLength(200) fileName?: string;
+  @IsOptional() @IsString() @MaxLength(100) sheet?: string;
+  @IsOptional() @QueryBoolean() @IsBoolean() takeGoodRows?: boolean;
+  @IsOptional() @QueryBoolean() @IsBoolean() dryRun?: boolean;
 }
 
 /** `GET /campaigns/:campaignId/bulletin`: the period and the format. */

@@ -29,7 +29,8 @@ export function ledgerPreviewRouter(context: ApiContext): Router {
         campaignId: campaign.campaignId,
         actor: { userId: user.id, unitId: user.unitId },
         fileName: body.fileName ?? 'upload.xlsx',
-        validateOnly: true,
+        sheet: body.sheet,
+        dryRun: true,
       });
       return { file: report.file, sheet: report.sheet, rows: report.rows, problems: report.problems };
     },

@@ -8,7 +8,9 @@ import { renderBulletinHtml } from '../bulletins/bulletin-html';
 import { renderPdf } from '../bulletins/bulletin-pdf';
 import type { Runtime } from '../engine/bootstrap';
 import { exportClueLedger, importClueLedger } from './clue-ledger';
-import { BulletinQueryDto, LedgerExportQueryDto, LedgerImportDto } from './http-dto';
+import { BulletinQueryDto, LedgerExportQueryDto, LedgerImportDto, LedgerUploadQueryDto } from './http-dto';
+import { writeLedgerTemplate } from './ledger-template';
+import { readUpload } from './upload';
 import { exportRectificationLedger } from './ledger-export';
 import { importRectificationLedger } from './ledger-import';
 import { checkStates, loadCampaign } from './ledger-source';
@@ -119,45 +121,97 @@ export function ledgersRouter(context: ApiContext): Router {
     exportSupervisionLedger(runtime, res, { campaignId, unitId }),
   );
 
-  /** POST an .xlsx (base64) to import; a sheet with refused rows is a located problem+json and writes nothing. */
-  const importRoute = (
-    segment: string,
-    summary: string,
+  /** Runs an import for the caller; a sheet with refused rows is a located problem+json unless it is a dry run. */
+  const runImport = async (
+    campaignId: string,
+    user: AuthUser,
     permission: Permission,
     importer: typeof importRectificationLedger | typeof importClueLedger,
-  ) =>
+    bytes: Buffer,
+    options: { fileName?: string; takeGoodRows?: boolean; sheet?: string; dryRun?: boolean },
+  ) => {
+    const campaign = await campaignFor(campaignId, user, permission);
+    requireWithin(user, campaign.unitPath, permission);
+    const file = options.fileName ?? 'upload.xlsx';
+    const report = await importer(runtime, bytes, {
+      campaignId: campaign.campaignId,
+      actor: { userId: user.id, unitId: user.unitId },
+      takeGoodRows: options.takeGoodRows,
+      fileName: file,
+      sheet: options.sheet,
+      dryRun: options.dryRun,
+    });
+    if (!report.applied && !options.dryRun) throw refused(file, report.problems);
+    return report;
+  };
+
+  /**
+   * Two ways in: `…/import` takes the .xlsx base64 in JSON (within the 100 kB JSON limit: small sheets),
+   * `…/upload` takes the workbook itself (multipart/form-data or the .xlsx media type) with its own limit
+   * of several MB. `dryRun` checks every row and writes nothing: preview, then confirm without it.
+   */
+  const importRoutes = (
+    segment: string,
+    what: string,
+    permission: Permission,
+    importer: typeof importRectificationLedger | typeof importClueLedger,
+  ) => {
     endpoint(router, context, {
       method: 'post',
       path: `/campaigns/:campaignId/${segment}/import`,
-      summary,
+      summary: `Import a ${what} (.xlsx, base64 in JSON; dryRun previews)`,
       tag: 'ledgers',
       body: LedgerImportDto,
-      handler: async ({ params, body, user }) => {
-        const campaign = await campaignFor(params.campaignId!, user, permission);
-        requireWithin(user, campaign.unitPath, permission);
-        const file = body.fileName ?? 'upload.xlsx';
-        const report = await importer(runtime, Buffer.from(body.file, 'base64'), {
-          campaignId: campaign.campaignId,
-          actor: { userId: user.id, unitId: user.unitId },
-          takeGoodRows: body.takeGoodRows,
-          fileName: file,
+      handler: ({ params, body, user }) =>
+        runImport(params.campaignId!, user, permission, importer, Buffer.from(body.file, 'base64'), body),
+    });
+    endpoint(router, context, {
+      method: 'post',
+      path: `/campaigns/:campaignId/${segment}/upload`,
+      summary: `Upload a ${what} as the file itself (multipart/form-data field "file", or the .xlsx media type); dryRun previews`,
+      tag: 'ledgers',
+      query: LedgerUploadQueryDto,
+      handler: async ({ params, query, user, req }) => {
+        // Authorise before reading megabytes of body.
+        await campaignFor(params.campaignId!, user, permission);
+        const upload = await readUpload(req);
+        return runImport(params.campaignId!, user, permission, importer, upload.bytes, {
+          ...query,
+          fileName: query.fileName ?? upload.fileName ?? undefined,
         });
-        if (!report.applied) throw refused(file, report.problems);
-        return report;
       },
     });
-  importRoute(
+  };
+  importRoutes(
     'ledger',
-    'Import a 整改工作台账 (.xlsx, base64): creates or updates items through the engine',
+    '整改工作台账: creates or updates items through the engine',
     Permission.actOnItem,
     importRectificationLedger,
   );
-  importRoute(
+  importRoutes(
     'clues',
-    'Import a 线索台账 (.xlsx, base64): registers new clues through the engine',
+    '线索台账: registers new clues through the engine',
     Permission.registerItem,
     importClueLedger,
   );
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/campaigns/:campaignId/ledger/template.xlsx',
+    summary: 'A blank 整改工作台账 for the campaign, with drop-down lists of its categories and units',
+    tag: 'ledgers',
+    handler: async ({ params, user, res }) => {
+      await campaignFor(params.campaignId!, user, Permission.readAll);
+      sendXlsx(
+        res,
+        `ledger-template-${encodeURIComponent(params.campaignId!)}.xlsx`,
+        `整改工作台账-空白模板-${params.campaignId}.xlsx`,
+      );
+      await writeLedgerTemplate(runtime, res, params.campaignId!);
+      res.end();
+      return undefined;
+    },
+  });
 
   endpoint(router, context, {
     method: 'get',

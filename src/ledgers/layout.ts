@@ -7,6 +7,10 @@ export interface LedgerColumn<K extends string = string> {
   width: number;
   /** Date cells get this number format. */
   date?: boolean;
+  /** Other headers clerks use for this column (问题类型 for 问题类别, 完成情况 for 整改进度…). */
+  aliases?: readonly string[];
+  /** A column a sheet may leave out (责任人, 备注); imports read it when present. */
+  optional?: boolean;
 }
 
 /**

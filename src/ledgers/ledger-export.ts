@@ -66,6 +66,8 @@ export async function exportRectificationLedger(
           : deadlineCellText(values.deadline),
         values.progress,
         values.accountability,
+        values.person,
+        values.remarks,
       ]);
     }
     options.onProgress?.(writer.rows, null);

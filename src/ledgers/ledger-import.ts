@@ -10,7 +10,10 @@ import {
   toNumberedItem,
   type NumberedItem,
 } from './ledger-source';
-import { categoryLookup, unitLookup } from './row-fields';
+import { categoryLookup } from './row-fields';
+import { calendarDateOf } from './cells';
+import { unitCellResolver, type UnitAliases } from './clerk-units';
+import { readFileSync } from 'node:fs';
 import { readLedgerFile } from './sheet-reader';
 import { xiningLedgerLayout } from './vocabulary';
 import type { ProgressListener } from './workbook-writer';
@@ -27,8 +30,12 @@ export interface ImportOptions {
   onProgress?: ProgressListener;
   /** Rows applied at once (default 8); each row's commands stay in order. */
   concurrency?: number;
-  /** Validate every row (cells, lookups, machine dry run) and write nothing: the console's preview. */
-  validateOnly?: boolean;
+  /** The sheet to read (default: the one named 整改工作台账, else the first whose header row matches). */
+  sheet?: string;
+  /** Names clerks write for units → unit id (besides full names and the short forms read automatically). */
+  unitAliases?: UnitAliases;
+  /** Check every row (cells, lookups, the machine dry run) and report; write nothing. */
+  dryRun?: boolean;
 }
 
 /** What an import did, row by row in totals, and every row it could not take. */
@@ -46,6 +53,10 @@ export interface ImportReport {
   problems: ImportProblem[];
   /** Rows that passed validation but were refused when applied (a concurrent change, a rule). */
   failures: ImportProblem[];
+  /** Footer rows (合计, a merged 备注, 填表人/审核人) that are not data: skipped, with the reason. */
+  skipped: Array<{ row: number; reason: string }>;
+  /** True for a dry run: the report says what an import would do; nothing was written. */
+  dryRun: boolean;
 }
 
 /** Rows that share a 序号: every one of them is refused, since none can be matched unambiguously. */
@@ -69,6 +80,19 @@ function duplicateNumbers(
   return problems;
 }
 
+/**
+ * The bureau's unit alias table: a JSON object {"name as written": "unit id"} in the file named by
+ * ZHENGZHI_UNIT_ALIASES (read at each import, so an edit takes effect without a restart).
+ */
+export function unitAliasesFromEnvironment(env: NodeJS.ProcessEnv = process.env): UnitAliases {
+  const file = env.ZHENGZHI_UNIT_ALIASES;
+  if (!file) return {};
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`${file}: the unit alias table must be a JSON object {"name": "unit id"}`);
+  return parsed as UnitAliases;
+}
+
 /** Reads what the planner needs: the campaign, units, principals, and the campaign's numbered items. */
 async function planContext(runtime: Runtime, options: ImportOptions, at: string) {
   const campaign = await loadCampaign(runtime, options.campaignId);
@@ -87,7 +111,9 @@ async function planContext(runtime: Runtime, options: ImportOptions, at: string)
   return {
     campaign,
     findCategory: categoryLookup(campaign.categories),
-    findUnit: unitLookup(units),
+    findUnits: unitCellResolver(units, options.unitAliases ?? unitAliasesFromEnvironment()),
+    // 9月30日前 has no year: the campaign's (its rectify deadline's year, else the import's).
+    campaignYear: Number(calendarDateOf(campaign.rectifyDeadline ?? at).slice(0, 4)),
     responsiblePersonOf: (unitId: string) => principal.get(unitId) ?? unitName.get(unitId) ?? unitId,
     existing,
     at,
@@ -137,7 +163,7 @@ export async function importRectificationLedger(
 ): Promise<ImportReport> {
   const file = options.fileName ?? (typeof source === 'string' ? basename(source) : 'upload.xlsx');
   const at = runtime.clock.now().toISOString();
-  const read = await readLedgerFile(source, xiningLedgerLayout, file);
+  const read = await readLedgerFile(source, xiningLedgerLayout, file, undefined, { sheet: options.sheet });
   const report: ImportReport = {
     file,
     sheet: read.sheet,
@@ -148,6 +174,8 @@ export async function importRectificationLedger(
     applied: false,
     problems: [],
     failures: [],
+    skipped: read.skipped,
+    dryRun: options.dryRun === true,
   };
   if (read.headerProblems.length > 0) return { ...report, problems: read.headerProblems };
   const context = await planContext(runtime, options, at);
@@ -174,7 +202,12 @@ export async function importRectificationLedger(
     }
     plans.push(plan);
   }
-  if (options.validateOnly || (report.problems.length > 0 && !options.takeGoodRows)) return report;
+  if (report.problems.length > 0 && !options.takeGoodRows) return report;
+  if (options.dryRun) {
+    for (const plan of plans)
+      report[plan.kind === 'create' ? 'created' : plan.kind === 'update' ? 'updated' : 'unchanged'] += 1;
+    return report;
+  }
   report.applied = true;
   // Rows are independent streams: apply them on a few workers (the engine serialises per stream itself).
   let done = 0;

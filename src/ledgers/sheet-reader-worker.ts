@@ -13,6 +13,7 @@ interface Job {
   fileName: string;
   layout: LedgerLayout;
   limits: WorkbookLimits;
+  choice: SheetReader.SheetChoice;
 }
 
 async function run(job: Job): Promise<void> {
@@ -22,7 +23,12 @@ async function run(job: Job): Promise<void> {
     // exceljs loads only for a workbook within the limits: a refusal costs no parser start-up.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { loadWorkbook, readLedgerSheet, sheetToWire } = require('./sheet-reader') as typeof SheetReader;
-    const read = readLedgerSheet(await loadWorkbook(bytes, job.fileName), job.layout, job.fileName);
+    const read = readLedgerSheet(
+      await loadWorkbook(bytes, job.fileName),
+      job.layout,
+      job.fileName,
+      job.choice,
+    );
     parentPort!.postMessage({ ok: true, read: sheetToWire(read) });
   } catch (error) {
     const { name, message, code, details } = error as {

@@ -3,7 +3,8 @@ import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import ExcelJS from 'exceljs';
 import { ErrorCode, ZhengzhiError } from '../shared/errors';
-import { cellText, columnLetter, plainCellValue, type CellValue } from './cells';
+import { columnLetter, plainCellValue, type CellValue } from './cells';
+import { chooseWorksheet, findHeaderRow, footerReason, mapHeader } from './sheet-match';
 import { problemAt, WorkbookUnreadableError, type ImportProblem } from './import-problems';
 import type { LedgerLayout } from './layout';
 import { DEFAULT_WORKBOOK_LIMITS, WorkbookTooLargeError, type WorkbookLimits } from './workbook-limits';
@@ -26,13 +27,33 @@ export interface ReadSheet<K extends string> {
   /** Wrong or missing headers: the sheet's rows cannot be trusted, so none are taken. */
   headerProblems: ImportProblem[];
   rows: Array<SheetRow<K>>;
+  /** Footer rows below the data (合计, a merged 备注, 填表人/审核人): not data, skipped and reported. */
+  skipped: Array<{ row: number; reason: string }>;
 }
 
-const normalise = (text: string | null): string => (text ?? '').replace(/\s+/g, '');
+/** Which sheet to read when the caller knows (`--sheet`, the API's `sheet` parameter). */
+export interface SheetChoice {
+  sheet?: string;
+}
+
+/** The OLE2 compound-file signature that starts a legacy .xls (and .doc) file. */
+const OLE2_SIGNATURE = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+const legacyXls = (fileName: string) =>
+  new WorkbookUnreadableError(
+    fileName,
+    'this is a legacy .xls workbook (Excel 97–2003); open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then import that file',
+  );
+
+function isLegacyXls(source: string | Buffer): boolean {
+  if (typeof source === 'string') return /\.xls$/i.test(source);
+  return source.subarray(0, 8).equals(OLE2_SIGNATURE);
+}
 
 /** Loads a workbook from a path or bytes; a file that is not .xlsx is refused with its name. */
 export async function loadWorkbook(source: string | Buffer, fileName: string): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook();
+  if (isLegacyXls(source)) throw legacyXls(fileName);
   try {
     if (typeof source === 'string') await workbook.xlsx.readFile(source);
     else await workbook.xlsx.load(source as unknown as ArrayBuffer);
@@ -47,78 +68,55 @@ export async function loadWorkbook(source: string | Buffer, fileName: string): P
 }
 
 /**
- * Finds the layout's sheet (by name, else the first sheet), checks its header row (searched in the first
- * ten rows by the first header, then compared column by column, whitespace ignored) and returns the data
- * rows below it. Rows whose cells are all blank except 序号 are the template's empty placeholder rows and
- * are skipped.
+ * Finds the layout's sheet (chosen by name, else named like the layout, else the first whose header row
+ * matches: the first sheet is often 填表说明), maps its header row by text (known variants and optional
+ * columns included; unknown or missing columns are header problems) and returns the data rows below it.
+ * Rows whose cells are all blank except 序号 are the template's placeholder rows; footer rows (合计, a
+ * merged 备注, 填表人/审核人) are skipped and listed in `skipped`.
  */
 export function readLedgerSheet<K extends string>(
   workbook: ExcelJS.Workbook,
   layout: LedgerLayout<K>,
   fileName: string,
+  choice: SheetChoice = {},
 ): ReadSheet<K> {
-  const sheet = workbook.getWorksheet(layout.sheetName) ?? workbook.worksheets[0];
-  if (!sheet) throw new WorkbookUnreadableError(fileName, 'the workbook has no sheets');
+  const sheet = chooseWorksheet(workbook, layout, fileName, choice.sheet);
   const name = sheet.name;
-  const columns = layout.columns;
-  let headerRow: number | null = null;
-  for (let r = 1; r <= Math.min(10, Math.max(sheet.rowCount, 1)); r++) {
-    if (
-      normalise(cellText(plainCellValue(sheet.getRow(r).getCell(1).value))) === normalise(columns[0]!.header)
-    ) {
-      headerRow = r;
-      break;
-    }
-  }
+  const headerRow = findHeaderRow(sheet, layout);
   if (headerRow === null) {
-    const expected = columns.map((c) => c.header).join(' | ');
+    const expected = layout.columns.map((c) => c.header).join(' | ');
     return {
       sheet: name,
       headerRow,
       rows: [],
+      skipped: [],
       headerProblems: [problemAt(name, 'A', 4, `header row not found in rows 1–10: expected ${expected}`)],
     };
   }
-  const header = sheet.getRow(headerRow);
-  const headerProblems: ImportProblem[] = [];
-  columns.forEach((column, index) => {
-    const found = cellText(plainCellValue(header.getCell(index + 1).value));
-    if (normalise(found) !== normalise(column.header)) {
-      headerProblems.push(
-        problemAt(
-          name,
-          columnLetter(index + 1),
-          headerRow,
-          `expected header ${column.header}, found ${found ?? '(blank)'}`,
-        ),
-      );
-    }
-  });
-  const extra = cellText(plainCellValue(header.getCell(columns.length + 1).value));
-  if (extra !== null) {
-    headerProblems.push(
-      problemAt(
-        name,
-        columnLetter(columns.length + 1),
-        headerRow,
-        `unexpected extra column ${extra}; the sheet has ${columns.length} columns`,
-      ),
-    );
-  }
+  const { columnOf, problems: headerProblems } = mapHeader(sheet, layout, headerRow);
   const rows: Array<SheetRow<K>> = [];
+  const skipped: ReadSheet<K>['skipped'] = [];
   for (let r = headerRow + 1; r <= sheet.rowCount; r++) {
     const row = sheet.getRow(r);
     const cells = {} as Record<K, SheetCell>;
-    columns.forEach((column, index) => {
+    layout.columns.forEach((column, index) => {
+      const at = columnOf[column.key];
       cells[column.key] = {
-        column: columnLetter(index + 1),
-        value: plainCellValue(row.getCell(index + 1).value),
+        column: columnLetter(at ?? index + 1),
+        value: at === undefined ? null : plainCellValue(row.getCell(at).value),
       };
     });
-    const filled = columns.slice(1).some((c) => cells[c.key].value !== null);
-    if (filled) rows.push({ row: r, cells });
+    const keys = layout.columns.map((c) => c.key);
+    const filled = keys.slice(1).some((k) => cells[k].value !== null);
+    if (!filled) continue;
+    const footer = footerReason(
+      keys.map((k) => cells[k].value),
+      cells[keys[0]!].value,
+    );
+    if (footer) skipped.push({ row: r, reason: footer });
+    else rows.push({ row: r, cells });
   }
-  return { sheet: name, headerRow, headerProblems, rows };
+  return { sheet: name, headerRow, headerProblems, rows, skipped };
 }
 
 /** The worker's file beside this one: compiled JavaScript in dist/, TypeScript when run from sources. */
@@ -209,9 +207,10 @@ function readInWorker<K extends string>(
   layout: LedgerLayout<K>,
   fileName: string,
   limits: WorkbookLimits,
+  choice: SheetChoice,
 ): Promise<ReadSheet<K>> {
   return new Promise((resolve, reject) => {
-    const job = { bytes, fileName, layout, limits, entry: WORKER_FILE };
+    const job = { bytes, fileName, layout, limits, choice, entry: WORKER_FILE };
     const resourceLimits = { maxOldGenerationSizeMb: limits.maxHeapMb, maxYoungGenerationSizeMb: 32 };
     const worker = WORKER_FILE.endsWith('.ts')
       ? new Worker(TYPESCRIPT_WORKER, { eval: true, workerData: job, resourceLimits })
@@ -272,6 +271,7 @@ export async function readLedgerFile<K extends string>(
   layout: LedgerLayout<K>,
   fileName: string,
   limits: WorkbookLimits = DEFAULT_WORKBOOK_LIMITS,
+  choice: SheetChoice = {},
 ): Promise<ReadSheet<K>> {
   if (typeof source === 'string') {
     const { size } = await stat(source);
@@ -284,5 +284,6 @@ export async function readLedgerFile<K extends string>(
       );
   }
   const bytes = typeof source === 'string' ? await readFile(source) : source;
-  return inTurn(() => readInWorker(bytes, layout, fileName, limits));
+  if (isLegacyXls(bytes)) throw legacyXls(fileName);
+  return inTurn(() => readInWorker(bytes, layout, fileName, limits, choice));
 }

@@ -9,19 +9,36 @@ export const LONG_TERM_LABEL = '长期推进';
 
 /** Xining annex 2, 道路交通安全和运输执法领域突出问题整改工作台账 (seed 002). */
 export const xiningLedgerLayout: LedgerLayout<
-  'number' | 'category' | 'manifestation' | 'measures' | 'unit' | 'deadline' | 'progress' | 'accountability'
+  | 'number'
+  | 'category'
+  | 'manifestation'
+  | 'measures'
+  | 'unit'
+  | 'deadline'
+  | 'progress'
+  | 'accountability'
+  | 'person'
+  | 'remarks'
 > = {
   sheetName: '整改工作台账',
   title: '道路交通安全和运输执法领域突出问题整改工作台账',
   columns: [
     { key: 'number', header: '序号', width: 6 },
-    { key: 'category', header: '问题类别', width: 14 },
-    { key: 'manifestation', header: '具体表现', width: 30 },
+    { key: 'category', header: '问题类别', width: 14, aliases: ['问题类型', '类别'] },
+    { key: 'manifestation', header: '具体表现', width: 30, aliases: ['具体问题', '问题描述'] },
     { key: 'measures', header: '整改措施', width: 36 },
-    { key: 'unit', header: '责任单位', width: 18 },
-    { key: 'deadline', header: '整改时限', width: 16, date: true },
-    { key: 'progress', header: '整改进度及可验证成果', width: 40 },
+    { key: 'unit', header: '责任单位', width: 18, aliases: ['牵头单位', '责任单位（牵头）'] },
+    { key: 'deadline', header: '整改时限', width: 16, date: true, aliases: ['完成时限', '整改期限'] },
+    {
+      key: 'progress',
+      header: '整改进度及可验证成果',
+      width: 40,
+      aliases: ['完成情况', '整改进度', '整改进度及可验证成果（附佐证）', '整改情况'],
+    },
     { key: 'accountability', header: '问责情况', width: 28 },
+    // The plan asks for 责任单位和责任人; clerks add 备注. Optional on import, written on export.
+    { key: 'person', header: '责任人', width: 12, optional: true, aliases: ['责任领导'] },
+    { key: 'remarks', header: '备注', width: 20, optional: true },
   ],
 };
 

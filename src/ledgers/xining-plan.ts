@@ -1,11 +1,13 @@
 import type { Category } from '../machines/campaign-types';
 import type { ItemContext } from '../machines/item-types';
-import { calendarDateOf, endOfDayInstant, parseCalendarDate } from './cells';
+import { calendarDateOf, endOfDayInstant } from './cells';
 import type { ImportProblem } from './import-problems';
 import type { CampaignInfo, NumberedItem } from './ledger-source';
-import { RowReader, type categoryLookup, type unitLookup } from './row-fields';
+import { RowReader, describe, type categoryLookup } from './row-fields';
+import { readClerkDeadline } from './clerk-dates';
+import type { unitCellResolver } from './clerk-units';
 import type { SheetCell, SheetRow } from './sheet-reader';
-import { cellLines, progressLines } from './xining-row';
+import { cellLines, LONG_TERM_PLACEHOLDER, progressLines } from './xining-row';
 import type { xiningLedgerLayout } from './vocabulary';
 
 type XiningKey = (typeof xiningLedgerLayout.columns)[number]['key'];
@@ -32,7 +34,10 @@ export type RowPlan =
 export interface PlanContext {
   campaign: CampaignInfo;
   findCategory: ReturnType<typeof categoryLookup>;
-  findUnit: ReturnType<typeof unitLookup>;
+  /** 责任单位 as written: full names, short names, aliases, a lead unit and co-operating units. */
+  findUnits: ReturnType<typeof unitCellResolver>;
+  /** The year dates without one (9月30日前) belong to: the campaign's. */
+  campaignYear: number;
   /** Who answers for a unit's rectification when a new row names only the unit (its principal, else the unit). */
   responsiblePersonOf(unitId: string): string;
   existing: ReadonlyMap<number, NumberedItem>;
@@ -52,10 +57,13 @@ interface RowFields {
   rectification: {
     measures: string;
     unitId: string;
-    deadline: { longTerm: boolean; date: string | null };
+    coUnitIds: string[];
+    deadline: { longTerm: boolean; date: string | null; text: string | null };
   } | null;
   progress: string[];
   accountability: string | null;
+  person: string | null;
+  remarks: string | null;
 }
 
 function readRow(
@@ -85,37 +93,20 @@ function readRow(
   if (wantsRectification) {
     const measures = reader.text(c.measures, '整改措施', true);
     const unitName = reader.text(c.unit, '责任单位', true);
-    let unitId: string | null = null;
+    let units: { leadId: string; coIds: string[] } | null = null;
     if (unitName !== null) {
-      const found = context.findUnit(unitName);
-      if (!found) reader.problem(c.unit, `unknown unit ${JSON.stringify(unitName)}: no unit has this name`);
-      else if ('ambiguous' in found)
-        reader.problem(
-          c.unit,
-          `unit name ${JSON.stringify(unitName)} is ambiguous: units ${found.ambiguous.join(', ')}`,
-        );
-      else unitId = found.id;
+      const found = context.findUnits(unitName);
+      if ('problem' in found) reader.problem(c.unit, found.problem);
+      else units = found;
     }
-    const deadlineText = typeof c.deadline.value === 'string' ? c.deadline.value : null;
-    const longTerm = deadlineText !== null && deadlineText.includes('长期');
-    let date: string | null;
-    if (longTerm) {
-      const found = parseCalendarDate(c.deadline.value);
-      date =
-        found === 'invalid'
-          ? reader.problem(
-              c.deadline,
-              `整改时限 ${JSON.stringify(deadlineText)} names a date that does not exist`,
-            )
-          : found;
-    } else {
-      date = reader.date(c.deadline, '整改时限', true);
-    }
-    if (measures !== null && unitId !== null && (longTerm || date !== null))
-      rectification = { measures, unitId, deadline: { longTerm, date } };
+    const deadline = readDeadlineCell(reader, c.deadline, context);
+    if (measures !== null && units !== null && deadline !== null)
+      rectification = { measures, unitId: units.leadId, coUnitIds: units.coIds, deadline };
   }
   const progress = cellLines(reader.text(c.progress, '整改进度及可验证成果', false));
   const accountability = reader.text(c.accountability, '问责情况', false);
+  const person = reader.text(c.person, '责任人', false);
+  const remarks = reader.text(c.remarks, '备注', false);
   if (!wantsRectification) {
     if (progress.length > 0)
       reader.problem(c.progress, 'progress needs a ledger row: fill 整改措施, 责任单位 and 整改时限 too');
@@ -128,9 +119,27 @@ function readRow(
   if (reader.problems.length > 0 || number === null || category === null || manifestation === null)
     return { fields: null, problems: reader.problems };
   return {
-    fields: { number, category, manifestation, rectification, progress, accountability },
+    fields: { number, category, manifestation, rectification, progress, accountability, person, remarks },
     problems: [],
   };
+}
+
+/** 整改时限 as written (see ./clerk-dates): a date, 立行立改, or 长期推进 with or without a date. */
+function readDeadlineCell(
+  reader: RowReader,
+  cell: SheetCell,
+  context: PlanContext,
+): { longTerm: boolean; date: string | null; text: string | null } | null {
+  const read = readClerkDeadline(cell.value, context.campaignYear, calendarDateOf(context.at));
+  if (read === null) return reader.problem(cell, '整改时限 is required (missing cell)');
+  if (read === 'invalid')
+    return reader.problem(cell, `整改时限 ${describe(cell.value)} is not a real calendar date`);
+  if (read === 'unreadable')
+    return reader.problem(
+      cell,
+      `整改时限 must be a date such as 2023-09-30, 2023年9月30日, 9月30日前, 2023年9月底, 立行立改 or 长期推进, found ${describe(cell.value)}`,
+    );
+  return { longTerm: read.kind === 'longTerm', date: read.date, text: read.text };
 }
 
 function plusDays(instant: string, days: number): string {
@@ -209,8 +218,11 @@ function commandsFor(
       manifestation: f.manifestation,
       measures: r.measures,
       responsibleUnitId: r.unitId,
-      responsiblePerson: context.responsiblePersonOf(r.unitId),
+      responsiblePerson: f.person ?? context.responsiblePersonOf(r.unitId),
       deadline: endOfDayInstant(date),
+      ...(r.coUnitIds.length ? { coUnitIds: r.coUnitIds } : {}),
+      ...(f.remarks ? { remarks: f.remarks } : {}),
+      ...(r.deadline.text ? { deadlineText: r.deadline.text } : {}),
     });
   } else {
     const changes: Record<string, string> = {};
@@ -225,10 +237,22 @@ function commandsFor(
     }
     if (r.unitId !== ledger.responsibleUnitId) {
       changes.responsibleUnitId = r.unitId;
-      changes.responsiblePerson = context.responsiblePersonOf(r.unitId);
+      changes.responsiblePerson = f.person ?? context.responsiblePersonOf(r.unitId);
+      changedCells.push(c.unit);
+    } else if (f.person !== null && f.person !== ledger.responsiblePerson) {
+      changes.responsiblePerson = f.person;
+      changedCells.push(c.person);
+    }
+    const extra: Record<string, unknown> = {};
+    if (r.coUnitIds.join() !== (ledger.coUnitIds ?? []).join()) {
+      extra.coUnitIds = r.coUnitIds;
       changedCells.push(c.unit);
     }
-    if (changedCells[0]) add(changedCells[0], { type: 'UPDATE_LEDGER', ...changes });
+    if (f.remarks !== null && f.remarks !== (ledger.remarks ?? null)) {
+      extra.remarks = f.remarks;
+      changedCells.push(c.remarks);
+    }
+    if (changedCells[0]) add(changedCells[0], { type: 'UPDATE_LEDGER', ...changes, ...extra });
     if (ledger.longTerm && !r.deadline.longTerm) {
       reader.problem(
         c.deadline,
@@ -255,7 +279,7 @@ function commandsFor(
   if (r.deadline.longTerm && !ledger?.longTerm) {
     add(c.deadline, {
       type: 'MARK_LONG_TERM',
-      currentResult: f.progress.join('\n') || '长期推进中',
+      currentResult: f.progress.join('\n') || LONG_TERM_PLACEHOLDER,
       longTermMeasures: r.measures,
     });
   }

@@ -3,8 +3,18 @@ import type { ItemContext } from '../machines/item-types';
 import { calendarDateOf } from './cells';
 import { LONG_TERM_LABEL } from './vocabulary';
 
-/** 整改时限 as the sheet shows it: a calendar date, or 长期推进 for long-term items. */
-export type DeadlineCell = { type: 'date'; date: string } | { type: 'longTerm'; date: string | null } | null;
+/** The current result a long-term row imported with a blank progress cell records. */
+export const LONG_TERM_PLACEHOLDER = '长期推进中';
+
+/**
+ * 整改时限 as the sheet shows it: what the clerk typed when the import kept it (9月30日前, 立行立改,
+ * 2023年9月30日前完成，长期推进), else a calendar date, or 长期推进 for long-term items.
+ */
+export type DeadlineCell =
+  | { type: 'date'; date: string }
+  | { type: 'longTerm'; date: string | null }
+  | { type: 'text'; text: string }
+  | null;
 
 /** One row of the 整改工作台账 in sheet terms (labels and names, not ids). */
 export interface XiningRowValues {
@@ -16,6 +26,8 @@ export interface XiningRowValues {
   deadline: DeadlineCell;
   progress: string | null;
   accountability: string | null;
+  person: string | null;
+  remarks: string | null;
 }
 
 /** Text lines of a multi-line cell, trimmed, without blanks. */
@@ -35,7 +47,8 @@ export function progressLines(context: ItemContext): string[] {
   const lines = [
     ...(context.ledger?.progress ?? []).flatMap((p) => cellLines(p.note)),
     ...context.submissions.flatMap((s) => cellLines(s.result)),
-    ...cellLines(context.ledger?.longTerm?.currentResult ?? null),
+    // A long-term row imported with a blank progress cell recorded a placeholder: it goes back blank.
+    ...cellLines(context.ledger?.longTerm?.currentResult ?? null).filter((l) => l !== LONG_TERM_PLACEHOLDER),
   ];
   return [...new Set(lines)];
 }
@@ -59,18 +72,34 @@ export function xiningRowOf(
     category: categoryLabel(categories, context.confirmation?.category ?? null),
     manifestation: ledger?.manifestation ?? context.clue.description,
     measures: ledger?.measures ?? null,
-    unit: ledger ? (unitNames.get(ledger.responsibleUnitId) ?? ledger.responsibleUnitId) : null,
+    unit: ledger ? unitCellOf(ledger, unitNames) : null,
     deadline: !ledger
       ? null
-      : ledger.longTerm
-        ? { type: 'longTerm', date: null }
-        : { type: 'date', date: calendarDateOf(ledger.deadline) },
+      : ledger.deadlineText
+        ? { type: 'text', text: ledger.deadlineText }
+        : ledger.longTerm
+          ? { type: 'longTerm', date: null }
+          : { type: 'date', date: calendarDateOf(ledger.deadline) },
     progress: progress.length > 0 ? progress.join('\n') : null,
     accountability: ledger?.accountability ?? null,
+    person: ledger?.responsiblePerson ?? null,
+    remarks: ledger?.remarks ?? null,
   };
 }
 
-/** The deadline cell as written: a date cell, or the 长期推进 text. */
+/** The deadline cell as written: the clerk's own text, or the 长期推进 text (a date goes in a date cell). */
 export function deadlineCellText(deadline: DeadlineCell): string | null {
+  if (deadline?.type === 'text') return deadline.text;
   return deadline?.type === 'longTerm' ? LONG_TERM_LABEL : null;
+}
+
+/** 责任单位 as the clerk writes several: the lead marked （牵头）, then the co-operating units, joined by 、. */
+function unitCellOf(
+  ledger: NonNullable<ItemContext['ledger']>,
+  unitNames: ReadonlyMap<string, string>,
+): string {
+  const name = (id: string) => unitNames.get(id) ?? id;
+  const co = ledger.coUnitIds ?? [];
+  if (co.length === 0) return name(ledger.responsibleUnitId);
+  return [`${name(ledger.responsibleUnitId)}（牵头）`, ...co.map(name)].join('、');
 }

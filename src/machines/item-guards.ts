@@ -81,7 +81,8 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
     const e = event as Of<'UPDATE_LEDGER'>;
     const fields = ['manifestation', 'measures', 'responsibleUnitId', 'responsiblePerson'] as const;
     const given = fields.filter((f) => e[f] !== undefined);
-    if (given.length === 0)
+    const clerkFields = e.coUnitIds !== undefined || e.remarks !== undefined;
+    if (given.length === 0 && !clerkFields)
       return 'name at least one ledger field to change (use EXTEND_DEADLINE for the deadline)';
     if ((e as { deadline?: string }).deadline !== undefined)
       return 'change the deadline with EXTEND_DEADLINE, which records the reason';

@@ -1,4 +1,4 @@
-import type { ItemContext, ItemEvent, ItemInput } from './item-types';
+import type { ItemContext, ItemEvent, ItemInput, LedgerRow } from './item-types';
 
 /** The context of a freshly registered clue. Pure and cheap: XState runs it on every `transition()`. */
 export function initialItemContext(input: ItemInput): ItemContext {
@@ -106,14 +106,23 @@ export function applyItemEvent(context: ItemContext, event: ItemEvent): ItemCont
           longTerm: null,
           overdue: false,
           deadlineExtensions: [],
+          // Optional clerk fields: absent from events before they existed, so old snapshots replay unchanged.
+          ...(event.coUnitIds?.length ? { coUnitIds: event.coUnitIds } : {}),
+          ...(event.remarks ? { remarks: event.remarks } : {}),
+          ...(event.deadlineText ? { deadlineText: event.deadlineText } : {}),
         },
       };
     case 'UPDATE_LEDGER': {
-      const { manifestation, measures, responsibleUnitId, responsiblePerson } = event;
+      const { manifestation, measures, responsibleUnitId, responsiblePerson, coUnitIds, remarks } = event;
       const changes = Object.fromEntries(
-        Object.entries({ manifestation, measures, responsibleUnitId, responsiblePerson }).filter(
-          ([, v]) => v !== undefined,
-        ),
+        Object.entries({
+          manifestation,
+          measures,
+          responsibleUnitId,
+          responsiblePerson,
+          coUnitIds,
+          remarks,
+        }).filter(([, v]) => v !== undefined),
       );
       return { ...next, ledger: ledger && { ...ledger, ...changes } };
     }
@@ -140,11 +149,13 @@ export function applyItemEvent(context: ItemContext, event: ItemEvent): ItemCont
           },
         },
       };
-    case 'EXTEND_DEADLINE':
+    case 'EXTEND_DEADLINE': {
+      // The clerk's wording described the old deadline: an extended one is shown as a date.
+      const { deadlineText: _replaced, ...kept } = ledger ?? ({} as LedgerRow);
       return {
         ...next,
         ledger: ledger && {
-          ...ledger,
+          ...kept,
           deadline: event.deadline,
           overdue: false,
           deadlineExtensions: [
@@ -153,6 +164,7 @@ export function applyItemEvent(context: ItemContext, event: ItemEvent): ItemCont
           ],
         },
       };
+    }
     case 'RECTIFICATION_OVERDUE':
       return { ...next, ledger: ledger && { ...ledger, overdue: true } };
     case 'SUBMIT_FOR_ACCEPTANCE':

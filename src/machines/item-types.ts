@@ -82,6 +82,12 @@ export interface LedgerRow {
   longTerm: { currentResult: string; longTermMeasures: string; since: string } | null;
   overdue: boolean;
   deadlineExtensions: Array<{ from: string; to: string; reason: string; at: string }>;
+  /** Co-operating units (配合单位) beside the lead unit, when a ledger names several (湟中区交通运输局（牵头）、…). */
+  coUnitIds?: string[];
+  /** 备注 as the clerk wrote it. */
+  remarks?: string;
+  /** 整改时限 as the clerk wrote it (9月30日前, 立行立改, 2023年9月30日前完成，长期推进) while the deadline is unchanged. */
+  deadlineText?: string;
 }
 
 export interface ItemContext {
@@ -135,7 +141,8 @@ export interface SuppressionRecord {
 export type LedgerFields = Pick<
   LedgerRow,
   'manifestation' | 'measures' | 'responsibleUnitId' | 'responsiblePerson' | 'deadline'
->;
+> &
+  Pick<LedgerRow, 'coUnitIds' | 'remarks' | 'deadlineText'>;
 
 /** Every event a problem item accepts after registration. */
 export type ItemEvent =

@@ -91,7 +91,7 @@ describe('zhengzhi ledger / clues / supervision / bulletin commands', () => {
     );
     expect(await run('ledger', 'import', bad, '--campaign', campaignId, '--actor', 'u-officer')).toBe(1);
     expect(stderr[0]).toBe(
-      `${bad}: sheet 整改工作台账, row 5, column F (F5): 整改时限 must be a date such as 2023-09-30 or 2023年9月30日, found "九月底"`,
+      `${bad}: sheet 整改工作台账, row 5, column F (F5): 整改时限 must be a date such as 2023-09-30, 2023年9月30日, 9月30日前, 2023年9月底, 立行立改 or 长期推进, found "九月底"`,
     );
     expect(stderr[1]).toContain('nothing was imported');
 

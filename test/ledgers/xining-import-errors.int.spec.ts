@@ -94,13 +94,16 @@ describe('整改工作台账 import refuses bad sheets with located errors and w
     const report = await importBytes(await ledgerSheet(rows));
     expect(report.applied).toBe(false);
     expect(report.problems.map((p) => [p.cell, p.reason])).toEqual([
-      ['F6', '整改时限 must be a date such as 2023-09-30 or 2023年9月30日, found "XX 月 XX 日前"'],
+      [
+        'F6',
+        '整改时限 must be a date such as 2023-09-30, 2023年9月30日, 9月30日前, 2023年9月底, 立行立改 or 长期推进, found "XX 月 XX 日前"',
+      ],
       ['F7', '整改时限 "2023-02-30" is not a real calendar date'],
       [
         'B8',
         'unknown category "执法不作为"; this campaign\'s categories are 逐利执法 (profit_driven), 执法不规范 (non_standard), 执法方式简单僵化 (rigid), 执法粗暴 (rough), 执法"寻租" (rent_seeking), 制度文件管理 (regulatory_docs)',
       ],
-      ['E9', 'unknown unit "火星交通运输局": no unit has this name'],
+      ['E9', 'unknown unit "火星交通运输局": no unit has this name, short name or alias'],
       ['A10', 'duplicated 序号 6: also used in row 11'],
       ['A11', 'duplicated 序号 6: also used in row 10'],
       ['C12', '具体表现 is required (missing cell)'],

@@ -38,17 +38,18 @@ describe('整改工作台账 round trip (seed 002 annex 2)', () => {
     expect(
       await exportRectificationLedger(runtime, exported, { campaignId, asOf: '2023-04-11T02:00:00.000Z' }),
     ).toEqual({ rows: 2 });
-    const shape = await sheetShape(exported);
+    const shape = await sheetShape(exported, 10);
     const templateShape = await sheetShape(template);
-    expect(shape.widths).toEqual(templateWidths);
-    expect(shape.merges).toEqual(templateShape.merges);
+    // The export adds the plan's 责任人 and a 备注 column after the annex's eight.
+    expect(shape.widths).toEqual([...templateWidths, 12, 20]);
+    expect(shape.merges).toEqual(templateShape.merges.map((m: string) => m.replace(':H', ':J')));
     expect(shape.cells[1]![0]).toBe('2023年4月11日');
     expect(shape.cells[2]![0]).toBe('制定单位：西宁市交通运输局');
-    expect(shape.cells[3]).toEqual(templateHeaders);
-    // Seed row 1 comes back cell for cell; row 4's free-text deadline (…清理工作长期进行) is read as a
-    // long-term item and printed as 长期推进.
-    expect(shape.cells[4]).toEqual(seedRow1.map((v) => (v instanceof Date ? '2023-09-30' : v)));
-    expect(shape.cells[5]).toEqual(seedRow4.map((v, i) => (i === 5 ? '长期推进' : v)));
+    expect(shape.cells[3]).toEqual([...templateHeaders, '责任人', '备注']);
+    // Seed rows 1 and 4 come back cell for cell: row 4's free-text deadline (2023年9月30日前…清理工作长期进行)
+    // is a long-term item with a date, and the export gives back what the clerk typed.
+    expect(shape.cells[4]!.slice(0, 8)).toEqual(seedRow1.map((v) => (v instanceof Date ? '2023-09-30' : v)));
+    expect(shape.cells[5]!.slice(0, 8)).toEqual(seedRow4);
 
     const before = await eventCount();
     const second = await importRectificationLedger(runtime, exported, { campaignId, actor: officer });
@@ -57,7 +58,7 @@ describe('整改工作台账 round trip (seed 002 annex 2)', () => {
 
     const again = join(dir, 'export-2.xlsx');
     await exportRectificationLedger(runtime, again, { campaignId, asOf: '2023-04-11T02:00:00.000Z' });
-    expect(await sheetShape(again)).toEqual(shape);
+    expect(await sheetShape(again, 10)).toEqual(shape);
   });
 
   it('round-trips items created through the engine and numbers them after the imported ones', async () => {
@@ -65,7 +66,7 @@ describe('整改工作台账 round trip (seed 002 annex 2)', () => {
     await runtime.engine.execute(id, { type: 'RECORD_PROGRESS', note: '已完成全员培训' }, officer);
     const exported = join(dir, 'export-3.xlsx');
     await exportRectificationLedger(runtime, exported, { campaignId, asOf: '2023-04-11T02:00:00.000Z' });
-    const shape = await sheetShape(exported);
+    const shape = await sheetShape(exported, 10);
     expect(shape.cells[6]).toEqual([
       5,
       '执法不规范',
@@ -74,6 +75,8 @@ describe('整改工作台账 round trip (seed 002 annex 2)', () => {
       '湟中区交通运输局',
       '2023-08-01',
       '已完成全员培训',
+      null,
+      '张三',
       null,
     ]);
     const before = await eventCount();
@@ -89,7 +92,7 @@ describe('整改工作台账 round trip (seed 002 annex 2)', () => {
       unitId: 'xn-county-hz',
       asOf: '2023-04-11T02:00:00.000Z',
     });
-    const shape = await sheetShape(exported);
+    const shape = await sheetShape(exported, 10);
     expect(shape.cells.slice(4).map((r) => r[0])).toEqual([1, 5]);
     const closedOnly = join(dir, 'export-closed.xlsx');
     expect(await exportRectificationLedger(runtime, closedOnly, { campaignId, states: ['closed'] })).toEqual({
