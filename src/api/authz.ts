@@ -16,6 +16,8 @@ export const Permission = {
   actOnItem: { name: 'item:act', roles: ['supervisor', 'officer'] },
   acceptItem: { name: 'item:accept', roles: ['supervisor'] },
   approveDismissal: { name: 'item:approve-dismissal', roles: ['supervisor', 'officer'] },
+  approveCorrection: { name: 'item:approve-correction', roles: ['supervisor', 'officer'] },
+  migrateMachines: { name: 'machines:migrate', roles: ['supervisor'] },
   respondToEscalation: { name: 'escalation:respond', roles: ['supervisor', 'officer'] },
   liftEscalation: { name: 'escalation:lift', roles: ['supervisor'] },
   manageOwnTokens: { name: 'api-token:manage', roles: ['supervisor', 'officer'] },

@@ -1,6 +1,7 @@
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import type { ReplayStep } from '../engine/replay';
-import { replayEvents } from '../engine/replay';
+import { migrateState, replayEvents } from '../engine/replay';
+import { MIGRATED } from '../machines/item-migration';
 import { definitionFor, type MachineDefinition } from '../machines/registry';
 import { explainRejection, type PersistedState } from '../machines/step';
 import type { StoredEvent } from '../persistence/event-store';
@@ -38,6 +39,12 @@ export function replayStream(
       const problem = definition.inputProblem(event.payload as never);
       if (problem) fail(event, problem);
       snapshot = initialTransition(definition.machine, event.payload)[0] as AnyMachineSnapshot;
+      continue;
+    }
+    if (event.type === MIGRATED) {
+      const migrated = migrateState(streamType, persist(), event);
+      if (!migrated.ok) fail(event, migrated.rejection.message);
+      else snapshot = definition.machine.resolveState(migrated.state as never) as AnyMachineSnapshot;
       continue;
     }
     if (snapshot.status !== 'active')

@@ -4,6 +4,8 @@ import { registerRulesCommands } from './rules-commands';
 import { registerEngineCommands } from './engine-commands';
 import { registerAuditCommands } from './audit-commands';
 import { registerLedgerCommands } from './ledger-commands';
+import { registerMachineCommands } from './machine-commands';
+import { registerCorrectionCommands } from './correction-commands';
 import { registerNotificationCommands } from './notification-commands';
 import { cliLang, langFromArgv } from './lang';
 
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerEngineCommands(program);
   registerAuditCommands(program);
   registerLedgerCommands(program);
+  registerMachineCommands(program);
+  registerCorrectionCommands(program);
   registerNotificationCommands(program);
   return program;
 }

@@ -4,6 +4,7 @@ import { EventStore } from '../persistence/event-store';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/clock';
 import { appendNotifyHook } from './append-notify';
 import { Engine, type AppendHook } from './engine';
+import { correctionsHook } from './corrections';
 import { deadlineHook, EscalationIssuer, RuleSetRegistry, rulesHook, Scheduler } from '../escalation';
 import { NotificationOutbox } from '../notifications/outbox';
 
@@ -34,6 +35,8 @@ export function createRuntime(
   const engine = new Engine({ store, directory, clock, ids, hooks: options.hooks });
   const ruleSets = new RuleSetRegistry(database);
   const issuer = new EscalationIssuer(engine, ruleSets);
+  // Before the rules: escalations an approved correction voids are closed before the rules re-evaluate.
+  engine.addHook(correctionsHook(engine));
   engine.addHook(rulesHook(issuer));
   engine.addHook(deadlineHook());
   engine.addHook(appendNotifyHook(database));

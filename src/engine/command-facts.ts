@@ -2,6 +2,7 @@ import type { CampaignContext } from '../machines/campaign-types';
 import type { Directory } from '../persistence/directory';
 import type { EventStoreTransaction, StreamRecord } from '../persistence/event-store';
 import { ancestorCampaigns, descendantCampaigns } from './campaign-tree';
+import { correctionPreparers } from './corrections';
 
 /**
  * Facts from other streams that a command depends on, looked up inside the command's transaction.
@@ -115,6 +116,7 @@ const preparers: Record<string, Record<string, Preparer>> = {
       (await unitExists(tx, event.responsibleUnitId, directory))
         ? { event }
         : { problem: `responsible unit ${String(event.responsibleUnitId)} does not exist` },
+    ...correctionPreparers,
   },
 };
 

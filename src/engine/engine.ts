@@ -60,6 +60,8 @@ export interface CreateOptions {
   at?: string;
   /** Appended by a hook (escalations, tags): only hooks with `runsOnDerivedEvents` see it. */
   derived?: boolean;
+  /** Start on this installed machine version instead of the current one (tests, imports of old data). */
+  machineVersion?: number;
 }
 
 export interface CommandOptions {
@@ -134,7 +136,10 @@ export class Engine {
     if (!isStreamType(streamType)) {
       throw new ZhengzhiError(ErrorCode.invalidInput, `unknown stream type ${String(streamType)}`);
     }
-    const definition = currentDefinition(streamType);
+    const definition =
+      options.machineVersion === undefined
+        ? currentDefinition(streamType)
+        : definitionFor(streamType, options.machineVersion);
     const idField = definition.idField;
     const streamId =
       options.streamId ?? (input[idField] as string | undefined) ?? this.#deps.ids.next(streamType);

@@ -1,4 +1,5 @@
-import { definitionFor } from '../machines/registry';
+import { MIGRATED } from '../machines/item-migration';
+import { definitionFor, migrationFor } from '../machines/registry';
 import { start, step, type PersistedState, type StepResult } from '../machines/step';
 import type { StoredEvent } from '../persistence/event-store';
 
@@ -26,7 +27,9 @@ export function replayEvents(
     const result: StepResult =
       state === null
         ? start(definition, event.payload)
-        : step(definition, state, { ...event.payload, type: event.type } as { type: string; at: string });
+        : event.type === MIGRATED
+          ? migrateState(streamType, state, event)
+          : step(definition, state, { ...event.payload, type: event.type } as { type: string; at: string });
     if (!result.ok) {
       throw new Error(
         `stream ${event.streamId} event ${event.sequence} (${event.type}) does not replay: ${result.rejection.message}`,
@@ -41,4 +44,25 @@ export function replayEvents(
     state = result.state;
   }
   return state;
+}
+
+/**
+ * A MIGRATED event maps the state through the declared migration it names (the same pure function the
+ * migration ran): events before it replay on the old version, events after it on the new one.
+ */
+export function migrateState(streamType: string, state: PersistedState, event: StoredEvent): StepResult {
+  const { fromVersion, toVersion } = event.payload as { fromVersion?: number; toVersion?: number };
+  const migration = migrationFor(streamType, Number(fromVersion), Number(toVersion));
+  const refuse = (message: string): StepResult => ({
+    ok: false,
+    rejection: { code: 'EVENT_NOT_ACCEPTED', message, state: state.value, acceptedEvents: [] },
+  });
+  if (!migration)
+    return refuse(`no ${streamType} migration from version ${fromVersion} to ${toVersion} is installed`);
+  if (toVersion !== event.machineVersion)
+    return refuse(
+      `the event is recorded on version ${event.machineVersion}, not the migration's ${toVersion}`,
+    );
+  const mapped = migration.map(state);
+  return mapped.ok ? mapped : refuse(mapped.reason);
 }

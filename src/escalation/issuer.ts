@@ -42,7 +42,7 @@ const OPEN_ITEM_STATES = [
   'awaitingAcceptance',
   'reopened',
 ];
-const FINAL_ESCALATION_STATES = ['lifted', 'steppedUp'];
+const FINAL_ESCALATION_STATES = ['lifted', 'steppedUp', 'voided'];
 const weight = (measure: string): number => ESCALATION_MEASURES.indexOf(measure as never);
 
 /**

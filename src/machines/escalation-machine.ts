@@ -83,6 +83,14 @@ export const escalationGuardReasons: GuardReasonTable<EscalationContext, Escalat
       ? null
       : 'no review flag awaits a decision on this escalation';
   },
+  voidedByCorrection: (_c, e) => {
+    const event = e as Of<'VOID'>;
+    return firstFailure(
+      requireText(event.reason, 'reason (作废理由)'),
+      requireText(event.correction?.itemId, 'correction.itemId'),
+      Number.isInteger(event.correction?.sequence) ? null : 'correction.sequence must be a whole number',
+    );
+  },
   heavierMeasure: (c, e) => {
     const event = e as Of<'STEP_UP'>;
     if (weight(event.measure) < 0) return `measure must be one of ${ESCALATION_MEASURES.join(', ')}`;
@@ -122,6 +130,12 @@ function apply(context: EscalationContext, event: EscalationEvent): EscalationCo
         ...next,
         reviewDecisions: [...(context.reviewDecisions ?? []), { at: event.at, note: event.note }],
       };
+    case 'VOID':
+      // Only a voided record carries `voided`: older snapshots (and their replays) stay exactly as they were.
+      return {
+        ...next,
+        voided: { at: event.at, reason: event.reason, correction: event.correction },
+      } as EscalationContext;
   }
 }
 
@@ -134,6 +148,7 @@ const open = {
   RECORD_OCCURRENCE: { guard: 'validOccurrence', actions: 'apply' },
   FLAG_FOR_REVIEW: { guard: 'validReviewFlag', actions: 'apply' },
   KEEP_AFTER_REVIEW: { guard: 'reviewPending', actions: 'apply' },
+  VOID: { target: 'voided', guard: 'voidedByCorrection', actions: 'apply' },
 } as const;
 
 /**
@@ -178,5 +193,7 @@ export const escalationMachine = setup({
     responded: { on: { ...open, RESPOND: { guard: 'hasResponse', actions: 'apply' } } },
     lifted: { type: 'final' },
     steppedUp: { type: 'final' },
+    /** Voided by an approved correction (an event added without changing what older records replay to). */
+    voided: { type: 'final' },
   },
 });

@@ -90,4 +90,9 @@ export type EscalationEvent =
   | ({ type: 'STEP_UP' } & Timed & { measure: EscalationMeasure; escalationId: string })
   | ({ type: 'RECORD_OCCURRENCE' } & Timed & Omit<EscalationOccurrence, 'at'>)
   | ({ type: 'FLAG_FOR_REVIEW' } & Timed & Omit<ReviewFlag, 'at'>)
-  | ({ type: 'KEEP_AFTER_REVIEW' } & Timed & { note: string });
+  | ({ type: 'KEEP_AFTER_REVIEW' } & Timed & { note: string })
+  /** Voided by an approved correction of the item event that produced it (never deleted). */
+  | ({ type: 'VOID' } & Timed & {
+        reason: string;
+        correction: { itemId: string; sequence: number; corrects: number };
+      });

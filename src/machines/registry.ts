@@ -10,7 +10,15 @@ import {
 } from './escalation-machine';
 import type { EscalationContext, EscalationInput } from './escalation-types';
 import type { GuardReasonTable } from './guard-reasons';
-import { ITEM_MACHINE_VERSION, itemInputProblem, itemMachine } from './item-machine';
+import {
+  ITEM_MACHINE_V2,
+  ITEM_MACHINE_VERSION,
+  itemInputProblem,
+  itemMachine,
+  itemMachineV2,
+} from './item-machine';
+import { itemV1ToV2, type MachineMigration } from './item-migration';
+import { correctionGuardReasons } from './item-corrections';
 import { itemGuardReasons } from './item-guards';
 import type { ItemContext, ItemInput } from './item-types';
 
@@ -69,6 +77,14 @@ const itemV1: MachineDefinition<ItemContext, ItemInput> = {
   }),
 };
 
+/** Version 2: the same states and projection, plus audited corrections (see item-corrections.ts). */
+const itemV2: MachineDefinition<ItemContext, ItemInput> = {
+  ...itemV1,
+  version: ITEM_MACHINE_V2,
+  machine: itemMachineV2,
+  guardReasons: { ...itemGuardReasons, ...correctionGuardReasons } as GuardReasonTable<ItemContext, never>,
+};
+
 const campaignV1: MachineDefinition<CampaignContext, CampaignInput> = {
   streamType: 'campaign',
   version: CAMPAIGN_MACHINE_VERSION,
@@ -98,14 +114,17 @@ const escalationV1: MachineDefinition<EscalationContext, EscalationInput> = {
     campaignId: c.campaignId,
     unitId: c.unitId,
     category: c.measure,
-    deadline: state === 'lifted' || state === 'steppedUp' ? null : c.respondBy,
-    overdue: c.responseOverdue && state !== 'lifted' && state !== 'steppedUp',
+    deadline: state === 'lifted' || state === 'steppedUp' || state === 'voided' ? null : c.respondBy,
+    overdue: c.responseOverdue && state !== 'lifted' && state !== 'steppedUp' && state !== 'voided',
   }),
 };
 
 /** Every machine version ever released, so that old streams replay on the definition they ran on. */
 const definitions: Record<StreamType, Record<number, MachineDefinition<never, never>>> = {
-  item: { [itemV1.version]: itemV1 as MachineDefinition<never, never> },
+  item: {
+    [itemV1.version]: itemV1 as MachineDefinition<never, never>,
+    [itemV2.version]: itemV2 as MachineDefinition<never, never>,
+  },
   campaign: { [campaignV1.version]: campaignV1 as MachineDefinition<never, never> },
   escalation: { [escalationV1.version]: escalationV1 as MachineDefinition<never, never> },
 };
@@ -138,3 +157,23 @@ export function allDefinitions(): Array<MachineDefinition<never, never>> {
 export function isStreamType(value: string): value is StreamType {
   return Object.hasOwn(definitions, value);
 }
+
+/** The declared, tested migrations between installed versions (state and context mapping). */
+const migrations: readonly MachineMigration[] = [itemV1ToV2];
+
+/** The migration from one installed version to another, or null when none is declared. */
+export function migrationFor(streamType: string, from: number, to: number): MachineMigration | null {
+  return migrations.find((m) => m.streamType === streamType && m.from === from && m.to === to) ?? null;
+}
+
+/** The installed versions of one stream type, oldest first. */
+export function installedVersions(streamType: string): number[] {
+  const versions = definitions[streamType as StreamType];
+  return versions
+    ? Object.keys(versions)
+        .map(Number)
+        .sort((a, b) => a - b)
+    : [];
+}
+
+export type { MachineMigration } from './item-migration';

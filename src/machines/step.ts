@@ -88,5 +88,10 @@ export function explainRejection(
     )
     .map((reason) => reason?.(state.context as never, event as never))
     .filter((reason): reason is string => typeof reason === 'string');
-  return { ...base, code: 'GUARD_FAILED', message: reasons.join('; ') || `${event.type} is not allowed now` };
+  // Several candidates (one per target state of an approval) may give the same reason: say it once.
+  return {
+    ...base,
+    code: 'GUARD_FAILED',
+    message: [...new Set(reasons)].join('; ') || `${event.type} is not allowed now`,
+  };
 }

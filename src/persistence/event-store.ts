@@ -232,6 +232,68 @@ export class EventStoreTransaction {
     };
   }
 
+  /**
+   * Appends a MIGRATED event and moves the stream to the new machine version in one statement (as
+   * `append`): the compare-and-set also requires the old machine version, so a stream migrates once.
+   * The projection columns stay: a migration maps the state, it does not change what the item is.
+   */
+  async appendMigration(
+    stream: StreamRecord,
+    event: NewEvent,
+    state: PersistedState,
+    recordedAt: string,
+  ): Promise<StoredEvent> {
+    const sequence = stream.version + 1;
+    const e = this.#seal(stream.streamId, sequence, stream.lastHash, event);
+    const rows = await this.query(
+      `WITH moved AS (
+         UPDATE streams SET version = $2, machine_version = $9, state = $13, snapshot = $14, last_hash = $12, updated_at = $8
+         WHERE stream_id = $1 AND version = $15 AND machine_version = $16 RETURNING stream_id)
+       INSERT INTO events (stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash)
+       SELECT stream_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM moved RETURNING global_position`,
+      [
+        e.streamId,
+        e.sequence,
+        e.type,
+        e.payload,
+        e.actorId,
+        e.unitId,
+        e.occurredAt,
+        recordedAt,
+        e.machineVersion,
+        e.body,
+        e.prevHash,
+        e.hash,
+        state.value,
+        state,
+        stream.version,
+        stream.machineVersion,
+      ],
+    );
+    if (rows.length === 0) throw new VersionConflictError(stream.streamId, stream.version, null);
+    return {
+      ...e,
+      globalPosition: Number(rows[0]!.global_position),
+      recordedAt: new Date(recordedAt).toISOString(),
+    };
+  }
+
+  /** Streams of one type and machine version in the given states, by id after `after`, locked for update. */
+  async lockStreamsOnVersion(
+    streamType: string,
+    machineVersion: number,
+    states: readonly string[],
+    after: string,
+    limit: number,
+  ): Promise<StreamRecord[]> {
+    const rows = await this.query(
+      `SELECT * FROM streams WHERE stream_type = $1 AND machine_version = $2 AND state = ANY($3) AND stream_id > $4
+       ORDER BY stream_id LIMIT $5 FOR UPDATE`,
+      [streamType, machineVersion, states, after, limit],
+    );
+    return rows.map(toStreamRecord);
+  }
+
   #projection(head: StreamHead): unknown[] {
     const p = head.projection;
     return [p.campaignId, p.unitId, head.unitPath, p.category, p.deadline, p.overdue];

@@ -60,6 +60,7 @@ const escalationState = {
   responded: { zh: '已反馈', en: 'responded' },
   lifted: { zh: '已解除', en: 'lifted' },
   steppedUp: { zh: '已升级', en: 'stepped up' },
+  voided: { zh: '已作废', en: 'voided' },
 } as const satisfies Terms;
 
 /** Event types of all three streams (item, campaign, escalation). */
@@ -89,6 +90,10 @@ const eventType = {
   ADD_TAG: { zh: '添加标记', en: 'add tag' },
   RECORD_COMPLAINT: { zh: '登记投诉', en: 'record complaint' },
   RECORD_SUPPRESSION: { zh: '容错免责记录', en: 'record suppression' },
+  REQUEST_CORRECTION: { zh: '申请更正', en: 'request correction' },
+  APPROVE_CORRECTION: { zh: '批准更正', en: 'approve correction' },
+  REFUSE_CORRECTION: { zh: '驳回更正', en: 'refuse correction' },
+  MIGRATED: { zh: '迁移流程版本', en: 'migrated to a new machine version' },
   CREATE: { zh: '创建专项行动', en: 'create campaign' },
   SET_PHASE_DEADLINE: { zh: '设置阶段时限', en: 'set phase deadline' },
   SET_CATEGORIES: { zh: '设置问题类别', en: 'set categories' },
@@ -112,6 +117,7 @@ const eventType = {
   RECORD_OCCURRENCE: { zh: '记录同类情形', en: 'record occurrence' },
   FLAG_FOR_REVIEW: { zh: '提请复核', en: 'flag for review' },
   KEEP_AFTER_REVIEW: { zh: '复核后维持', en: 'keep after review' },
+  VOID: { zh: '作废', en: 'void' },
 } as const satisfies Terms;
 
 /** Escalation measures, light → heavy (DOMAIN.md "Escalation measures"). */

@@ -45,6 +45,7 @@ describe('GET /items/:id/actions', () => {
         'RECORD_ACCOUNTABILITY',
         'RECORD_COMPLAINT',
         'RECORD_PROGRESS',
+        'REQUEST_CORRECTION',
         'SUBMIT_FOR_ACCEPTANCE',
         'UPDATE_LEDGER',
       ].sort(),
@@ -71,9 +72,13 @@ describe('GET /items/:id/actions', () => {
       result: '已整改',
       evidence: ['照片.jpg'],
     }).expect(200);
-    expect(events(await actions('officer', id))).toEqual(['RECORD_ACCOUNTABILITY', 'RECORD_COMPLAINT']);
+    expect(events(await actions('officer', id))).toEqual([
+      'RECORD_ACCOUNTABILITY',
+      'RECORD_COMPLAINT',
+      'REQUEST_CORRECTION',
+    ]);
     expect(events(await actions('supervisor', id))).toEqual(
-      ['ACCEPT', 'RECORD_ACCOUNTABILITY', 'RECORD_COMPLAINT', 'REJECT'].sort(),
+      ['ACCEPT', 'RECORD_ACCOUNTABILITY', 'RECORD_COMPLAINT', 'REJECT', 'REQUEST_CORRECTION'].sort(),
     );
     expect(await actions('auditor', id)).toEqual([]);
     // Forcing what was not offered is refused by the command route with the same permission.
@@ -92,8 +97,9 @@ describe('GET /items/:id/actions', () => {
       deadline: '2023-05-01T00:00:00.000Z',
     }).expect(200);
     await command(api, 'principal', id, 'propose-dismissal', { reason: '经核查不属实' }).expect(200);
-    expect(events(await actions('officer', id))).toEqual(['RECORD_COMPLAINT', 'WITHDRAW_DISMISSAL']);
-    expect(events(await actions('supervisor', id))).toEqual(['RECORD_COMPLAINT', 'WITHDRAW_DISMISSAL']);
+    const dismissalPending = ['RECORD_COMPLAINT', 'REQUEST_CORRECTION', 'WITHDRAW_DISMISSAL'];
+    expect(events(await actions('officer', id))).toEqual(dismissalPending);
+    expect(events(await actions('supervisor', id))).toEqual(dismissalPending);
     const approve = (await actions('principal', id)).find((a) => a.event === 'APPROVE_DISMISSAL')!;
     expect(approve.enabled).toBe(false);
     expect(approve.reason).toBe('the handler cannot also give the principal sign-off');
@@ -130,17 +136,49 @@ describe('GET /machines', () => {
       current: boolean;
       liveStreams: number;
     }>;
-    expect(list.map((m) => m.type).sort()).toEqual(['campaign', 'escalation', 'item']);
-    expect(list.every((m) => m.current)).toBe(true);
+    expect(list.map((m) => `${m.type}/v${m.version}${m.current ? ' (current)' : ''}`).sort()).toEqual([
+      'campaign/v1 (current)',
+      'escalation/v1 (current)',
+      'item/v1',
+      'item/v2 (current)',
+    ]);
     const items = (await api.runtime.database.dataSource.query(
       `SELECT count(*) AS n FROM streams WHERE stream_type = 'item' AND unit_path LIKE '/xn-city/xn-hz/%'
          AND state NOT IN ('dismissed', 'transferred')`,
     )) as Array<{ n: string }>;
-    expect(list.find((m) => m.type === 'item')!.liveStreams).toBe(Number(items[0]!.n));
+    const itemStreams = list.filter((m) => m.type === 'item').reduce((n, m) => n + m.liveStreams, 0);
+    expect(itemStreams).toBe(Number(items[0]!.n));
     // The campaign is run by the city, above the officer's subtree.
     expect(list.find((m) => m.type === 'campaign')!.liveStreams).toBe(0);
     const city = (await api.http.get('/machines').set(api.as('supervisor')).expect(200)).body as typeof list;
     expect(city.find((m) => m.type === 'campaign')!.liveStreams).toBe(1);
+  });
+
+  it('describes item version 2: version 1 plus the correction events, whose approval leads to every active state', async () => {
+    const view = (await api.http.get('/machines/item/2').set(api.as('auditor')).expect(200))
+      .body as MachineView;
+    const v1 = (await api.http.get('/machines/item/1').set(api.as('auditor')).expect(200))
+      .body as MachineView;
+    expect(view.states.map((s) => s.id)).toEqual(v1.states.map((s) => s.id));
+    const rectifying = view.states.find((s) => s.id === 'rectifying')!;
+    expect(
+      rectifying.transitions
+        .filter((t) => t.event === 'APPROVE_CORRECTION')
+        .map((t) => t.target)
+        .sort(),
+    ).toEqual(
+      [
+        'awaitingAcceptance',
+        'closed',
+        'confirmed',
+        'dismissalPending',
+        'lookBack',
+        'registered',
+        'rectifying',
+        'reopened',
+        'verifying',
+      ].sort(),
+    );
   });
 
   it.each([

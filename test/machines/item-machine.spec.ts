@@ -1,11 +1,12 @@
 import { getShortestPaths } from 'xstate/graph';
 import { itemMachine } from '../../src/machines/item-machine';
-import { currentDefinition } from '../../src/machines/registry';
+import { definitionFor } from '../../src/machines/registry';
 import { acceptedEvents, start, step, type PersistedState } from '../../src/machines/step';
 import type { ItemContext } from '../../src/machines/item-types';
 import { itemInput, validItemEvents } from './sample-events';
 
-const definition = currentDefinition('item');
+// Version 1's own states and events; version 2 adds only the corrections (test/engine/corrections.int.spec.ts).
+const definition = definitionFor('item', 1);
 const allStates = Object.keys(itemMachine.states);
 const allEventTypes = validItemEvents.map((e) => e.type);
 

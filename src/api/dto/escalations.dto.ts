@@ -16,7 +16,14 @@ import { ESCALATION_MEASURES } from '../../machines/escalation-types';
 import { PageQueryDto, QueryBoolean, VersionedCommandDto } from './common.dto';
 import { IsBoolean } from 'class-validator';
 
-export const ESCALATION_STATES = ['issued', 'acknowledged', 'responded', 'lifted', 'steppedUp'] as const;
+export const ESCALATION_STATES = [
+  'issued',
+  'acknowledged',
+  'responded',
+  'lifted',
+  'steppedUp',
+  'voided',
+] as const;
 
 /** `GET /escalations`: within the caller's subtree. */
 export class ListEscalationsQueryDto extends PageQueryDto {

@@ -10,7 +10,10 @@ import {
   MaxLength,
   Min,
   ValidateIf,
+  ValidateNested,
 } from 'class-validator';
+import { Type } from 'class-transformer';
+import { CORRECTABLE_STATES } from '../../machines/item-corrections';
 import { Severity } from '../../machines/item-types';
 import { VersionedCommandDto } from './common.dto';
 
@@ -137,4 +140,37 @@ export class AddTagDto extends VersionedCommandDto {
 export class RecordComplaintDto extends VersionedCommandDto {
   @Instant() receivedAt!: string;
   @OptionalText() note?: string;
+}
+
+/** The fields a correction may set (all optional; unknown fields are refused). */
+export class CorrectionFieldsDto {
+  @OptionalText(100) category?: string;
+  @IsOptional() @IsIn(Object.values(Severity)) severity?: Severity;
+  @IsOptional() @IsISO8601({ strict: true }) deadline?: string;
+  @OptionalText(100) responsibleUnitId?: string;
+  @OptionalText(100) verificationUnitId?: string;
+}
+
+/** 更正申请: names the event it corrects, the state and fields it should lead to, and why (the caller requests). */
+export class RequestCorrectionDto extends VersionedCommandDto {
+  @IsInt() @Min(1) corrects!: number;
+  @IsIn([...CORRECTABLE_STATES]) targetState!: string;
+  @IsOptional() @ValidateNested() @Type(() => CorrectionFieldsDto) fields?: CorrectionFieldsDto;
+  @RequiredText() reason!: string;
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(20)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  voidEscalations?: string[];
+}
+
+/** 更正审批: a second person with the right approves (the caller). */
+export class ApproveCorrectionDto extends VersionedCommandDto {
+  @OptionalText() note?: string;
+}
+
+/** The requester withdraws, or someone with the right refuses (the caller). */
+export class RefuseCorrectionDto extends VersionedCommandDto {
+  @RequiredText() reason!: string;
 }

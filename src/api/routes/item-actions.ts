@@ -32,6 +32,8 @@ export function itemActionsRouter(context: ApiContext): Router {
       const actions = [];
       for (const spec of itemCommands) {
         if (!accepted.has(spec.type)) continue;
+        if (spec.offeredWhen && !spec.offeredWhen(stream.snapshot.context as Record<string, unknown>))
+          continue;
         try {
           authoriseItemCommand(spec, user, head);
         } catch (error) {

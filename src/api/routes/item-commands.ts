@@ -20,7 +20,12 @@ export interface ItemCommandSpec {
   unitFields?: string[];
   /** Extra checks on the caller against the item (403 when they fail). */
   check?: (user: AuthUser, stream: StreamHead) => void;
+  /** Offered in the console only when this holds of the item's context (the machine accepts it anywhere). */
+  offeredWhen?: (context: Record<string, unknown>) => boolean;
 }
+
+const correctionPending = (context: Record<string, unknown>): boolean =>
+  context.pendingCorrection !== null && context.pendingCorrection !== undefined;
 
 /** 查否 sign-off: the caller must be a principal leader of the handling unit (DOMAIN.md, 查否). */
 function principalOfHandlingUnit(user: AuthUser, stream: StreamHead): void {
@@ -29,6 +34,17 @@ function principalOfHandlingUnit(user: AuthUser, stream: StreamHead): void {
     throw forbidden(
       Permission.approveDismissal.name,
       `a dismissal needs the sign-off of the principal leader (主要负责人) of the handling unit ${handlingUnit}; ${user.username} is not`,
+    );
+  }
+}
+
+/** 更正审批: a supervisor (the subtree check comes first) or the principal leader of the handling unit. */
+function mayDecideCorrection(user: AuthUser, stream: StreamHead): void {
+  if (user.role === 'supervisor') return;
+  if (!user.isPrincipal || user.unitId !== stream.handlingUnitId) {
+    throw forbidden(
+      Permission.approveCorrection.name,
+      `a correction is approved by the principal leader of the handling unit ${stream.handlingUnitId} or a supervisor above it; ${user.username} is neither`,
     );
   }
 }
@@ -190,6 +206,35 @@ export const itemCommands: ItemCommandSpec[] = [
     summary: 'Record a complaint about this problem',
     dto: dto.RecordComplaintDto,
     permission: Permission.actOnItem,
+  },
+  {
+    type: 'REQUEST_CORRECTION',
+    segment: 'request-correction',
+    summary: '更正申请: request the correction of an event (item machine v2; the caller is the requester)',
+    dto: dto.RequestCorrectionDto,
+    permission: Permission.actOnItem,
+    fromUser: (u) => ({ requestedBy: u.id }),
+    offeredWhen: (c) => !correctionPending(c),
+  },
+  {
+    type: 'APPROVE_CORRECTION',
+    segment: 'approve-correction',
+    summary:
+      '更正审批: approve the pending correction (a second person: the handling unit’s principal or a supervisor above)',
+    dto: dto.ApproveCorrectionDto,
+    permission: Permission.approveCorrection,
+    fromUser: (u) => ({ approvedBy: u.id }),
+    check: mayDecideCorrection,
+    offeredWhen: correctionPending,
+  },
+  {
+    type: 'REFUSE_CORRECTION',
+    segment: 'refuse-correction',
+    summary: 'Refuse (approver) or withdraw (requester) the pending correction',
+    dto: dto.RefuseCorrectionDto,
+    permission: Permission.actOnItem,
+    fromUser: (u) => ({ refusedBy: u.id }),
+    offeredWhen: correctionPending,
   },
 ];
 

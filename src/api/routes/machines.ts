@@ -1,12 +1,22 @@
 import { Router } from 'express';
+import { IsBoolean, IsIn, IsInt, IsOptional, Min } from 'class-validator';
+import { migrateStreams } from '../../engine/migration';
 import { describeMachine } from '../../machines/describe';
 import { allDefinitions, currentDefinition, isStreamType, type StreamType } from '../../machines/registry';
 import { countStreamsByMachineState } from '../../persistence/machine-usage';
 import { Permission, requireRole, subtreeFilter } from '../authz';
+import { forbidden } from '../problem';
 import { eventLabel, stateLabel } from '../console/labels';
 import type { ApiContext } from '../context';
 import { endpoint } from '../endpoint';
 import { notFound } from '../problem';
+
+/** `POST /machines/migrate`: move live streams of a type to an installed version (or only report the plan). */
+export class MigrateMachinesDto {
+  @IsIn(['item', 'campaign', 'escalation']) streamType!: string;
+  @IsInt() @Min(1) to!: number;
+  @IsOptional() @IsBoolean() dryRun?: boolean;
+}
 
 /** The statecharts the engine runs, generated from the XState definitions themselves (for diagrams). */
 export function machinesRouter(context: ApiContext): Router {
@@ -44,6 +54,30 @@ export function machinesRouter(context: ApiContext): Router {
           liveStreams,
         };
       });
+    },
+  });
+
+  endpoint<MigrateMachinesDto>(router, context, {
+    method: 'post',
+    path: '/machines/migrate',
+    summary:
+      'Counts per state of the live streams below a version and which cannot be mapped (dryRun), then MIGRATED events under the declared mapping — supervisors of a root unit',
+    tag: 'machines',
+    body: MigrateMachinesDto,
+    handler: async ({ user, body }) => {
+      requireRole(user, Permission.migrateMachines);
+      // A migration moves every stream of the type, not one subtree: only the top of the unit tree may.
+      if (user.unitPath.split('/').filter(Boolean).length !== 1)
+        throw forbidden(
+          Permission.migrateMachines.name,
+          `machines:migrate moves every stream: it needs a supervisor of a root unit; ${user.username} is at ${user.unitPath}`,
+        );
+      return migrateStreams(
+        context.runtime.store,
+        context.runtime.clock,
+        { userId: user.id, unitId: user.unitId },
+        { streamType: body.streamType, toVersion: body.to, dryRun: body.dryRun ?? false },
+      );
     },
   });
 
