@@ -68,6 +68,19 @@ function escalationSection(b: Bulletin): string {
   return `<table><thead><tr><th>措施</th><th>本期</th><th>上期</th><th>累计</th></tr></thead><tbody>${rows}</tbody></table>`;
 }
 
+/** 报送情况: one row per due instant, naming the units that reported late or not at all. */
+function reportingSection(b: Bulletin): string {
+  const names = (list: Array<{ unitName: string }>) => e(list.map((u) => u.unitName).join('、') || '—');
+  const campaignName = new Map(b.campaigns.map((c) => [c.campaignId, c.name]));
+  const rows = b.reporting
+    .map(
+      (d) =>
+        `<tr><td>${e(campaignName.get(d.campaignId) ?? d.campaignId)}</td><td>${e(d.dueAt.slice(0, 10))}</td><td>${d.onTime.length}</td><td>${names(d.late)}</td><td>${names(d.missing)}</td></tr>`,
+    )
+    .join('');
+  return `<table><thead><tr><th>专项行动</th><th>报送时点</th><th>按时报送</th><th>逾期报送</th><th>未报送</th></tr></thead><tbody>${rows}</tbody></table>`;
+}
+
 function casesSection(b: Bulletin): string {
   const list = (
     cases: Bulletin['cases']['positive'],
@@ -143,7 +156,9 @@ export function renderBulletinHtml(b: Bulletin): string {
       `<h2>${'四'}、下级专项行动报送情况</h2>${figureTable(b.byCampaign, ['clues', 'confirmed', 'rectifying', 'closed', 'overdue'], '专项行动')}`,
     );
   }
-  const numerals = ['一', '二', '三', '四', '五', '六'];
+  const numerals = ['一', '二', '三', '四', '五', '六', '七', '八'];
+  if (b.reporting.length > 0)
+    sections.push(`<h2>${numerals[sections.length]}、按时报送情况</h2>${reportingSection(b)}`);
   sections.push(`<h2>${numerals[sections.length]}、督办问责情况</h2>${escalationSection(b)}`);
   sections.push(`<h2>${numerals[sections.length]}、典型案例</h2>${casesSection(b)}`);
   return `<!doctype html>

@@ -1,6 +1,7 @@
 import type { Runtime } from '../engine/bootstrap';
 import type { Category } from '../machines/campaign-types';
 import { ErrorCode, NotFoundError, ZhengzhiError } from '../shared/errors';
+import type { ReportingRecord } from './reporting-status';
 import { BulletinStates, DEADLINE_EVENT_TYPES, stateAfterEventType } from './item-states';
 
 /** The figures a bulletin reports for one group of items, as of one instant. */
@@ -54,6 +55,8 @@ export interface CampaignNode {
   categories: Category[];
   /** Its phase (mobilize … consolidate) or finished. */
   state: string;
+  /** Its reporting cadence and the reports received (报送情况). */
+  reporting: ReportingRecord;
 }
 
 export interface BulletinPeriod {
@@ -123,6 +126,10 @@ export async function campaignTree(query: Query, campaignId: string): Promise<Ca
       depth: Number(row.depth),
       categories: context.categories ?? [],
       state: String(row.state),
+      reporting: {
+        reporting: (row.context as Partial<ReportingRecord>).reporting ?? null,
+        reports: (row.context as Partial<ReportingRecord>).reports ?? [],
+      },
     };
   });
 }

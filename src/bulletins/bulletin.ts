@@ -1,5 +1,6 @@
 import type { Runtime } from '../engine/bootstrap';
 import { phaseRank } from '../machines/campaign-guards';
+import { reportingStatus, type ReportingDue } from './reporting-status';
 import {
   FIGURE_KEYS,
   campaignTree,
@@ -47,6 +48,8 @@ export interface Bulletin {
    */
   byCampaign: CampaignRow[];
   escalations: EscalationFigures[];
+  /** 报送情况: for each due instant of each campaign's cadence in the period, who reported and who did not. */
+  reporting: ReportingDue[];
   cases: {
     positive: Array<TypicalCase & { categoryLabel: string; unitName: string }>;
     negative: Array<TypicalCase & { categoryLabel: string; unitName: string }>;
@@ -203,6 +206,9 @@ export async function buildBulletin(
     byUnit,
     byCampaign,
     escalations,
+    reporting: tree.flatMap((node) =>
+      reportingStatus(node.campaignId, node.reporting, period, (id) => unitById.get(id)?.name ?? null),
+    ),
     cases: { positive: cases.positive.map(decorate), negative: cases.negative.map(decorate) },
   };
 }

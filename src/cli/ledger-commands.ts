@@ -7,6 +7,7 @@ import { createRuntime, type Runtime } from '../engine/bootstrap';
 import type { Actor } from '../engine/engine';
 import { exportClueLedger, importClueLedger } from '../ledgers/clue-ledger';
 import { formatProblem, type ImportProblem } from '../ledgers/import-problems';
+import { exportConsolidatedLedger } from '../ledgers/consolidated-ledger';
 import { exportRectificationLedger } from '../ledgers/ledger-export';
 import { importRectificationLedger, unitAliasesFromEnvironment } from '../ledgers/ledger-import';
 import { exportSupervisionLedger } from '../ledgers/supervision-ledger';
@@ -106,7 +107,7 @@ function importOptions(command: Command): Command {
 
 /** Runs one sheet export with the common filters and a progress bar on stderr. */
 function runExport(
-  exporter: typeof exportRectificationLedger | typeof exportClueLedger,
+  exporter: typeof exportRectificationLedger | typeof exportClueLedger | typeof exportConsolidatedLedger,
   flags: ExportFlags,
 ): Promise<void> {
   return withRuntime(async (runtime) => {
@@ -144,6 +145,11 @@ export function registerLedgerCommands(program: Command): void {
         );
       }),
     );
+  exportOptions(
+    ledger
+      .command('consolidated')
+      .description('write the 汇总台账 of a campaign and every campaign below it (with 报送单位)'),
+  ).action((flags: ExportFlags) => runExport(exportConsolidatedLedger, flags));
   importOptions(
     ledger
       .command('import <file>')

@@ -11,6 +11,7 @@ import { exportClueLedger, importClueLedger } from './clue-ledger';
 import { BulletinQueryDto, LedgerExportQueryDto, LedgerImportDto, LedgerUploadQueryDto } from './http-dto';
 import { writeLedgerTemplate } from './ledger-template';
 import { readUpload } from './upload';
+import { exportConsolidatedLedger } from './consolidated-ledger';
 import { exportRectificationLedger } from './ledger-export';
 import { importRectificationLedger } from './ledger-import';
 import { checkStates, loadCampaign } from './ledger-source';
@@ -113,6 +114,9 @@ export function ledgersRouter(context: ApiContext): Router {
 
   exportRoute('ledger.xlsx', '整改工作台账', (res, campaignId, unitId, states) =>
     exportRectificationLedger(runtime, res, { campaignId, unitId, states }),
+  );
+  exportRoute('consolidated-ledger.xlsx', '汇总台账', (res, campaignId, unitId, states) =>
+    exportConsolidatedLedger(runtime, res, { campaignId, unitId, states }),
   );
   exportRoute('clues.xlsx', '线索台账', (res, campaignId, unitId, states) =>
     exportClueLedger(runtime, res, { campaignId, unitId, states }),

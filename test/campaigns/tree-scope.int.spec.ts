@@ -1,8 +1,10 @@
+import ExcelJS from 'exceljs';
 import {
   ALL_STATES,
   countFigures,
   createCampaign,
   placeItem,
+  sichuanUnits,
   startSichuan,
   type PlacedItem,
   type SichuanHarness,
@@ -200,5 +202,110 @@ describe('every aggregate equals the test’s own count, per reader', () => {
     const county = await bulletinAs('sup.cd-a', 'K1');
     expect(county.body.totals.current.clues).toBe(inCampaigns('K1').length);
     items.push({ ...moved, unitId: 'sc-my-a', state: 'verifying' });
+  });
+});
+
+const LEDGER_STATES = ['confirmed', 'rectifying', 'awaitingAcceptance', 'closed', 'lookBack', 'reopened'];
+
+async function consolidatedAs(login: SichuanLogin, campaignId: string) {
+  const response = await sc.api.http
+    .get(`/campaigns/${campaignId}/consolidated-ledger.xlsx`)
+    .set(sc.as(login))
+    .buffer(true)
+    .parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    })
+    .expect(200);
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(response.body as unknown as ArrayBuffer);
+  const sheet = workbook.worksheets[0]!;
+  const rows: Array<{ number: unknown; reportingUnit: unknown }> = [];
+  sheet.eachRow((row, index) => {
+    if (index >= 5) rows.push({ number: row.getCell(1).value, reportingUnit: row.getCell(2).value });
+  });
+  return { sheet, rows };
+}
+
+describe('roll-up reporting', () => {
+  const unitName = new Map(sichuanUnits.map((u) => [u.id as string, u.name as string]));
+  const runBy: Record<string, string> = {
+    P: 'sc',
+    'P-sub': 'sc',
+    C1: 'sc-cd',
+    C2: 'sc-my',
+    K1: 'sc-cd-a',
+    K2: 'sc-cd-b',
+    K3: 'sc-my-a',
+  };
+
+  it('汇总台账: one row per confirmed item of the tree the reader may read, with its 报送单位', async () => {
+    const { sheet, rows } = await consolidatedAs('sup.sc', 'P');
+    expect(sheet.getCell('B4').value).toBe('报送单位');
+    const confirmed = items.filter((i) => LEDGER_STATES.includes(i.state));
+    expect(rows).toHaveLength(confirmed.length);
+    expect(rows.map((r) => r.number)).toEqual(confirmed.map((_, n) => n + 1));
+    const byReporter = (list: Array<{ reportingUnit: unknown }>) =>
+      list.reduce<Record<string, number>>(
+        (acc, r) => ({ ...acc, [String(r.reportingUnit)]: (acc[String(r.reportingUnit)] ?? 0) + 1 }),
+        {},
+      );
+    expect(byReporter(rows)).toEqual(
+      byReporter(confirmed.map((i) => ({ reportingUnit: unitName.get(runBy[i.campaignId]!) }))),
+    );
+    const bulletin = await bulletinAs('sup.sc', 'P');
+    expect(rows).toHaveLength(bulletin.body.totals.current.confirmed);
+    const chengdu = await consolidatedAs('sup.cd', 'C1');
+    const mine = confirmed.filter((i) => ['C1', 'K1', 'K2'].includes(i.campaignId));
+    expect(chengdu.rows).toHaveLength(mine.length);
+    const cityBulletin = await bulletinAs('sup.cd', 'C1');
+    expect(chengdu.rows).toHaveLength(cityBulletin.body.totals.current.confirmed);
+  });
+
+  it('报送情况: which units have not reported for each due instant of the cadence', async () => {
+    const { engine } = sc.api.runtime;
+    await engine.execute(
+      'C1',
+      {
+        type: 'SET_REPORTING',
+        cadence: { kind: 'weekdays', days: [1, 3], time: '09:00' },
+        unitIds: ['sc-cd-a', 'sc-cd-b'],
+      },
+      sc.actor('sup.cd'),
+    );
+    await engine.execute(
+      'C1',
+      { type: 'SUBMIT_REPORT', unitId: 'sc-cd-a', dueAt: '2023-04-12T01:00:00.000Z' },
+      sc.actor('sup.cd-a'),
+    );
+    const { body } = await bulletinAs('sup.cd', 'C1');
+    const dues = body.reporting as Array<{
+      campaignId: string;
+      dueAt: string;
+      onTime: Array<{ unitName: string }>;
+      missing: Array<{ unitName: string }>;
+    }>;
+    expect(dues.map((d) => d.dueAt)).toEqual([
+      '2023-04-12T01:00:00.000Z',
+      '2023-04-17T01:00:00.000Z',
+      '2023-04-19T01:00:00.000Z',
+      '2023-04-24T01:00:00.000Z',
+      '2023-04-26T01:00:00.000Z',
+    ]);
+    expect(dues[0]!.onTime.map((u) => u.unitName)).toEqual(['锦江区交通运输局']);
+    expect(dues[0]!.missing.map((u) => u.unitName)).toEqual(['青羊区交通运输局']);
+    expect(dues[1]!.missing.map((u) => u.unitName)).toEqual(['锦江区交通运输局', '青羊区交通运输局']);
+    // The city's 报送情况 is the city's: a county supervisor does not read the city bulletin.
+    await bulletinAs('sup.cd-a', 'C1', 403);
+    const html = await sc.api.http
+      .get('/campaigns/C1/bulletin')
+      .query({ ...period, format: 'html' })
+      .set(sc.as('sup.cd'))
+      .expect(200);
+    expect(html.text).toContain('按时报送情况');
+    expect(html.text).toMatch(
+      /<td>2023-04-17<\/td><td>0<\/td><td>—<\/td><td>锦江区交通运输局、青羊区交通运输局<\/td>/,
+    );
   });
 });
