@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Dispatcher, notificationService, WebhookChannel, WEBHOOK_HEADERS } from '../../src/notifications';
 import { poolQuery } from '../../src/persistence/notification-store';
@@ -18,8 +17,7 @@ const root = join(__dirname, '..', '..');
 const MESSAGES = 200;
 
 /**
- * A real `zhengzhi notifications dispatch` process (the compiled CLI: `npm ci` builds dist/) killed with
- * SIGKILL mid-batch. PostgreSQL only: the child needs the same database over the network.
+ * A real `zhengzhi notifications dispatch` process (run from the sources) killed with SIGKILL mid-batch. PostgreSQL only: the child needs the same database over the network.
  */
 const describeOnPostgres = testDatabaseKind === 'postgres' ? describe : describe.skip;
 
@@ -29,8 +27,6 @@ describeOnPostgres('a dispatcher killed with kill -9 mid-batch (PostgreSQL only)
   let child: ChildProcess | null = null;
 
   beforeAll(async () => {
-    if (!existsSync(join(root, 'dist', 'src', 'notifications', 'dispatcher.js')))
-      throw new Error('dist/ is missing: run `npm run build` (npm ci does) before this test');
     runtime = await createTestRuntime();
     receiver = await startReceiver();
   });
@@ -56,7 +52,7 @@ describeOnPostgres('a dispatcher killed with kill -9 mid-batch (PostgreSQL only)
     child = spawn(
       process.execPath,
       [
-        join(root, 'bin', 'zhengzhi.js'),
+        join(root, 'test', 'support', 'zhengzhi-source.cjs'), // the CLI from src/, compiled by swc
         'notifications',
         'dispatch',
         '--name',
