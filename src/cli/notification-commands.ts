@@ -8,16 +8,36 @@ import {
   startNotificationLoop,
   type DispatchReport,
 } from '../notifications';
-import { openDatabaseFromEnvironment } from '../persistence/database';
+import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
+import type { Clock } from '../shared/clock';
+
+/** What the commands stand on; tests pass their own database, clock and output. */
+export interface NotificationCommandDeps {
+  openDatabase: () => Promise<Database>;
+  clock?: Clock;
+  out: (line: string) => void;
+  /** Warnings (default: stderr). */
+  warn?: (line: string) => void;
+}
+
+const defaultDeps: NotificationCommandDeps = {
+  openDatabase: () => openDatabaseFromEnvironment(),
+  out: (line) => console.log(line),
+};
+
+let deps: NotificationCommandDeps = defaultDeps;
 
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const database = await openDatabaseFromEnvironment();
+  const database = await deps.openDatabase();
   try {
-    return await work(createRuntime(database, { schedulerName: `cli-${process.pid}` }));
+    return await work(createRuntime(database, { schedulerName: `cli-${process.pid}`, clock: deps.clock }));
   } finally {
     await database.close();
   }
 }
+
+const print = (line: string) => deps.out(line);
+const warn = (line: string) => (deps.warn ?? console.error)(line);
 
 function positive(name: string, value: string): number {
   const n = Number(value);
@@ -26,7 +46,7 @@ function positive(name: string, value: string): number {
 }
 
 const printReport = (r: DispatchReport) =>
-  console.log(`leased ${r.leased}, delivered ${r.delivered}, retried ${r.retried}, dead-lettered ${r.dead}`);
+  print(`leased ${r.leased}, delivered ${r.delivered}, retried ${r.retried}, dead-lettered ${r.dead}`);
 
 function registerDispatch(group: Command): void {
   group
@@ -60,19 +80,16 @@ function registerDispatch(group: Command): void {
             email,
           });
           if (!email)
-            console.error(
-              'ZHENGZHI_SMTP_URL is not set: e-mail deliveries wait for a dispatcher that has it',
-            );
+            warn('ZHENGZHI_SMTP_URL is not set: e-mail deliveries wait for a dispatcher that has it');
           try {
             if (options.once) return printReport(await dispatcher.drain());
-            console.log(`dispatcher ${dispatcher.name} running; Ctrl-C to stop`);
+            print(`dispatcher ${dispatcher.name} running; Ctrl-C to stop`);
             const loop = startNotificationLoop(
               { dispatcher, store: runtime.store, outbox: runtime.notifications, clock: runtime.clock },
               {
                 idleMs: positive('idle-ms', options.idleMs),
                 dispatched: printReport,
-                failed: (error) =>
-                  console.error(`dispatch pass failed (deliveries stay queued): ${String(error)}`),
+                failed: (error) => warn(`dispatch pass failed (deliveries stay queued): ${String(error)}`),
               },
             );
             await new Promise<void>((resolve) => {
@@ -103,10 +120,10 @@ function registerQueue(group: Command): void {
           offset: 0,
         });
         for (const d of rows)
-          console.log(
+          print(
             `${d.id}\t${d.status}\t${d.channel}\t${d.target}\t${d.messageId}\tattempts ${d.attempts}${d.lastError ? `\t${d.lastError}` : ''}`,
           );
-        if (rows.length === 0) console.log('no deliveries match');
+        if (rows.length === 0) print('no deliveries match');
       }),
     );
   group
@@ -125,7 +142,7 @@ function registerQueue(group: Command): void {
           dead: options.dead,
           target: options.target,
         });
-        console.log(`queued ${n} deliver${n === 1 ? 'y' : 'ies'} again`);
+        print(`queued ${n} deliver${n === 1 ? 'y' : 'ies'} again`);
       }),
     );
 }
@@ -140,10 +157,10 @@ function registerSettings(group: Command): void {
     .action(() =>
       withRuntime(async (runtime) => {
         for (const t of await notificationService(runtime).templates()) {
-          console.log(
+          print(
             `# ${t.kind} ${t.label}${t.customised ? ` (edited by ${t.updatedBy} at ${t.updatedAt})` : ''}`,
           );
-          console.log(
+          print(
             `subject: ${t.subject}\nbody: ${t.body}\nplaceholders: ${Object.keys(t.variables).join(', ')}\n`,
           );
         }
@@ -168,7 +185,7 @@ function registerSettings(group: Command): void {
           throw new Error(`${options.file}:1:1: needs string fields "subject" and "body"`);
         try {
           const saved = await notificationService(runtime).setTemplate(kind, template, options.by);
-          console.log(`saved the ${saved.kind} template`);
+          print(`saved the ${saved.kind} template`);
         } catch (error) {
           throw new Error(`${options.file}: ${(error as Error).message}`, { cause: error });
         }
@@ -180,7 +197,7 @@ function registerSettings(group: Command): void {
     .action((kind: string) =>
       withRuntime(async (runtime) => {
         await notificationService(runtime).resetTemplate(kind);
-        console.log(`the ${kind} template is the default again`);
+        print(`the ${kind} template is the default again`);
       }),
     );
   group
@@ -208,7 +225,7 @@ function registerSettings(group: Command): void {
             changed.digest = options.digest === 'on';
           }
           const shown = Object.keys(options).length ? await service.setPreferences(userId, changed) : current;
-          console.log(JSON.stringify({ userId, ...shown }, null, 2));
+          print(JSON.stringify({ userId, ...shown }, null, 2));
         }),
     );
   group
@@ -235,13 +252,17 @@ function registerSettings(group: Command): void {
             exchange: options.exchange ?? null,
             topics: options.topics ? options.topics.split(',').map((t) => t.trim()) : null,
           });
-          console.log(`endpoint ${endpoint.id} (${endpoint.kind}) → ${endpoint.url}`);
+          print(`endpoint ${endpoint.id} (${endpoint.kind}) → ${endpoint.url}`);
         }),
     );
 }
 
 /** `zhengzhi notifications …`: the dispatcher, the delivery queue, templates, preferences and endpoints. */
-export function registerNotificationCommands(program: Command): void {
+export function registerNotificationCommands(
+  program: Command,
+  overrides: NotificationCommandDeps = defaultDeps,
+): void {
+  deps = overrides;
   const group = program
     .command('notifications')
     .description('notifications: dispatch, list, redeliver, templates, prefs, endpoint');
