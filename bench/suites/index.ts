@@ -4,6 +4,7 @@ import { rulesSuite } from './rules';
 import { auditSuite } from './audit';
 import { apiSuite } from './api';
 import { ledgersSuite } from './ledgers';
+import { consoleApiSuite } from './console-api';
 import { notificationsSuite } from './notifications';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
@@ -14,4 +15,5 @@ export const suites: BenchSuite[] = [
   apiSuite,
   ledgersSuite,
   notificationsSuite,
+  consoleApiSuite,
 ];

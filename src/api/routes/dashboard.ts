@@ -2,10 +2,8 @@ import { Router } from 'express';
 import type { CampaignContext } from '../../machines/campaign-types';
 import { PHASE_ORDER } from '../../machines/campaign-types';
 import {
+  countCampaignItems,
   countEscalationsByMeasure,
-  countItemsByCategory,
-  countItemsByState,
-  countItemsByUnit,
   countItemTrendByDay,
 } from '../../persistence/dashboard';
 import { codesOf, labelOf } from '../../vocabulary/labels';
@@ -60,10 +58,8 @@ export function dashboardRouter(context: ApiContext): Router {
         );
       const c = campaign.snapshot.context as CampaignContext;
       const scope = { campaignId: campaign.streamId, subtreePattern: subtreeFilter(user) };
-      const [byState, byCategory, byUnit, byMeasure, trend] = await Promise.all([
-        countItemsByState(query, scope),
-        countItemsByCategory(query, scope),
-        countItemsByUnit(query, scope),
+      const [{ byState, byCategory, byUnit }, byMeasure, trend] = await Promise.all([
+        countCampaignItems(query, scope),
         countEscalationsByMeasure(query, scope),
         countItemTrendByDay(query, scope),
       ]);

@@ -9,6 +9,7 @@ import { ConsoleIndexes1733300000000 } from './1733300000000-console-indexes';
 import { Notifications1733314140000 } from './1733314140000-notifications';
 import { RuleFailures1733410000000 } from './1733410000000-rule-failures';
 import { RateLimits1733500000000 } from './1733500000000-rate-limits';
+import { DashboardIndexes1733600000000 } from './1733600000000-dashboard-indexes';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -23,4 +24,5 @@ export const migrations = [
   Notifications1733314140000,
   RuleFailures1733410000000,
   RateLimits1733500000000,
+  DashboardIndexes1733600000000,
 ];
