@@ -42,8 +42,8 @@ export interface EventFacts {
   context: unknown;
 }
 
-/** Event types that ask for a correction's approval (issue 11's CORRECT request; listed by name). */
-export const CORRECTION_REQUEST_TYPES: readonly string[] = ['CORRECT', 'REQUEST_CORRECTION'];
+/** Event types that ask for a correction's approval (issue 11's audited corrections). */
+export const CORRECTION_REQUEST_TYPES: readonly string[] = ['REQUEST_CORRECTION'];
 
 /** Measures from which the supervisors above are told as well (挂牌督办 and heavier). */
 const SUPERVISOR_COPY_FROM = ESCALATION_MEASURES.indexOf('listed_supervision');
@@ -205,12 +205,14 @@ function itemIntents(e: EventFacts): NotificationIntent[] {
  */
 export function intentsFor(e: EventFacts): NotificationIntent[] {
   if (CORRECTION_REQUEST_TYPES.includes(e.type)) {
+    // The requester may never approve their own correction (issue 11), so they are not asked to.
+    const requester = String(e.payload.requestedBy ?? e.actorId);
     return [
       {
         kind: NotificationKind.correctionAwaitingApproval,
         streamId: e.streamId,
         unitId: e.unitId,
-        exceptUserId: e.actorId,
+        exceptUserId: requester,
         recipients: [
           { role: 'principal', unitId: e.unitId },
           { role: 'supervisorAbove', unitId: e.unitId },
@@ -219,7 +221,7 @@ export function intentsFor(e: EventFacts): NotificationIntent[] {
           streamId: e.streamId,
           eventType: labelOf('eventType', String(e.payload.correctsType ?? e.payload.eventType ?? e.type)),
           reason: e.payload.reason,
-          requestedBy: e.actorId,
+          requestedBy: requester,
         },
       },
     ];

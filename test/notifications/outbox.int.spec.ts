@@ -189,6 +189,30 @@ describe('the notification outbox', () => {
     expect(told[0]!.body).toContain('理由：证据不足');
   });
 
+  it('a correction request asks the principal and the supervisors above, never the requester', async () => {
+    const itemId = await itemInRectification(runtime, campaignId);
+    await runtime.engine.execute(
+      itemId,
+      { type: 'SUBMIT_FOR_ACCEPTANCE', result: '已整改', evidence: ['照片'] },
+      officer,
+    );
+    await runtime.engine.execute(itemId, { type: 'ACCEPT', note: '同意销号' }, supervisor);
+    await runtime.engine.execute(
+      itemId,
+      {
+        type: 'REQUEST_CORRECTION',
+        corrects: 6,
+        targetState: 'awaitingAcceptance',
+        reason: '验收单位错误',
+        requestedBy: 'u-officer',
+      },
+      { userId: 'u-officer', unitId: 'xn-county-hz' },
+    );
+    const told = (await notificationsOf(itemId)).filter((t) => t.kind === 'correction_awaiting_approval');
+    expect(told.map((t) => t.recipient_id)).toEqual(['u-city-chief', 'u-hz-chief', 'u-supervisor']);
+    expect(told[0]!.body).toContain('理由：验收单位错误');
+  });
+
   it('nobody is told about their own act', async () => {
     const item = await runtime.engine.create('item', clueInput(campaignId), officer);
     await runtime.engine.execute(
