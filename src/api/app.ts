@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { XLSX_MEDIA_TYPE } from '../rules/io/decision-workbook';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
@@ -93,6 +94,8 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
   app.use(
     express.json({ limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] }),
   );
+  // Decision-table workbooks are uploaded as themselves on the rule-set routes (issue 10 point 2).
+  app.use(RULE_SET_PATHS, express.raw({ type: XLSX_MEDIA_TYPE, limit: '10mb' }));
   app.use(guardInput(context.operations));
   app.use(authenticate(context));
 
@@ -118,6 +121,9 @@ const UPLOAD_MEDIA_TYPES = [
   'multipart/form-data',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 ];
+
+/** Routes that take a rule file: JSON `{source}` or the decision-table workbook itself. */
+const RULE_SET_PATHS = ['/rule-sets/check', '/rule-sets/test', '/campaigns/:id/rule-sets'];
 
 /** A request with a body must declare it as JSON (415 otherwise); an empty body is always fine. */
 function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {

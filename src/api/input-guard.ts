@@ -30,7 +30,7 @@ function walk(value: unknown, path: string, found: InvalidField[], depth = 0): v
     if (reason) found.push({ field: path, messages: [reason] });
     return;
   }
-  if (value === null || typeof value !== 'object') return;
+  if (value === null || typeof value !== 'object' || Buffer.isBuffer(value)) return; // raw uploads: bytes
   if (depth > MAX_DEPTH) {
     found.push({ field: path, messages: [`nested deeper than ${MAX_DEPTH} levels`] });
     return;

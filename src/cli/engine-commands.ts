@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { createRuntime, type Runtime } from '../engine/bootstrap';
 import { RuleSetRejectedError, startSchedulerLoop, type FiredJob } from '../escalation';
 import { openDatabaseFromEnvironment } from '../persistence/database';
 import { latestRuleFailures, summariseRuleFailures } from '../persistence/rule-failures';
 import { displaySafe } from '../rules';
+import { loadAnyRuleFile } from '../rules/io/decision-workbook';
 
 /** Opens the configured database (DATABASE_URL or the embedded default), runs `work`, closes it. */
 async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
@@ -66,7 +66,14 @@ export function registerEngineCommands(program: Command): void {
     .option('--by <userId>', 'publishing supervisor', 'cli')
     .action((file: string, options: { campaign: string; by: string }) =>
       withRuntime(async (runtime) => {
-        const source = readFileSync(file, 'utf8');
+        // A decision-table workbook is published as the .rules text generated from it (same compiler).
+        const loaded = await loadAnyRuleFile(file);
+        if (!loaded.result.ok) {
+          process.exitCode = 1;
+          for (const diag of loaded.result.diagnostics) console.error(loaded.format(diag));
+          return;
+        }
+        const source = loaded.source;
         try {
           const published = await runtime.ruleSets.publish(
             options.campaign,

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
-import { displaySafe, formatDiagnostic, runExamples } from '../rules';
-import { loadRuleFile } from '../rules/io/read-rule-file';
+import { displaySafe, exampleDiagnostics, runExamples } from '../rules';
+import { writeFileSync } from 'node:fs';
+import { sourceToTables } from '../rules/decision-table';
+import { loadAnyRuleFile, writeDecisionWorkbook } from '../rules/io/decision-workbook';
 import { sourceLine } from '../rules/source';
 
 /** Where command output goes; injectable so tests can capture it. */
@@ -22,19 +24,22 @@ const processIo: RulesCommandIo = {
  * `rules check <files...>`: compiles each file; prints `file:line:col: error ZRxxxx …` with the source
  * line and a caret; exit code 1 on any error.
  */
-export function checkRuleFiles(files: readonly string[], io: RulesCommandIo = processIo): number {
+export async function checkRuleFiles(
+  files: readonly string[],
+  io: RulesCommandIo = processIo,
+): Promise<number> {
   let errors = 0;
   for (const file of files) {
-    const loaded = loadRuleFile(file);
+    const loaded = await loadAnyRuleFile(file);
     if (loaded.result.ok) {
       const rs = loaded.result.ruleSet;
-      for (const warning of loaded.result.warnings) io.err(formatDiagnostic(warning, loaded.source));
+      for (const warning of loaded.result.warnings) io.err(loaded.format(warning));
       io.out(
         `${file}: ok — ${rs.id} 版本/version ${rs.version}, ${rs.rules.length} rules, ${rs.examples.length} examples`,
       );
       continue;
     }
-    for (const diag of loaded.result.diagnostics) io.err(formatDiagnostic(diag, loaded.source));
+    for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag));
     errors += loaded.result.diagnostics.filter((d) => d.severity === 'error').length;
   }
   const code = errors > 0 ? 1 : 0;
@@ -46,20 +51,26 @@ export function checkRuleFiles(files: readonly string[], io: RulesCommandIo = pr
  * `rules test <files...>`: compiles each file and runs its in-file examples; prints PASS/FAIL per example
  * with its location; exit code 1 when a file fails to compile or an example fails.
  */
-export function testRuleFiles(files: readonly string[], io: RulesCommandIo = processIo): number {
+export async function testRuleFiles(
+  files: readonly string[],
+  io: RulesCommandIo = processIo,
+): Promise<number> {
   let failed = 0;
   let passed = 0;
   for (const file of files) {
-    const loaded = loadRuleFile(file);
+    const loaded = await loadAnyRuleFile(file);
     if (!loaded.result.ok) {
-      for (const diag of loaded.result.diagnostics) io.err(formatDiagnostic(diag, loaded.source));
+      for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag));
       failed += 1;
       continue;
     }
-    for (const warning of loaded.result.warnings) io.err(formatDiagnostic(warning, loaded.source));
+    for (const warning of loaded.result.warnings) io.err(loaded.format(warning));
     const results = runExamples(loaded.result.ruleSet);
     for (const result of results) {
-      const where = `${displaySafe(file)}:${result.range.line}:${result.range.column}`;
+      const located = loaded.locate({ ...exampleDiagnostics([result], file)[0]!, range: result.range });
+      const where = located.cell
+        ? `${displaySafe(file)}:${located.cell}`
+        : `${displaySafe(file)}:${result.range.line}:${result.range.column}`;
       // Titles come from the file: a title with a line break or ESC must not print a forged PASS line.
       const title = displaySafe(result.title);
       if (result.passed) {
@@ -80,17 +91,54 @@ export function testRuleFiles(files: readonly string[], io: RulesCommandIo = pro
   return code;
 }
 
+/**
+ * `rules export-table <file> --out <xlsx>`: writes a rule set (a .rules file, or a workbook to normalise)
+ * as decision tables; exit 1 naming what a table cannot hold (a rule with several measures).
+ */
+export async function exportRuleTable(
+  file: string,
+  out: string,
+  io: RulesCommandIo = processIo,
+): Promise<number> {
+  const loaded = await loadAnyRuleFile(file);
+  if (!loaded.result.ok) {
+    for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag));
+    io.setExitCode(1);
+    return 1;
+  }
+  const tables = sourceToTables(loaded.source, file);
+  if (!tables.ok) {
+    for (const problem of tables.problems) io.err(`${file}: ${problem}`);
+    io.setExitCode(1);
+    return 1;
+  }
+  writeFileSync(out, await writeDecisionWorkbook(tables.grids));
+  io.out(
+    `${out}: ${tables.grids.map((g) => `${g.name} (${Math.max(0, g.cells.length - 1)} rows)`).join(', ')}`,
+  );
+  io.setExitCode(0);
+  return 0;
+}
+
 /** Adds `rules check` and `rules test` to the zhengzhi command line. */
 export function registerRulesCommands(program: Command): void {
   const rules = program.command('rules').description('规则文件检查与示例测试 / check and test .rules files');
   rules
     .command('check')
     .description('编译规则文件并报告错误 / compile rule files and report errors with locations')
-    .argument('<files...>', '.rules files')
-    .action((files: string[]) => void checkRuleFiles(files));
+    .argument('<files...>', '.rules files or decision-table workbooks (.xlsx)')
+    .action(async (files: string[]) => void (await checkRuleFiles(files)));
   rules
     .command('test')
     .description('运行规则文件中的示例 / run the examples (例/example) in rule files')
-    .argument('<files...>', '.rules files')
-    .action((files: string[]) => void testRuleFiles(files));
+    .argument('<files...>', '.rules files or decision-table workbooks (.xlsx)')
+    .action(async (files: string[]) => void (await testRuleFiles(files)));
+  rules
+    .command('export-table')
+    .description('把规则集写成决策表 / write a rule set as decision tables (.xlsx)')
+    .argument('<file>', '.rules file (or .xlsx)')
+    .requiredOption('--out <xlsx>', 'workbook to write')
+    .action(
+      async (file: string, options: { out: string }) => void (await exportRuleTable(file, options.out)),
+    );
 }

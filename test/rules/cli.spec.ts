@@ -35,16 +35,16 @@ writeFileSync(
 );
 
 describe('rules check / rules test commands', () => {
-  it('check: ok files exit 0', () => {
+  it('check: ok files exit 0', async () => {
     const io = capture();
-    expect(checkRuleFiles([good], io)).toBe(0);
+    expect(await checkRuleFiles([good], io)).toBe(0);
     expect(io.code).toBe(0);
     expect(io.lines[0]).toContain('good.rules: ok');
   });
 
-  it('check: errors print file:line:col, code, source line and caret; exit 1', () => {
+  it('check: errors print file:line:col, code, source line and caret; exit 1', async () => {
     const io = capture();
-    expect(checkRuleFiles([good, bad, join(dir, 'missing.rules')], io)).toBe(1);
+    expect(await checkRuleFiles([good, bad, join(dir, 'missing.rules')], io)).toBe(1);
     const text = io.lines.join('\n');
     expect(text).toContain(`${bad}:2:15: error ZR2002`);
     expect(text).toContain('   2 | 规则 r "t" 当 事项.超期天 > 3 则 提醒 事项');
@@ -52,12 +52,12 @@ describe('rules check / rules test commands', () => {
     expect(text).toContain('ZR0009');
   });
 
-  it('test: prints PASS/FAIL per example with its location; exit 1 on failure', () => {
+  it('test: prints PASS/FAIL per example with its location; exit 1 on failure', async () => {
     const ok = capture();
-    expect(testRuleFiles([good], ok)).toBe(0);
+    expect(await testRuleFiles([good], ok)).toBe(0);
     expect(ok.lines[0]).toBe(`PASS ${good}:3:1 e`);
     const io = capture();
-    expect(testRuleFiles([failing], io)).toBe(1);
+    expect(await testRuleFiles([failing], io)).toBe(1);
     expect(io.lines[0]).toBe(`FAIL ${failing}:3:1 e`);
     expect(io.lines.join('\n')).toContain('unexpected 提醒 事项');
   });
@@ -66,6 +66,6 @@ describe('rules check / rules test commands', () => {
     const program = new Command('zhengzhi');
     registerRulesCommands(program);
     const rules = program.commands.find((c) => c.name() === 'rules');
-    expect(rules?.commands.map((c) => c.name())).toEqual(['check', 'test']);
+    expect(rules?.commands.map((c) => c.name())).toEqual(['check', 'test', 'export-table']);
   });
 });

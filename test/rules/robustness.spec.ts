@@ -205,7 +205,7 @@ describe('issue 10 point 6: no rule file can hurt the server', () => {
       expect(located(`${H}规则 r "a\u001b[2Kb" 当 真 则 约谈 单位负责人\n`)).toBe('ZR0012@2:8');
     });
 
-    it('rules test prints a title with escaped line breaks on one line', () => {
+    it('rules test prints a title with escaped line breaks on one line', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'zz-rules-'));
       try {
         const file = join(dir, 'forge.rules');
@@ -215,7 +215,7 @@ describe('issue 10 point 6: no rule file can hurt the server', () => {
             `例 "x\\nPASS forged.rules:1:1 all good\\t" 给定 { 事项.超期天数 = 5 } 期望 无\n`,
         );
         const out: string[] = [];
-        const code = testRuleFiles([file], {
+        const code = await testRuleFiles([file], {
           out: (l) => out.push(l),
           err: (l) => out.push(l),
           setExitCode: () => undefined,

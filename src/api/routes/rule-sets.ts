@@ -1,4 +1,6 @@
-import { Router } from 'express';
+import { Router, type NextFunction, type Request, type Response } from 'express';
+import { compileWorkbook, type LoadedRules } from '../../rules/io/decision-workbook';
+import { ZhengzhiError } from '../../shared/errors';
 import { checkRuleSource, RuleSetRejectedError } from '../../escalation';
 import { evaluate, factsFromJson, formatDiagnostic, runExamples, type Diagnostic } from '../../rules';
 import { parseInstant } from '../../rules/instants';
@@ -10,15 +12,49 @@ import { RuleSourceDto, RuleTestDto } from '../dto/escalations.dto';
 import { endpoint } from '../endpoint';
 import { forbidden, HttpProblem, notFound } from '../problem';
 
-const diagnosticView = (source: string) => (d: Diagnostic) => ({
-  ...d,
-  formatted: formatDiagnostic(d, source),
-});
+/** How diagnostics are shown: by line and column, or by sheet and cell for an uploaded workbook. */
+const diagnosticView = (source: string, res: Response) => {
+  const table = (res.locals as { ruleTable?: LoadedRules }).ruleTable;
+  return (d: Diagnostic) =>
+    table
+      ? { ...table.locate(d), formatted: table.format(d) }
+      : { ...d, formatted: formatDiagnostic(d, source) };
+};
+
+/**
+ * An uploaded decision-table workbook (Content-Type …spreadsheetml.sheet) becomes the JSON form
+ * `{source, fileName}` — the .rules text generated from its tables — before validation; the table is kept
+ * so diagnostics point at cells. Only for authenticated callers (the endpoint then checks the role).
+ */
+async function workbookBody(req: Request, res: Response, next: NextFunction): Promise<void> {
+  if (!Buffer.isBuffer(req.body) || !req.user) return next();
+  const fileName = typeof req.query.fileName === 'string' ? req.query.fileName.slice(0, 100) : 'upload.xlsx';
+  try {
+    const loaded = await compileWorkbook(req.body, fileName);
+    res.locals.ruleTable = loaded;
+    req.body = { source: loaded.source, fileName: fileName.replace(/[^\w.\-\u4e00-\u9fff]/g, '_') };
+    delete (req.query as Record<string, unknown>).fileName;
+    next();
+  } catch (error) {
+    next(
+      error instanceof ZhengzhiError
+        ? error
+        : new HttpProblem(
+            'invalidInput',
+            `${fileName}: not a readable .xlsx workbook (${(error as Error).message})`,
+          ),
+    );
+  }
+}
 
 /** Rule sets: check and test a file, publish a new version for a campaign, list and read versions. */
 export function ruleSetsRouter(context: ApiContext): Router {
   const router = Router();
   const { runtime } = context;
+  router.post(
+    ['/rule-sets/check', '/rule-sets/test', '/campaigns/:id/rule-sets'],
+    (req, res, next) => void workbookBody(req, res, next),
+  );
 
   endpoint(router, context, {
     method: 'post',
@@ -26,7 +62,7 @@ export function ruleSetsRouter(context: ApiContext): Router {
     summary: 'Compile a rule file and run its examples; report located diagnostics (changes nothing)',
     tag: 'rule sets',
     body: RuleSourceDto,
-    handler: async ({ user, body }) => {
+    handler: async ({ user, body, res }) => {
       requireRole(user, Permission.publishRules);
       const fileName = body.fileName ?? 'upload.rules';
       const { ruleSet, diagnostics, errors } = checkRuleSource(body.source, fileName);
@@ -35,7 +71,7 @@ export function ruleSetsRouter(context: ApiContext): Router {
         ruleSetId: ruleSet?.id ?? null,
         version: ruleSet?.version ?? null,
         ruleCount: ruleSet?.rules.length ?? null,
-        diagnostics: diagnostics.map(diagnosticView(body.source)),
+        diagnostics: diagnostics.map(diagnosticView(body.source, res)),
       };
     },
   });
@@ -46,13 +82,13 @@ export function ruleSetsRouter(context: ApiContext): Router {
     summary: 'Run a rule file’s examples and evaluate it on given facts (changes nothing)',
     tag: 'rule sets',
     body: RuleTestDto,
-    handler: async ({ user, body }) => {
+    handler: async ({ user, body, res }) => {
       requireRole(user, Permission.publishRules);
       const fileName = body.fileName ?? 'upload.rules';
       const { ruleSet, diagnostics } = checkRuleSource(body.source, fileName);
       if (!ruleSet) {
         throw new HttpProblem('invalidInput', 'the rule file does not compile', {
-          diagnostics: diagnostics.map(diagnosticView(body.source)),
+          diagnostics: diagnostics.map(diagnosticView(body.source, res)),
         });
       }
       const examples = runExamples(ruleSet).map((r) => ({
@@ -121,7 +157,7 @@ export function ruleSetsRouter(context: ApiContext): Router {
       } catch (error) {
         if (error instanceof RuleSetRejectedError) {
           throw new HttpProblem('invalidInput', error.message, {
-            diagnostics: error.diagnostics.map(diagnosticView(body.source)),
+            diagnostics: error.diagnostics.map(diagnosticView(body.source, res)),
           });
         }
         throw error;
