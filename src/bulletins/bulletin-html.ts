@@ -167,7 +167,7 @@ export function renderBulletinHtml(b: Bulletin): string {
 <div class="masthead"><h1>${e(b.campaign.name)}<br>工作简报</h1>
 <div class="issue">${e(b.issue ?? `${day(b.period.from)}至${day(b.period.to)}`)}</div>
 <div class="meta"><span>${e(b.campaign.unitName)}专项整治工作专班</span><span>${day(b.generatedAt)}</span></div></div>
-<p class="note">统计期间：${day(b.period.from)}至${day(b.period.to)}；上期：${day(b.period.previousFrom)}至${day(b.period.from)}。数字为期末存量，括号内为较上期末增减。</p>
+<p class="note">统计期间：${day(b.period.from)}至${day(b.period.to)}；上期：${day(b.period.previousFrom)}至${day(b.period.previousTo)}。数字为期末存量（按事项发生时间统计），括号内为较上期末增减。</p>
 ${sections.join('\n')}
 </body></html>`;
 }

@@ -62,8 +62,9 @@ export interface CampaignNode {
 export interface BulletinPeriod {
   from: string;
   to: string;
-  /** The previous period is as long as this one and ends where it starts. */
+  /** The previous period is as long as this one and ends the instant before it starts. */
   previousFrom: string;
+  previousTo: string;
 }
 
 type Query = <T = Record<string, unknown>>(sql: string, parameters?: unknown[]) => Promise<T[]>;
@@ -81,17 +82,40 @@ export function queryOf(runtime: Pick<Runtime, 'store'>): Query {
     });
 }
 
-/** Checks and completes a reporting period. */
-export function periodOf(from: string, to: string): BulletinPeriod {
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * A period bound as given: an ISO instant as is, a date-only YYYY-MM-DD as that day in Asia/Shanghai (the
+ * bureaus' calendar): `from` its first instant, `to` its last. The CLI and HTTP both pass their text here,
+ * so the same dates mean the same days whichever way a bulletin is asked for.
+ */
+export function periodBound(text: string, end: boolean): string {
+  const value = DATE_ONLY.test(text) ? `${text}T${end ? '23:59:59.999' : '00:00:00.000'}+08:00` : text;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? text : new Date(ms).toISOString();
+}
+
+/** Checks and completes a reporting period (dates as Asia/Shanghai days, see `periodBound`). */
+export function periodOf(fromText: string, toText: string): BulletinPeriod {
+  const [from, to] = [periodBound(fromText, false), periodBound(toText, true)];
   const [start, end] = [Date.parse(from), Date.parse(to)];
   if (Number.isNaN(start) || Number.isNaN(end))
-    throw new ZhengzhiError(ErrorCode.invalidInput, `the period needs two instants, got ${from} and ${to}`);
+    throw new ZhengzhiError(
+      ErrorCode.invalidInput,
+      `the period needs two instants, got ${fromText} and ${toText}`,
+    );
   if (end <= start)
-    throw new ZhengzhiError(ErrorCode.invalidInput, `the period must end after it starts (${from} → ${to})`);
+    throw new ZhengzhiError(
+      ErrorCode.invalidInput,
+      `the period must end after it starts (${fromText} → ${toText})`,
+    );
+  // The previous period has the same length and ends the instant before this one starts (no shared day).
+  const length = end + 1 - start;
   return {
     from: new Date(start).toISOString(),
     to: new Date(end).toISOString(),
-    previousFrom: new Date(2 * start - end).toISOString(),
+    previousFrom: new Date(start - length).toISOString(),
+    previousTo: new Date(start - 1).toISOString(),
   };
 }
 
@@ -144,12 +168,14 @@ const stateGroups: Array<[keyof Figures, readonly string[]]> = [
 ];
 
 /**
- * The per-item "as of" table: each item's state as the record stood at the period end ($2, suffix 1) and
- * start ($3, suffix 0) — by recorded time, so a bulletin reports what was on record at its cut-off:
- * - an item created after the instant does not count yet;
- * - an item whose head was last written (updated_at) by the instant has had no event since: its head's
- *   state, running deadline and long-term flag are those of the instant;
- * - otherwise one pass over its events recorded by then (the (stream_id, sequence) index) gives the latest
+ * The per-item "as of" table: each item's state at the period end ($2, suffix 1) and start ($3, suffix 0)
+ * by the time things happened (event time, `occurred_at`), the one time base of every business figure
+ * (clues and states here, escalations and cases by when they were issued):
+ * - an item whose head was last written (updated_at, recording time) by the instant has had no event since
+ *   (an event is recorded at or after it happens): its head's state, deadline and long-term flag are those
+ *   of the instant;
+ * - otherwise one pass over its events that happened by then (the (stream_id, sequence) index) gives the
+ *   latest; no state-moving event by then (not even REGISTER) means the item does not count yet. The latest
  *   state-moving event's state ($5/$6: event type → state, read from the machine), the latest running
  *   deadline ($7: events that set one) and whether MARK_LONG_TERM happened;
  * - overdue: a state with a running deadline ($8), the deadline passed, not long-term.
@@ -161,20 +187,20 @@ function perItemSql(instants: Array<{ at: string; suffix: string }>, only: strin
   const past = instants
     .map(
       ({ at, suffix }) => `
-        s.created_at <= ${at} AS registered_${suffix}, s.updated_at <= ${at} AS fast_${suffix},
-        CASE WHEN s.created_at <= ${at} AND s.updated_at > ${at} THEN (
+        s.updated_at <= ${at} AS fast_${suffix},
+        CASE WHEN s.updated_at > ${at} THEN (
           SELECT ARRAY[
             (array_agg(($6::text[])[array_position($5::text[], e.type)] ORDER BY e.sequence DESC)
                FILTER (WHERE e.type = ANY($5)))[1],
             (array_agg(e.payload ->> 'deadline' ORDER BY e.sequence DESC) FILTER (WHERE e.type = ANY($7)))[1],
             bool_or(e.type = 'MARK_LONG_TERM')::text]
-            FROM events e WHERE e.stream_id = s.stream_id AND e.recorded_at <= ${at}) END AS past_${suffix}`,
+            FROM events e WHERE e.stream_id = s.stream_id AND e.occurred_at <= ${at}) END AS past_${suffix}`,
     )
     .join(',');
   const asOf = instants
     .map(
       ({ suffix }) => `
-        CASE WHEN NOT registered_${suffix} THEN NULL WHEN fast_${suffix} THEN state ELSE past_${suffix}[1] END AS state_${suffix},
+        CASE WHEN fast_${suffix} THEN state ELSE past_${suffix}[1] END AS state_${suffix},
         CASE WHEN fast_${suffix} THEN deadline ELSE past_${suffix}[2]::timestamptz END AS deadline_${suffix},
         CASE WHEN fast_${suffix} THEN long_term ELSE past_${suffix}[3] = 'true' END AS long_term_${suffix}`,
     )

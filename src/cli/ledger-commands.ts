@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { buildBulletin } from '../bulletins/bulletin';
 import { renderBulletinHtml } from '../bulletins/bulletin-html';
-import { renderPdf } from '../bulletins/bulletin-pdf';
+import { closePdfBrowser, renderPdf } from '../bulletins/bulletin-pdf';
+import { periodBound } from '../bulletins/bulletin-query';
 import { createRuntime, type Runtime } from '../engine/bootstrap';
 import type { Actor } from '../engine/engine';
 import { exportClueLedger, importClueLedger } from '../ledgers/clue-ledger';
@@ -42,10 +43,8 @@ function progress(verb: string): ProgressListener & { done(): void } {
 
 /** A calendar date (YYYY-MM-DD, read in China Standard Time) or a full ISO instant. */
 export function instantOf(text: string, option: string, endOfDay: boolean): string {
-  const value = /^\d{4}-\d{2}-\d{2}$/.test(text)
-    ? `${text}T${endOfDay ? '23:59:59.999' : '00:00:00.000'}+08:00`
-    : text;
-  const ms = Date.parse(value);
+  // The same reading of dates as the HTTP bulletin (Asia/Shanghai days): one function for both.
+  const ms = Date.parse(periodBound(text, endOfDay));
   if (Number.isNaN(ms)) throw new Error(`${option} ${text} is not a date (YYYY-MM-DD) or an ISO instant`);
   return new Date(ms).toISOString();
 }
@@ -249,7 +248,11 @@ export function registerLedgerCommands(program: Command): void {
             issue: flags.issue,
           });
           const html = renderBulletinHtml(bulletin);
-          writeFileSync(flags.out, flags.format === 'pdf' ? await renderPdf(html) : html);
+          try {
+            writeFileSync(flags.out, flags.format === 'pdf' ? await renderPdf(html) : html);
+          } finally {
+            await closePdfBrowser();
+          }
           console.log(
             `${flags.out}: bulletin of ${bulletin.campaign.name}, ${bulletin.totals.current.clues} clues, ${bulletin.campaigns.length} campaign(s)`,
           );

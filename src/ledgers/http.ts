@@ -5,7 +5,7 @@ import { endpoint } from '../api/endpoint';
 import { HttpProblem } from '../api/problem';
 import { buildBulletin } from '../bulletins/bulletin';
 import { renderBulletinHtml } from '../bulletins/bulletin-html';
-import { renderPdf } from '../bulletins/bulletin-pdf';
+import { PDF_PACKAGES, PdfRendererMissingError, renderPdf } from '../bulletins/bulletin-pdf';
 import type { Runtime } from '../engine/bootstrap';
 import { exportClueLedger, importClueLedger } from './clue-ledger';
 import { BulletinQueryDto, LedgerExportQueryDto, LedgerImportDto, LedgerUploadQueryDto } from './http-dto';
@@ -53,6 +53,20 @@ function sendXlsx(res: Response, asciiName: string, name: string): void {
       'Content-Disposition',
       `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(name)}`,
     );
+}
+
+/** The PDF, or 503 problem+json naming the package to install when the machine has no Chromium. */
+async function pdfOrUnavailable(html: string): Promise<Buffer> {
+  try {
+    return await renderPdf(html);
+  } catch (error) {
+    if (!(error instanceof PdfRendererMissingError)) throw error;
+    throw new HttpProblem('unavailable', error.message, {
+      missingPackages: ['chromium', 'fonts-noto-cjk'],
+      install: PDF_PACKAGES,
+      alternatives: ['format=html', 'format=json'],
+    });
+  }
 }
 
 /** A sheet with rows it could not take: 400 problem+json listing every row (sheet, row, column, cell, reason). */
@@ -239,7 +253,7 @@ export function ledgersRouter(context: ApiContext): Router {
         res
           .status(200)
           .type('application/pdf')
-          .send(await renderPdf(html));
+          .send(await pdfOrUnavailable(html));
       else res.status(200).type('text/html; charset=utf-8').send(html);
       return undefined;
     },

@@ -2,7 +2,7 @@ import pdf from 'pdf-parse/lib/pdf-parse.js';
 import type { Runtime } from '../../src/engine/bootstrap';
 import { buildBulletin, type Bulletin } from '../../src/bulletins/bulletin';
 import { renderBulletinHtml } from '../../src/bulletins/bulletin-html';
-import { renderPdf } from '../../src/bulletins/bulletin-pdf';
+import { closePdfBrowser, renderPdf } from '../../src/bulletins/bulletin-pdf';
 import type { ManualClock } from '../../src/shared/clock';
 import { campaignInput, createTestRuntime, supervisor } from '../support/fixtures';
 import { expectedFigures, runScenario, type LogEntry } from './scenario';
@@ -68,7 +68,10 @@ describe('工作简报 (bulletin): figures by SQL, checked against the test’s 
     runtime.clock.set('2023-06-02T01:00:00.000Z');
     bulletin = await buildBulletin(runtime, { campaignId: cityCampaign, from, to, issue: '2023年第8期' });
   });
-  afterAll(async () => runtime.database.close());
+  afterAll(async () => {
+    await closePdfBrowser();
+    await runtime.database.close();
+  });
 
   it('scenario sanity: some items changed after the period end, so as-of figures come from events', () => {
     expect(log.some((e) => Date.parse(e.at) > Date.parse(to))).toBe(true);
