@@ -347,6 +347,10 @@ export class EventStore {
     const pool = (this.database.dataSource.driver as unknown as { master: Pool }).master;
     const client = await pool.connect();
     let broken: Error | undefined;
+    // A checked-out client has no error listener of the pool's: a connection lost between two statements
+    // (PostgreSQL restarted, backend terminated) would otherwise be an unhandled 'error' that ends the process.
+    const lost = (error: Error) => (broken = error);
+    client.on('error', lost);
     try {
       await client.query('BEGIN');
       const tx = new EventStoreTransaction(client);
@@ -359,6 +363,7 @@ export class EventStore {
       throw error;
     } finally {
       // A connection whose rollback failed is in an unknown state: destroy it rather than reuse it.
+      client.removeListener('error', lost);
       client.release(broken);
     }
   }
