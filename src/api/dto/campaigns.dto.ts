@@ -122,3 +122,27 @@ export class FinishCampaignDto extends VersionedCommandDto {
   /** Finish although sub-campaigns are unfinished or have open items; recorded with the event. */
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(2000) overrideReason?: string;
 }
+
+/** A reporting cadence (China Standard Time): 江源 8/18/28 18:00, 湛江 Monday and Wednesday 09:00. */
+export class ReportingCadenceDto {
+  @IsIn(['monthDays', 'weekdays']) kind!: 'monthDays' | 'weekdays';
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(31) @IsInt({ each: true }) days!: number[];
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/) time!: string;
+}
+
+/** `set-reporting`: who must report and when; the scheduler fires each due instant (漏报 when missed). */
+export class SetReportingDto extends VersionedCommandDto {
+  @ValidateNested() @Type(() => ReportingCadenceDto) cadence!: ReportingCadenceDto;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(500)
+  @IsString({ each: true })
+  @MaxLength(100, { each: true })
+  unitIds!: string[];
+}
+
+/** `submit-report`: a unit's report for one due instant. */
+export class SubmitReportDto extends VersionedCommandDto {
+  @IsString() @IsNotEmpty() @MaxLength(100) unitId!: string;
+  @IsISO8601({ strict: true }) dueAt!: string;
+}

@@ -5,7 +5,15 @@ import { phaseRank } from '../../machines/campaign-guards';
 import { campaignTemplates } from '../../machines/campaign-templates';
 import type { StreamRecord } from '../../persistence/event-store';
 import { isRelated, Permission, requireRole, requireWithin } from '../authz';
-import { actorOf, eventView, loadStreamOf, sendCommand, streamView } from '../commands';
+import {
+  actorOf,
+  authorisedCommand,
+  eventView,
+  expectedVersionOf,
+  loadStreamOf,
+  sendCommand,
+  streamView,
+} from '../commands';
 import type { ApiContext, AuthUser } from '../context';
 import * as dto from '../dto/campaigns.dto';
 import type { VersionedCommandDto } from '../dto/common.dto';
@@ -59,6 +67,13 @@ export const campaignCommands: CampaignCommandSpec[] = [
     dto: dto.AdvancePhaseDto,
   },
   { type: 'FINISH', segment: 'finish', summary: 'Finish the campaign', dto: dto.FinishCampaignDto },
+  {
+    type: 'SET_REPORTING',
+    segment: 'set-reporting',
+    summary:
+      'Set the reporting cadence and the units that must report (templates: 江源 8/18/28 18:00, 湛江 周一周三 09:00)',
+    dto: dto.SetReportingDto,
+  },
 ];
 
 /** Campaigns: create (from a template), list, read, history, and the campaign machine's commands. */
@@ -232,6 +247,40 @@ export function campaignsRouter(context: ApiContext): Router {
     resource: 'campaigns',
     tag: 'campaign commands',
     specs: campaignCommands.map((spec) => ({ ...spec, permission: Permission.configureCampaign })),
+  });
+
+  // A report is submitted by the reporting unit (or a unit above it), not only by the campaign's unit.
+  endpoint(router, context, {
+    method: 'post',
+    path: '/campaigns/:id/commands/submit-report',
+    summary: 'SUBMIT_REPORT — a unit submits its report for one due instant (item:act within that unit)',
+    tag: 'campaigns',
+    body: dto.SubmitReportDto,
+    idempotent: true,
+    handler: async ({ user, params, body, req, res }) => {
+      const unitPath = await runtime.directory.unitPath(body.unitId).catch(() => {
+        throw new HttpProblem('validationFailed', `unitId: unit ${body.unitId} does not exist`, {
+          invalidFields: [{ field: 'unitId', messages: ['no such unit'] }],
+        });
+      });
+      requireWithin(user, unitPath, Permission.actOnItem);
+      const result = await authorisedCommand(
+        context,
+        'campaign',
+        params.id!,
+        expectedVersionOf(req, body.expectedVersion),
+        () => undefined,
+        (tx, _stream, version) =>
+          runtime.engine.executeIn(
+            tx,
+            params.id!,
+            { type: 'SUBMIT_REPORT', unitId: body.unitId, dueAt: body.dueAt },
+            actorOf(user),
+            { expectedVersion: version },
+          ),
+      );
+      return sendCommand(res, result);
+    },
   });
   return router;
 }
