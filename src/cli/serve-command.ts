@@ -179,6 +179,10 @@ export function registerBootstrapCommand(program: Command): void {
     .option('--level <level>', 'level of the root unit (province, city, county, …)', 'city')
     .requiredOption('--username <username>', "the supervisor's login")
     .option('--display-name <name>', "the supervisor's name", 'Administrator')
+    .option(
+      '--another-bureau',
+      'add an independent bureau (a further root unit and its first supervisor) to a database that has users',
+    )
     .action(
       async (options: {
         unitId: string;
@@ -186,6 +190,7 @@ export function registerBootstrapCommand(program: Command): void {
         level: string;
         username: string;
         displayName: string;
+        anotherBureau?: boolean;
       }) => {
         if (!(UNIT_LEVEL_ORDER as readonly string[]).includes(options.level))
           throw new Error(`--level must be one of ${UNIT_LEVEL_ORDER.join(', ')}`);
@@ -198,8 +203,14 @@ export function registerBootstrapCommand(program: Command): void {
           const users = (await database.dataSource.query('SELECT count(*) AS n FROM users')) as Array<{
             n: string | number;
           }>;
-          if (Number(users[0]?.n ?? 0) > 0)
-            throw new Error('the database already has users; create more through POST /users');
+          // Several independent bureaus share one database as several root units; each supervisor's
+          // subtree is their own bureau, so none reads or acts on another's (src/api/authz.ts).
+          if (Number(users[0]?.n ?? 0) > 0 && !options.anotherBureau)
+            throw new Error(
+              'the database already has users; create more through POST /users, or add an independent bureau with --another-bureau',
+            );
+          if (options.anotherBureau && (await runtime.directory.findUnit(options.unitId)))
+            throw new Error(`unit ${options.unitId} already exists; --another-bureau creates a new root unit`);
           if (!(await runtime.directory.findUnit(options.unitId))) {
             await runtime.directory.createUnit({
               id: options.unitId,
