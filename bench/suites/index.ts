@@ -6,6 +6,7 @@ import { apiSuite } from './api';
 import { ledgersSuite } from './ledgers';
 import { consoleApiSuite } from './console-api';
 import { notificationsSuite } from './notifications';
+import { consoleSuite } from './console';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
 export const suites: BenchSuite[] = [
@@ -16,4 +17,5 @@ export const suites: BenchSuite[] = [
   ledgersSuite,
   notificationsSuite,
   consoleApiSuite,
+  consoleSuite,
 ];

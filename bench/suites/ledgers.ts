@@ -40,7 +40,8 @@ const TPL = {
   rectifyBy: '2002-02-01T00:00:00.000Z',
 };
 
-type Fate = 'registered' | 'verifying' | 'dismissed' | 'transferred' | 'rectifying' | 'closed' | 'longTerm';
+export type Fate =
+  'registered' | 'verifying' | 'dismissed' | 'transferred' | 'rectifying' | 'closed' | 'longTerm';
 
 interface TemplateLife {
   fate: Fate;
@@ -52,7 +53,7 @@ interface TemplateLife {
  * Runs one life per fate through the pure machine functions (`start`/`step`), with sample values that
  * are then replaced per item: the bulk fixture holds the snapshots the machine itself computes.
  */
-function templateLives(): Map<Fate, TemplateLife> {
+export function templateLives(): Map<Fate, TemplateLife> {
   const definition = currentDefinition('item');
   const commands: Record<Fate, Array<Record<string, unknown> & { type: string }>> = {
     registered: [],
@@ -171,7 +172,7 @@ function replacer(plan: ItemPlan, campaignId: string): (text: string) => string 
 }
 
 /** Writes items as stream heads and hash-chained events with COPY, in chunks (memory stays flat). */
-async function bulkInsert(
+export async function bulkInsert(
   client: PoolClient,
   lives: Map<Fate, TemplateLife>,
   campaignId: string,
@@ -273,7 +274,7 @@ const units = Array.from({ length: 10 }, (_, c) =>
 const categoryCodes = campaignTemplates['xining-2023']!.categories.map((c) => c.code);
 
 /** A seeded item plan: which life, which unit and category, and when each of its events happened. */
-function planner(
+export function planner(
   prefix: string,
   seed: number,
   fates: Array<[Fate, number]>,
@@ -314,7 +315,7 @@ function planner(
   };
 }
 
-async function setUpDirectory(runtime: Runtime): Promise<void> {
+export async function setUpDirectory(runtime: Runtime): Promise<void> {
   await runtime.directory.createUnit({ id: 'bc', name: '市交通运输局', level: 'city' });
   for (let c = 0; c < 10; c++) {
     await runtime.directory.createUnit({

@@ -36,7 +36,6 @@ import { machinesRouter } from './machines';
 import { worklistRouter } from './worklist';
 import { ruleSetsRouter } from './rule-sets';
 import { ledgersRouter } from '../../ledgers/http';
-import { ledgerPreviewRouter } from '../../ledgers/http-preview';
 import { createAuditRouter } from '../../audit/http';
 import { notificationsRouter } from './notifications';
 
@@ -57,7 +56,6 @@ export const routerFactories: RouterFactory[] = [
   escalationsRouter,
   ruleSetsRouter,
   ledgersRouter,
-  ledgerPreviewRouter,
   createAuditRouter,
   notificationsRouter,
 ];

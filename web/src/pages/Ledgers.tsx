@@ -70,9 +70,10 @@ export default function LedgersPage() {
       const data = await base64Of(chosen);
       setFile({ name: chosen.name, data });
       setPreview(
-        await post<Preview>(`/campaigns/${encodeURIComponent(campaign!)}/ledger/preview`, {
+        await post<Preview>(`/campaigns/${encodeURIComponent(campaign!)}/ledger/import`, {
           file: data,
           fileName: chosen.name,
+          dryRun: true,
         }),
       );
     } catch (caught) {
