@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describeOnPostgres, startConsole, type ConsoleHarness } from './support';
 
-jest.setTimeout(60_000);
+jest.setTimeout(150_000);
 
 describeOnPostgres('console in Chromium (PostgreSQL only; skipped on PGlite)', () => {
   let harness: ConsoleHarness;

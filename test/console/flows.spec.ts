@@ -2,7 +2,7 @@ import type { Page } from 'playwright-core';
 import { artifactsDir, describeOnPostgres, startConsole, type ConsoleHarness } from './support';
 import { choose, openAction, submitDialog, typeDate } from './helpers';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 describeOnPostgres('console user journeys in Chromium (PostgreSQL only; skipped on PGlite)', () => {
   let harness: ConsoleHarness;

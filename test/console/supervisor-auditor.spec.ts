@@ -4,7 +4,7 @@ import ExcelJS from 'exceljs';
 import { apiAs, replaceEditorText } from './helpers';
 import { artifactsDir, describeOnPostgres, startConsole, type ConsoleHarness } from './support';
 
-jest.setTimeout(90_000);
+jest.setTimeout(150_000);
 
 const broken = `规则集 xining-2023 版本 2 "控制台测试规则"
 

@@ -122,7 +122,7 @@ export async function startConsole(): Promise<ConsoleHarness> {
         timezoneId: 'Asia/Shanghai',
       });
       contexts.push(context);
-      context.setDefaultTimeout(10_000);
+      context.setDefaultTimeout(20_000);
       const page = await context.newPage();
       const errors: string[] = [];
       page.on('pageerror', (error) => errors.push(error.message));
