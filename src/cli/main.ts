@@ -7,6 +7,7 @@ import { registerLedgerCommands } from './ledger-commands';
 import { registerMachineCommands } from './machine-commands';
 import { registerCorrectionCommands } from './correction-commands';
 import { registerNotificationCommands } from './notification-commands';
+import { registerInspectCommand } from './inspect-command';
 import { cliLang, langFromArgv } from './lang';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerMachineCommands(program);
   registerCorrectionCommands(program);
   registerNotificationCommands(program);
+  registerInspectCommand(program);
   return program;
 }
 
