@@ -109,6 +109,10 @@ export async function typicalCases(
          FROM events e JOIN streams s ON s.stream_id = e.stream_id
         WHERE e.type = 'ACCEPT' AND e.occurred_at > $2 AND e.occurred_at <= $3 AND s.stream_type = 'item' AND s.campaign_id = ANY($1)
           AND starts_with(s.unit_path, $5)
+          -- a problem that came back (反弹) is never a positive case
+          AND s.state <> 'reopened'
+          AND NOT EXISTS (SELECT 1 FROM events r WHERE r.stream_id = s.stream_id AND r.type = 'REBOUND'
+                             AND r.recorded_at <= $3)
         ORDER BY e.occurred_at - (s.snapshot #>> '{context,registeredAt}')::timestamptz, s.stream_id
         LIMIT $4`,
       [ids, period.from, period.to, limit, scope],
@@ -138,4 +142,34 @@ export async function typicalCases(
       : [];
   });
   return { positive, negative };
+}
+
+/** 回头看 and 反弹: look-backs started, passed and rebounded (item events) in the period and to date. */
+export interface LookBackFigures {
+  inPeriod: { started: number; passed: number; rebounded: number };
+  toDate: { started: number; passed: number; rebounded: number };
+}
+
+export async function lookBackFigures(
+  query: Query,
+  tree: CampaignNode[],
+  period: BulletinPeriod,
+  scope: string,
+): Promise<LookBackFigures> {
+  const rows = await query<{ type: string; in_period: string; to_date: string }>(
+    `SELECT e.type, count(*) FILTER (WHERE e.occurred_at > $2) AS in_period, count(*) AS to_date
+       FROM events e JOIN streams s ON s.stream_id = e.stream_id
+      WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND starts_with(s.unit_path, $4)
+        AND e.type IN ('START_LOOK_BACK', 'PASS_LOOK_BACK', 'REBOUND') AND e.occurred_at <= $3
+      GROUP BY e.type`,
+    [tree.map((c) => c.campaignId), period.from, period.to, scope],
+  );
+  const of = (type: string, column: 'in_period' | 'to_date') =>
+    Number(rows.find((r) => r.type === type)?.[column] ?? 0);
+  const figures = (column: 'in_period' | 'to_date') => ({
+    started: of('START_LOOK_BACK', column),
+    passed: of('PASS_LOOK_BACK', column),
+    rebounded: of('REBOUND', column),
+  });
+  return { inPeriod: figures('in_period'), toDate: figures('to_date') };
 }

@@ -146,8 +146,13 @@ export function renderBulletinHtml(b: Bulletin): string {
       { name: '已销号', color: '#2e86c1' },
     ],
   );
+  const lb = b.lookBacks;
+  const lookBackLine =
+    lb.toDate.started > 0
+      ? `<p>回头看：本期开展${lb.inPeriod.started}件、通过${lb.inPeriod.passed}件、反弹${lb.inPeriod.rebounded}件；累计开展${lb.toDate.started}件、通过${lb.toDate.passed}件、反弹${lb.toDate.rebounded}件。</p>`
+      : '';
   const sections: string[] = [
-    `<h2>一、总体情况</h2>${summary(b)}${totalsTable(b)}`,
+    `<h2>一、总体情况</h2>${summary(b)}${lookBackLine}${totalsTable(b)}`,
     `<h2>二、分类别情况</h2>${b.byCategory.length ? categoryChart + figureTable(b.byCategory, ['confirmed', 'rectifying', 'closed', 'overdue'], '问题类别') : '<p>尚无查实问题。</p>'}`,
     `<h2>三、分单位情况</h2>${b.byUnit.length ? unitChart + figureTable(b.byUnit, ['clues', 'confirmed', 'dismissed', 'transferred', 'rectifying', 'closed', 'overdue'], '单位') : '<p>尚无问题线索。</p>'}`,
   ];

@@ -14,7 +14,9 @@ import {
 } from './bulletin-query';
 import {
   escalationsByMeasure,
+  lookBackFigures,
   typicalCases,
+  type LookBackFigures,
   type EscalationFigures,
   type TypicalCase,
 } from './bulletin-cases';
@@ -48,6 +50,8 @@ export interface Bulletin {
    */
   byCampaign: CampaignRow[];
   escalations: EscalationFigures[];
+  /** 回头看 and 反弹: look-backs started, passed and rebounded in the period and to date. */
+  lookBacks: LookBackFigures;
   /** 报送情况: for each due instant of each campaign's cadence in the period, who reported and who did not. */
   reporting: ReportingDue[];
   cases: {
@@ -157,7 +161,7 @@ export async function buildBulletin(
   const tree = (await campaignTree(query, options.campaignId)).filter(
     (node, index) => index === 0 || node.unitPath.startsWith(scope) || scope.startsWith(node.unitPath),
   );
-  const [figures, escalations, cases, units] = await Promise.all([
+  const [figures, escalations, cases, units, lookBacks] = await Promise.all([
     groupedFigures(query, tree, period, scope),
     escalationsByMeasure(query, tree, period, scope),
     typicalCases(query, tree, period, scope),
@@ -165,6 +169,7 @@ export async function buildBulletin(
       'SELECT id, name, path FROM units WHERE starts_with(path, $1)',
       [scope],
     ),
+    lookBackFigures(query, tree, period, scope),
   ]);
   const campaign = tree[0]!;
   const labels = new Map<string, string>();
@@ -206,6 +211,7 @@ export async function buildBulletin(
     byUnit,
     byCampaign,
     escalations,
+    lookBacks,
     reporting: tree.flatMap((node) =>
       reportingStatus(node.campaignId, node.reporting, period, (id) => unitById.get(id)?.name ?? null),
     ),

@@ -1,3 +1,4 @@
+import { lookBackRoundHook } from './look-back-rounds';
 import type { Database } from '../persistence/database';
 import { Directory } from '../persistence/directory';
 import { EventStore } from '../persistence/event-store';
@@ -39,6 +40,7 @@ export function createRuntime(
   engine.addHook(correctionsHook(engine));
   engine.addHook(rulesHook(issuer));
   engine.addHook(deadlineHook());
+  engine.addHook(lookBackRoundHook(engine));
   engine.addHook(appendNotifyHook(database));
   const notifications = new NotificationOutbox();
   engine.addHook(notifications.hook());

@@ -23,7 +23,7 @@ export interface LedgerFilter {
 
 /** The parts of an item's context the 整改工作台账 shows (`c` is `snapshot -> 'context'`). */
 const XINING_CONTEXT_SQL = `jsonb_build_object('confirmation', c -> 'confirmation', 'clue', c -> 'clue', 'ledger', c -> 'ledger',
-  'submissions', c -> 'submissions')`;
+  'submissions', c -> 'submissions', 'lookBacks', c -> 'lookBacks')`;
 
 export interface ExportOptions extends LedgerFilter {
   /** The date printed under the title (default: the runtime clock's today). */

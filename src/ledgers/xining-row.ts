@@ -49,8 +49,22 @@ export function progressLines(context: ItemContext): string[] {
     ...context.submissions.flatMap((s) => cellLines(s.result)),
     // A long-term row imported with a blank progress cell recorded a placeholder: it goes back blank.
     ...cellLines(context.ledger?.longTerm?.currentResult ?? null).filter((l) => l !== LONG_TERM_PLACEHOLDER),
+    // A closed item looked at again says so: 回头看, and 反弹 when the problem came back.
+    ...(context.lookBacks ?? []).map(lookBackLine),
   ];
   return [...new Set(lines)];
+}
+
+const LOOK_BACK_OUTCOME = {
+  started: '开展回头看',
+  passed: '回头看通过',
+  rebound: '问题反弹（反弹），重新整改',
+} as const;
+
+/** One look-back as a line of 整改进度: `2023-06-01 回头看通过：note`. */
+function lookBackLine(lookBack: ItemContext['lookBacks'][number]): string {
+  const note = lookBack.note.trim().replace(/\s*\n\s*/g, ' ');
+  return `${calendarDateOf(lookBack.at)} ${LOOK_BACK_OUTCOME[lookBack.outcome]}${note ? `：${note}` : ''}`;
 }
 
 /** The label of a category code in this campaign (the code itself if the campaign no longer lists it). */

@@ -196,6 +196,12 @@ export const campaignGuardReasons: GuardReasonTable<CampaignContext, CampaignEve
       return `the next report is due at ${nextReportDue(context.reporting.cadence, last)}, not ${e.dueAt}`;
     return Date.parse(e.at) >= Date.parse(e.dueAt) ? null : 'the report is not due yet';
   },
+  isStanding: (context) => (context.kind === 'standing' ? null : 'not a standing mechanism'),
+  standingMechanism: (context, event) => {
+    if (context.kind !== 'standing') return 'look-back rounds belong to standing mechanisms (长效机制)';
+    const note = (event as Of<'START_LOOK_BACK_ROUND'>).note;
+    return note === undefined || typeof note === 'string' ? null : 'note must be text';
+  },
   noOpenLongTermItems: (_context, event) => {
     const e = event as Of<'FINISH'>;
     const open = e.openLongTermItems;

@@ -43,6 +43,7 @@ export function initialCampaignContext(input: CampaignInput): CampaignContext {
     stateEnteredAt: input.at,
     lastEventAt: input.at,
     finishedAt: null,
+    ...(input.kind === 'standing' ? { kind: 'standing' as const, lookBackRounds: [] } : {}),
     reporting: null,
     reports: [],
     reportDues: [],
@@ -107,6 +108,16 @@ export function applyCampaignEvent(context: CampaignContext, event: CampaignEven
         ...next,
         reports: [...context.reports, { unitId: event.unitId, dueAt: event.dueAt, at: event.at }],
       };
+    case 'START_LOOK_BACK_ROUND': {
+      const rounds = context.lookBackRounds ?? [];
+      return {
+        ...next,
+        lookBackRounds: [
+          ...rounds,
+          { number: rounds.length + 1, startedAt: event.at, note: event.note ?? '' },
+        ],
+      };
+    }
     case 'REPORT_DUE': {
       // A report counts if it names this due instant and arrived by then; the rest of the units missed it.
       const onTime = new Set(
@@ -156,7 +167,8 @@ const advanceTo = (target: Phase) =>
  * A campaign (专项整治行动): 动员部署 mobilize → 查摆问题 identify → 集中整治 rectify → 总结 summarize →
  * 巩固提升 consolidate → finished. A phase closes only when its obligations are fulfilled; rectify also
  * needs every confirmed item closed or carried into long-term rectification (counted by the engine).
- * Categories and the checklist may change until problems are being rectified.
+ * Categories and the checklist may change until problems are being rectified. A standing mechanism
+ * (长效机制, `kind: standing`) goes straight to `standing`: no phases, periodic look-back rounds (回头看).
  */
 export const campaignMachine = setup({
   types: {} as { context: CampaignContext; events: CampaignEvent; input: CampaignInput },
@@ -181,7 +193,16 @@ export const campaignMachine = setup({
   states: {
     mobilize: {
       entry: { type: 'enterPhase', params: { phase: 'mobilize' } },
+      // A standing mechanism (长效机制) leaves the phase march at once: it stands.
+      always: { target: 'standing', guard: 'isStanding' },
       on: { ...common, ...configurable, ...advanceTo('identify') },
+    },
+    standing: {
+      on: {
+        ...common,
+        ...configurable,
+        START_LOOK_BACK_ROUND: { guard: 'standingMechanism', actions: 'apply' },
+      },
     },
     identify: {
       entry: { type: 'enterPhase', params: { phase: 'identify' } },

@@ -54,6 +54,15 @@ export const campaignTemplates: Record<string, CampaignTemplate> = {
     categories: categories2023.slice(0, 5),
     deadlines: { mobilize: '2023-03-31T23:59:59+08:00', rectify: '2023-10-31T23:59:59+08:00' },
   },
+  /** Seed 001: a standing mechanism, not a campaign — no phases or deadlines, periodic 回头看 rounds. */
+  'rushan-long-term': {
+    name: '乳山市交通运输行政执法规范化长效机制',
+    template: 'rushan-long-term',
+    kind: 'standing',
+    categories: categories2023.slice(0, 5),
+    deadlines: {},
+    obligations: [],
+  },
   'zhanjiang-2021': {
     name: '湛江市交通运输执法领域专项整治',
     template: 'zhanjiang-2021',

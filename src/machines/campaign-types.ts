@@ -47,6 +47,18 @@ export interface CampaignInput extends Timed {
   deadlines: Partial<Record<Phase, string>>;
   obligations?: Array<Pick<Obligation, 'code' | 'label' | 'phase'>>;
   template?: string | null;
+  /**
+   * `standing`: a long-term mechanism (长效机制, seed 001) — no five-phase march to finished; it stands and
+   * runs periodic look-back rounds (回头看) instead. Default: a campaign.
+   */
+  kind?: 'campaign' | 'standing';
+}
+
+/** One look-back round (回头看) of a standing mechanism: every closed item is looked at again. */
+export interface LookBackRound {
+  number: number;
+  startedAt: string;
+  note: string;
 }
 
 export interface CampaignContext {
@@ -72,6 +84,10 @@ export interface CampaignContext {
   reportDues: string[];
   /** Reports each unit missed (漏报): a fact the rules read. */
   missedReports: Record<string, number>;
+  /** `standing` for a long-term mechanism (absent: a campaign with phases). */
+  kind?: 'standing';
+  /** Look-back rounds of a standing mechanism, oldest first. */
+  lookBackRounds?: LookBackRound[];
   /** Phase changes recorded over lagging children (absent on campaigns created before). */
   treeOverrides?: TreeOverride[];
 }
@@ -121,6 +137,7 @@ export type CampaignEvent =
       })
   | ({ type: 'SET_REPORTING' } & Timed & { cadence: ReportingCadence; unitIds: string[] })
   | ({ type: 'SUBMIT_REPORT' } & Timed & { unitId: string; dueAt: string })
-  | ({ type: 'REPORT_DUE' } & Timed & { dueAt: string });
+  | ({ type: 'REPORT_DUE' } & Timed & { dueAt: string })
+  | ({ type: 'START_LOOK_BACK_ROUND' } & Timed & { note?: string });
 
 export type CampaignEventType = CampaignEvent['type'];

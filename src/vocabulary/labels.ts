@@ -51,7 +51,11 @@ const phase = {
   consolidate: { zh: '巩固提升', en: 'consolidate' },
 } as const satisfies Terms;
 
-const campaignState = { ...phase, finished: { zh: '已结束', en: 'finished' } } as const satisfies Terms;
+const campaignState = {
+  ...phase,
+  standing: { zh: '长效机制运行中', en: 'standing' },
+  finished: { zh: '已结束', en: 'finished' },
+} as const satisfies Terms;
 
 /** Escalation states. */
 const escalationState = {
@@ -106,6 +110,7 @@ const eventType = {
   SET_REPORTING: { zh: '设置报送要求', en: 'set reporting' },
   SUBMIT_REPORT: { zh: '报送', en: 'submit report' },
   REPORT_DUE: { zh: '报送时点已到', en: 'report due' },
+  START_LOOK_BACK_ROUND: { zh: '开展一轮回头看', en: 'start look-back round' },
   ISSUE: { zh: '下达', en: 'issue' },
   ACKNOWLEDGE: { zh: '签收', en: 'acknowledge' },
   RESPOND: { zh: '反馈', en: 'respond' },

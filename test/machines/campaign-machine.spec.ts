@@ -30,7 +30,28 @@ describe('campaign machine', () => {
         JSON.stringify([snapshot.value, snapshot.context.obligations.map((o) => o.doneAt !== null)]),
     });
     const reached = new Set(paths.map((p) => String(p.state.value)));
-    expect([...reached].sort()).toEqual(Object.keys(campaignMachine.states).sort());
+    // `standing` belongs to standing mechanisms (kind: standing), reached from their creation input below.
+    expect([...reached].sort()).toEqual(
+      Object.keys(campaignMachine.states)
+        .filter((s) => s !== 'standing')
+        .sort(),
+    );
+  });
+
+  it('a standing mechanism (长效机制) stands from creation, runs look-back rounds and has no phase march', () => {
+    const started = start(definition, { ...input, kind: 'standing' });
+    if (!started.ok) throw new Error(started.rejection.message);
+    expect(started.state.value).toBe('standing');
+    const event = { type: 'START_LOOK_BACK_ROUND', at: input.at, note: '第一轮' };
+    const round = step(definition, started.state, event);
+    if (!round.ok) throw new Error(round.rejection.message);
+    expect((round.state.context as CampaignContext).lookBackRounds).toEqual([
+      { number: 1, startedAt: input.at, note: '第一轮' },
+    ]);
+    const refused = step(definition, round.state, { ...advance, at: input.at });
+    expect(refused.ok).toBe(false);
+    const inCampaign = step(definition, run([]), { type: 'START_LOOK_BACK_ROUND', at: input.at });
+    expect(inCampaign.ok).toBe(false);
   });
 
   it('runs mobilize → identify → rectify → summarize → consolidate → finished, recording each phase entry', () => {

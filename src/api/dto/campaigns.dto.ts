@@ -53,6 +53,8 @@ export class CreateCampaignDto {
   /** The unit that runs the campaign (in the caller's subtree). */
   @IsString() @IsNotEmpty() @MaxLength(100) unitId!: string;
   @IsOptional() @IsString() @MaxLength(100) parentCampaignId?: string;
+  /** `standing`: a long-term mechanism (长效机制) without phases, with look-back rounds (template rushan-long-term). */
+  @IsOptional() @IsIn(['campaign', 'standing']) kind?: 'campaign' | 'standing';
   @IsOptional()
   @IsArray()
   @ArrayMinSize(1)
@@ -76,7 +78,7 @@ export class CreateCampaignDto {
 }
 
 export class ListCampaignsQueryDto extends PageQueryDto {
-  @IsOptional() @IsIn([...PHASE_ORDER, 'finished']) state?: string;
+  @IsOptional() @IsIn([...PHASE_ORDER, 'standing', 'finished']) state?: string;
 }
 
 export class SetPhaseDeadlineDto extends VersionedCommandDto {
@@ -145,4 +147,9 @@ export class SetReportingDto extends VersionedCommandDto {
 export class SubmitReportDto extends VersionedCommandDto {
   @IsString() @IsNotEmpty() @MaxLength(100) unitId!: string;
   @IsISO8601({ strict: true }) dueAt!: string;
+}
+
+/** Start a look-back round (回头看) of a standing mechanism: every closed item is looked at again. */
+export class StartLookBackRoundDto extends VersionedCommandDto {
+  @IsOptional() @IsString() @MaxLength(2000) note?: string;
 }

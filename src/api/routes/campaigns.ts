@@ -74,6 +74,12 @@ export const campaignCommands: CampaignCommandSpec[] = [
       'Set the reporting cadence and the units that must report (templates: 江源 8/18/28 18:00, 湛江 周一周三 09:00)',
     dto: dto.SetReportingDto,
   },
+  {
+    type: 'START_LOOK_BACK_ROUND',
+    segment: 'start-look-back-round',
+    summary: 'Start a look-back round (回头看) of a standing mechanism over its closed items',
+    dto: dto.StartLookBackRoundDto,
+  },
 ];
 
 /** Campaigns: create (from a template), list, read, history, and the campaign machine's commands. */
