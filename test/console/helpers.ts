@@ -3,14 +3,24 @@ import type { Page } from 'playwright-core';
 /** Picks an option of the antd Select labelled `label` (opens it, clicks the option containing `text`). */
 export async function choose(page: Page, label: string, text: string | RegExp): Promise<void> {
   const input = page.getByLabel(label, { exact: true });
-  await input.click();
-  // The dropdown of this select (not one still closing): it holds the listbox the input controls.
-  const list = await input.getAttribute('aria-controls');
-  await page
-    .locator(`.ant-select-dropdown:has([id="${list}"]) .ant-select-item-option`)
-    .filter({ hasText: text })
-    .first()
-    .click();
+  const select = page.locator('.ant-select', { has: input });
+  // A click can land while the dropdown is still animating open: retry until the select shows a value.
+  for (let attempt = 0; attempt < 3; attempt++) {
+    await input.click();
+    // The dropdown of this select (not one still closing): it holds the listbox the input controls.
+    const list = await input.getAttribute('aria-controls');
+    const option = page
+      .locator(`.ant-select-dropdown:has([id="${list}"]) .ant-select-item-option`)
+      .filter({ hasText: text })
+      .first();
+    await option.waitFor();
+    await page.waitForTimeout(150);
+    const chosen = (await option.innerText()).trim();
+    await option.click();
+    await page.waitForTimeout(100);
+    if ((await select.innerText()).includes(chosen)) return;
+  }
+  throw new Error(`could not choose ${String(text)} in ${label}`);
 }
 
 /** Types a date-time into the antd DatePicker labelled `label`. */
