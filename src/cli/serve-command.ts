@@ -210,7 +210,9 @@ export function registerBootstrapCommand(program: Command): void {
               'the database already has users; create more through POST /users, or add an independent bureau with --another-bureau',
             );
           if (options.anotherBureau && (await runtime.directory.findUnit(options.unitId)))
-            throw new Error(`unit ${options.unitId} already exists; --another-bureau creates a new root unit`);
+            throw new Error(
+              `unit ${options.unitId} already exists; --another-bureau creates a new root unit`,
+            );
           if (!(await runtime.directory.findUnit(options.unitId))) {
             await runtime.directory.createUnit({
               id: options.unitId,
