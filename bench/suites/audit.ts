@@ -21,6 +21,7 @@ import type { StoredEvent } from '../../src/persistence/event-store';
 import { ManualClock } from '../../src/shared/clock';
 import type { BenchMetric, BenchSuite } from '../types';
 import { throwawayPostgres } from '../support/databases';
+import { migrationBench } from './audit-migration';
 
 const STREAMS = Number(process.env.ZZ_BENCH_AUDIT_STREAMS ?? 10_000);
 const EVENTS_PER_STREAM = 100;
@@ -34,13 +35,13 @@ const seconds = (started: bigint): number => Number(process.hrtime.bigint() - st
 const esc = (value: string): string =>
   value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
-const STREAM_COLUMNS =
+export const STREAM_COLUMNS =
   'stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path, category, deadline, overdue, last_hash, created_at, updated_at';
-const EVENT_COLUMNS =
+export const EVENT_COLUMNS =
   'stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash';
 
 /** Rows in COPY's text format. */
-function copyText(rows: unknown[][]): string {
+export function copyText(rows: unknown[][]): string {
   return (
     rows
       .map((row) =>
@@ -346,6 +347,8 @@ async function pgliteVerification(): Promise<BenchMetric[]> {
 export const auditSuite: BenchSuite = {
   name: 'audit',
   async run(): Promise<BenchMetric[]> {
+    // ZZ_BENCH_AUDIT_PARTS=migration runs only the live-migration figure (the replay part takes minutes).
+    if (process.env.ZZ_BENCH_AUDIT_PARTS === 'migration') return migrationBench();
     const database = await throwawayPostgres(4);
     try {
       const runtime = createRuntime(database, { clock: new ManualClock('2023-04-09T00:00:00.000Z') });
@@ -482,6 +485,7 @@ export const auditSuite: BenchSuite = {
           console.error(`  PGlite part failed: ${(error as Error).message}`);
           return [];
         })),
+        ...(await migrationBench()),
       ];
     } finally {
       await database.close();

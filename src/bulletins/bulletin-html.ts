@@ -173,6 +173,7 @@ export function renderBulletinHtml(b: Bulletin): string {
 <div class="issue">${e(b.issue ?? `${day(b.period.from)}至${day(b.period.to)}`)}</div>
 <div class="meta"><span>${e(b.campaign.unitName)}专项整治工作专班</span><span>${day(b.generatedAt)}</span></div></div>
 <p class="note">统计期间：${day(b.period.from)}至${day(b.period.to)}；上期：${day(b.period.previousFrom)}至${day(b.period.previousTo)}。数字为期末存量（按事项发生时间统计），括号内为较上期末增减。</p>
+${b.laterCorrections > 0 ? `<p class="note correction">本期末之后，有 ${b.laterCorrections} 项本期末已在案的记录经审批更正；本简报按本期末在案记录统计，更正情况见事项时间线。</p>` : ''}
 ${sections.join('\n')}
 </body></html>`;
 }

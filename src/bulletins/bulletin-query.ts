@@ -176,8 +176,8 @@ const stateGroups: Array<[keyof Figures, readonly string[]]> = [
  *   of the instant;
  * - otherwise one pass over its events that happened by then (the (stream_id, sequence) index) gives the
  *   latest; no state-moving event by then (not even REGISTER) means the item does not count yet. The latest
- *   state-moving event's state ($5/$6: event type → state, read from the machine), the latest running
- *   deadline ($7: events that set one) and whether MARK_LONG_TERM happened;
+ *   state-moving event's state ($5/$6: event type → state, read from the machine; an approved correction
+ *   moves to the target state stamped on it), the latest running deadline ($7: events that set one) and whether MARK_LONG_TERM happened;
  * - overdue: a state with a running deadline ($8), the deadline passed, not long-term.
  * Subqueries are fenced with OFFSET 0 so each expression is computed once per item; only narrow projected
  * columns are read (the covering index streams_bulletin_cover, no jsonb snapshot).
@@ -190,8 +190,9 @@ function perItemSql(instants: Array<{ at: string; suffix: string }>, only: strin
         s.updated_at <= ${at} AS fast_${suffix},
         CASE WHEN s.updated_at > ${at} THEN (
           SELECT ARRAY[
-            (array_agg(($6::text[])[array_position($5::text[], e.type)] ORDER BY e.sequence DESC)
-               FILTER (WHERE e.type = ANY($5)))[1],
+            (array_agg(CASE WHEN e.type = 'APPROVE_CORRECTION' THEN e.payload ->> 'targetState'
+                 ELSE ($6::text[])[array_position($5::text[], e.type)] END ORDER BY e.sequence DESC)
+               FILTER (WHERE e.type = ANY($5) OR e.type = 'APPROVE_CORRECTION'))[1],
             (array_agg(e.payload ->> 'deadline' ORDER BY e.sequence DESC) FILTER (WHERE e.type = ANY($7)))[1],
             bool_or(e.type = 'MARK_LONG_TERM')::text]
             FROM events e WHERE e.stream_id = s.stream_id AND e.occurred_at <= ${at}) END AS past_${suffix}`,
@@ -390,4 +391,27 @@ export function rollUp(groups: FigureGroup[]): GroupedFigures {
     }
   }
   return result;
+}
+
+/**
+ * Corrections approved after the period end of events that happened by then (event time, as every
+ * figure): the bulletin shows what was on record at its cut-off and says it has since been corrected.
+ */
+export async function laterCorrections(
+  query: Query,
+  tree: CampaignNode[],
+  period: BulletinPeriod,
+  scope: string,
+): Promise<number> {
+  const rows = await query<{ n: string | number }>(
+    `SELECT count(*) AS n FROM events a JOIN streams s ON s.stream_id = a.stream_id
+      JOIN LATERAL (SELECT (r.payload ->> 'corrects')::int AS corrects FROM events r
+        WHERE r.stream_id = a.stream_id AND r.type = 'REQUEST_CORRECTION' AND r.sequence < a.sequence
+        ORDER BY r.sequence DESC LIMIT 1) req ON true
+      JOIN events c ON c.stream_id = a.stream_id AND c.sequence = req.corrects
+      WHERE a.type = 'APPROVE_CORRECTION' AND a.occurred_at > $2 AND c.occurred_at <= $2
+        AND s.campaign_id = ANY($1) AND starts_with(s.unit_path, $3)`,
+    [tree.map((c) => c.campaignId), period.to, scope],
+  );
+  return Number(rows[0]?.n ?? 0);
 }

@@ -5,6 +5,7 @@ import {
   FIGURE_KEYS,
   campaignTree,
   groupedFigures,
+  laterCorrections,
   periodOf,
   queryOf,
   type BulletinPeriod,
@@ -54,6 +55,8 @@ export interface Bulletin {
   lookBacks: LookBackFigures;
   /** 报送情况: for each due instant of each campaign's cadence in the period, who reported and who did not. */
   reporting: ReportingDue[];
+  /** Corrections approved after the period end of events on record by then (the figures stay as recorded). */
+  laterCorrections: number;
   cases: {
     positive: Array<TypicalCase & { categoryLabel: string; unitName: string }>;
     negative: Array<TypicalCase & { categoryLabel: string; unitName: string }>;
@@ -161,7 +164,7 @@ export async function buildBulletin(
   const tree = (await campaignTree(query, options.campaignId)).filter(
     (node, index) => index === 0 || node.unitPath.startsWith(scope) || scope.startsWith(node.unitPath),
   );
-  const [figures, escalations, cases, units, lookBacks] = await Promise.all([
+  const [figures, escalations, cases, units, lookBacks, corrections] = await Promise.all([
     groupedFigures(query, tree, period, scope),
     escalationsByMeasure(query, tree, period, scope),
     typicalCases(query, tree, period, scope),
@@ -170,6 +173,7 @@ export async function buildBulletin(
       [scope],
     ),
     lookBackFigures(query, tree, period, scope),
+    laterCorrections(query, tree, period, scope),
   ]);
   const campaign = tree[0]!;
   const labels = new Map<string, string>();
@@ -215,6 +219,7 @@ export async function buildBulletin(
     reporting: tree.flatMap((node) =>
       reportingStatus(node.campaignId, node.reporting, period, (id) => unitById.get(id)?.name ?? null),
     ),
+    laterCorrections: corrections,
     cases: { positive: cases.positive.map(decorate), negative: cases.negative.map(decorate) },
   };
 }

@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { registerCorrectionCommands } from '../../src/cli/correction-commands';
+import { buildBulletin } from '../../src/bulletins/bulletin';
+import { renderBulletinHtml } from '../../src/bulletins/bulletin-html';
 import { checkSnapshots } from '../../src/audit/replay-check';
 import { timeline } from '../../src/audit/timeline';
 import { verifyDatabase } from '../../src/audit/verify';
@@ -231,9 +233,6 @@ describe('audited corrections on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () 
     const { id, escalationId } = await wronglyAccepted();
     await request(id, escalationId);
     await runtime.engine.execute(id, { type: 'APPROVE_CORRECTION', approvedBy: principal.userId }, principal);
-    await runtime.engine
-      .execute(id, { type: 'RECORD_PROGRESS', note: '补充验收材料' }, officer)
-      .catch(() => undefined);
     const stored = await runtime.store.loadStream(id);
     expect(replayEvents('item', await runtime.store.readStream(id))).toEqual(stored!.snapshot);
     expect((await checkSnapshots(runtime.database)).findings).toEqual([]);
@@ -301,5 +300,52 @@ describe('audited corrections on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () 
     await expect(
       zz('items', 'correct', id, '--event', 'six', '--to', 'closed', '--reason', 'x', '--as', 'u-officer'),
     ).rejects.toThrow('--event must be a sequence number, not six');
+  });
+
+  it('a bulletin for a past period shows what was on record then and says a later correction exists', async () => {
+    // Its own campaign, so that the figures are this item's alone.
+    const own = (await runtime.engine.create('campaign', campaignInput, supervisor)).streamId;
+    const start = runtime.clock.now().toISOString();
+    const id = await itemInRectification(runtime, own);
+    await runtime.engine.execute(
+      id,
+      { type: 'SUBMIT_FOR_ACCEPTANCE', result: '已整改', evidence: ['照片.jpg'] },
+      officer,
+    );
+    await runtime.engine.execute(id, { type: 'ACCEPT' }, supervisor);
+    runtime.clock.advance(3_600_000);
+    const periodEnd = runtime.clock.now().toISOString();
+    runtime.clock.advance(3_600_000);
+    await runtime.engine.execute(
+      id,
+      {
+        type: 'REQUEST_CORRECTION',
+        corrects: 6,
+        targetState: 'awaitingAcceptance',
+        reason: '验收单位错误',
+        requestedBy: officer.userId,
+      },
+      officer,
+    );
+    await runtime.engine.execute(id, { type: 'APPROVE_CORRECTION', approvedBy: principal.userId }, principal);
+    runtime.clock.advance(3_600_000);
+    const past = await buildBulletin(runtime, { campaignId: own, from: start, to: periodEnd });
+    expect(past.totals.current).toMatchObject({ closed: 1, rectifying: 0 });
+    expect(past.laterCorrections).toBe(1);
+    expect(renderBulletinHtml(past)).toContain('本期末之后，有 1 项本期末已在案的记录经审批更正');
+    const now = await buildBulletin(runtime, {
+      campaignId: own,
+      from: periodEnd,
+      to: runtime.clock.now().toISOString(),
+    });
+    expect(now.totals.current).toMatchObject({ closed: 0, rectifying: 1 });
+    expect(now.laterCorrections).toBe(0);
+    // As of an instant between the approval and a later event, the corrected state counts (recorded time).
+    runtime.clock.advance(60_000);
+    const afterApproval = runtime.clock.now().toISOString();
+    runtime.clock.advance(60_000);
+    await runtime.engine.execute(id, { type: 'RECORD_ACCOUNTABILITY', accountability: '诫勉谈话' }, officer);
+    const between = await buildBulletin(runtime, { campaignId: own, from: periodEnd, to: afterApproval });
+    expect(between.totals.current).toMatchObject({ closed: 0, rectifying: 1 });
   });
 });
