@@ -6,6 +6,7 @@ import { campaignTemplates } from '../machines/campaign-templates';
 import { demoItems, type DemoItem } from './demo-items';
 import { xiningChecklist } from './xining-checklist';
 import { hashPassword, type PasswordHashing } from '../api/auth/passwords';
+import { labelOf } from '../vocabulary/labels';
 
 /** The demo logins printed at start-up. Demo data only: a real deployment creates its own users. */
 export const demoLogins = {
@@ -163,6 +164,7 @@ async function loadDemoCampaign(
     escalations += (result.effects.rules ?? []).length;
   };
   const ids: string[] = [];
+  let listed: { itemId: string; unitId: string } | null = null;
   for (const [index, item] of demoItems.entries()) {
     const actor = actorFor(item.unit);
     const registeredAt = instant('2023-04-21T01:00:00Z', index * 0.5);
@@ -172,6 +174,8 @@ async function loadDemoCampaign(
         campaignId,
         reportedUnitId: item.unit,
         source: item.source,
+        // 反映渠道: how the clue came in, so that every column of the 线索台账 is filled.
+        channel: `${labelOf('channel', item.source)}（第${index + 1}号）`,
         description: item.description,
         receivedAt: instant(registeredAt, -1),
       },
@@ -246,6 +250,10 @@ async function loadDemoCampaign(
     if (item.fate === 'overdue') {
       await run(id, 'RECTIFICATION_OVERDUE', scheduler, '2023-06-16T00:00:00.000Z', { deadline });
       await run(id, 'RECORD_PROGRESS', actor, '2023-06-28T02:00:00.000Z', { note: '整改仍在推进' });
+      await run(id, 'RECORD_ACCOUNTABILITY', supervisor, '2023-06-30T02:00:00.000Z', {
+        accountability: '整改逾期，对责任科室负责人进行约谈提醒',
+      });
+      if (!listed) listed = { itemId: id, unitId: item.unit };
     } else if (item.fate === 'faked') {
       await run(id, 'ADD_TAG', supervisor, instant(start, 20), { tag: '弄虚作假' });
     } else if (item.fate === 'rejectedTwice') {
@@ -263,13 +271,58 @@ async function loadDemoCampaign(
         result: '问题已整改到位',
         evidence: ['整改报告.pdf', '验证材料.pdf'],
       });
-      if (item.fate !== 'awaitingAcceptance')
+      if (item.fate !== 'awaitingAcceptance') {
+        await run(id, 'RECORD_ACCOUNTABILITY', supervisor, instant(start, 24), {
+          accountability: '对直接责任人进行批评教育，责令书面检查',
+        });
         await run(id, 'ACCEPT', supervisor, instant(start, 25), { note: '经验收，同意销号' });
+      }
       if (item.fate === 'lookBack')
         await run(id, 'START_LOOK_BACK', supervisor, instant(start, 40), { note: '回头看' });
     }
   }
+  if (listed) escalations += await demoListedSupervision(runtime, campaignId, listed);
   return { campaignId, items: ids.length, escalations };
+}
+
+/**
+ * A 挂牌督办 with its follow-up ledger (督办台账): the overdue item is listed for supervision and followed
+ * up twice, so that the 督办台账 export has a row with every column filled. Issued as the rules hook would
+ * (a clock trigger), through the engine.
+ */
+async function demoListedSupervision(
+  runtime: Runtime,
+  campaignId: string,
+  listed: { itemId: string; unitId: string },
+): Promise<number> {
+  const issuedAt = '2023-07-01T01:00:00.000Z';
+  const { streamId } = await runtime.engine.create(
+    'escalation',
+    {
+      campaignId,
+      itemId: listed.itemId,
+      unitId: listed.unitId,
+      measure: 'listed_supervision',
+      target: { kind: 'unit', id: listed.unitId },
+      respondBy: '2023-07-15T15:59:59.000Z',
+      reason: '整改逾期且群众反映强烈，挂牌督办，限期办结',
+      ruleId: 'demo-listed-supervision',
+      ruleTitle: '逾期整改挂牌督办',
+      ruleSetId: campaignId,
+      ruleSetVersion: 1,
+      provenance: null,
+      overridden: null,
+      trigger: { kind: 'clock', tick: issuedAt },
+      stepsUpFrom: null,
+    },
+    supervisor,
+    { streamId: `${campaignId}-listed-001`, at: issuedAt },
+  );
+  const follow = (note: string, at: string) =>
+    runtime.engine.execute(streamId, { type: 'RECORD_FOLLOW_UP', note }, supervisor, { at });
+  await follow('督导组实地督办，责任单位已制定整改时间表', '2023-07-05T02:00:00.000Z');
+  await follow('整改进度过半，继续跟踪督办', '2023-07-12T02:00:00.000Z');
+  return 1;
 }
 
 /** Loads the demo into an empty database; leaves a database with any unit in it alone. */

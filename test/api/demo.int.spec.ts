@@ -58,6 +58,20 @@ describe('demo data', () => {
       expect.arrayContaining(['hold_accountable', 'inquiry_letter']),
     );
     if (result.loaded) expect(result.escalations).toBeGreaterThanOrEqual(measures.length);
+    // Every ledger column filled somewhere: 反映渠道 on every clue, 问责情况 on rectified and overdue items,
+    // and a 挂牌督办 with its follow-up ledger.
+    const [filled] = (await runtime.database.dataSource.query(
+      `SELECT count(*) FILTER (WHERE snapshot #>> '{context,clue,channel}' IS NULL)::int AS without_channel,
+              count(*) FILTER (WHERE snapshot #>> '{context,ledger,accountability}' IS NOT NULL)::int AS with_accountability
+         FROM streams WHERE stream_type = 'item'`,
+    )) as Array<{ without_channel: number; with_accountability: number }>;
+    expect(filled!.without_channel).toBe(0);
+    expect(filled!.with_accountability).toBeGreaterThan(0);
+    const [listed] = (await runtime.database.dataSource.query(
+      `SELECT jsonb_array_length(snapshot -> 'context' -> 'followUps')::int AS follow_ups FROM streams
+        WHERE stream_type = 'escalation' AND category = 'listed_supervision' AND snapshot #>> '{context,itemId}' IS NOT NULL`,
+    )) as Array<{ follow_ups: number }>;
+    expect(listed!.follow_ups).toBe(2);
     const roles = (await runtime.database.dataSource.query(`SELECT DISTINCT role FROM users`)) as Array<{
       role: string;
     }>;
