@@ -213,6 +213,7 @@ const campaignKind = {
   'xining-2023': { zh: '西宁市2023年专项整治', en: 'Xining 2023 campaign' },
   'jiangyuan-2023': { zh: '江源区2023年专项整治', en: 'Jiangyuan 2023 campaign' },
   'zhanjiang-2021': { zh: '湛江市2021年专项整治', en: 'Zhanjiang 2021 campaign' },
+  'rushan-long-term': { zh: '乳山市长效机制', en: 'Rushan long-term mechanism' },
 } as const satisfies Terms;
 
 /** The kinds of stream the event store holds. */
