@@ -16,6 +16,9 @@ import { guardInput } from './input-guard';
 import { buildOpenApiDocument } from './openapi';
 import { HttpProblem, toProblem } from './problem';
 import { localizeProblem } from './problem-zh';
+import { uploadPaths } from './uploads';
+import { EvidenceService } from '../evidence/evidence-service';
+import { blobStoreFromEnvironment, type BlobStore } from '../persistence/blob-store';
 import { withCodeLabels } from './response-labels';
 import { langOf } from '../vocabulary/labels';
 import { healthRouter } from './routes/health';
@@ -42,6 +45,8 @@ export interface AppOptions {
   extraRouters?: RouterFactory[];
   /** Folder of the built browser console served under /console/ (default dist/console); false = none. */
   consoleDir?: string | false;
+  /** Where evidence bytes live (default: from the environment, see `blobStoreFromEnvironment`). */
+  evidenceStore?: BlobStore;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -63,6 +68,11 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
     auth: new AuthService(runtime, options.auth),
     idempotency: new IdempotencyStore(runtime, options.idempotencyLeaseMs),
     operations: new OperationRegistry(),
+    evidence: new EvidenceService(
+      runtime.database,
+      options.evidenceStore ?? blobStoreFromEnvironment(),
+      runtime.clock,
+    ),
     logger,
     loginRateLimit: options.loginRateLimit,
     live: new LiveFeed(runtime.database, logger),
@@ -90,7 +100,10 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     }),
   );
-  app.use(requireJsonBodies);
+  const isUpload = uploadPaths(context.operations);
+  app.use((req, res, next) =>
+    isUpload().some((pattern) => pattern.test(req.path)) ? next() : requireJsonBodies(req, res, next),
+  );
   app.use(
     express.json({ limit: options.bodyLimit ?? '100kb', type: ['application/json', 'application/*+json'] }),
   );

@@ -5,6 +5,7 @@ import type { AuthService } from './auth/auth-service';
 import type { IdempotencyStore } from './idempotency';
 import type { LiveFeed } from './live/live-feed';
 import type { OperationRegistry } from './endpoint';
+import type { EvidenceService } from '../evidence/evidence-service';
 
 /** The authenticated caller, as carried by the access token (no database read per request). */
 export interface AuthUser {
@@ -25,6 +26,8 @@ export interface ApiContext {
   idempotency: IdempotencyStore;
   /** Endpoints declared with `endpoint()` are recorded here and appear in /openapi.json. */
   operations: OperationRegistry;
+  /** Evidence files: content-addressed store, links to items, citations for events. */
+  evidence: EvidenceService;
   logger: Logger;
   /** Appends heard by this process, for `GET /live`. */
   live: LiveFeed;

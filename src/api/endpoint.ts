@@ -3,6 +3,7 @@ import type { NextFunction, Request, Response, Router } from 'express';
 import type { ApiContext, AuthUser } from './context';
 import { requireUser } from './authz';
 import { IdempotencyStore, withIdempotencyKey } from './idempotency';
+import type { UploadSpec } from './uploads';
 import { validateInput } from './validation';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -37,6 +38,8 @@ export interface EndpointSpec<B extends object = object, Q extends object = obje
   idempotent?: boolean;
   /** Extra OpenAPI headers/parameters, e.g. If-Match. */
   headers?: Array<{ name: string; description: string }>;
+  /** The body is a file (its own media type, or multipart/form-data), not JSON: read it with `readUpload`. */
+  upload?: UploadSpec;
   handler(input: EndpointInput<B, Q>): Promise<unknown>;
 }
 

@@ -105,6 +105,24 @@ function operation(spec: EndpointSpec, schemas: Record<string, Schema>): Schema 
           },
         }
       : {}),
+    ...(spec.upload
+      ? {
+          requestBody: {
+            required: true,
+            description: `${spec.upload.description} (at most ${spec.upload.maxBytes} bytes)`,
+            content: {
+              'application/octet-stream': { schema: { type: 'string', format: 'binary' } },
+              'multipart/form-data': {
+                schema: {
+                  type: 'object',
+                  properties: { file: { type: 'string', format: 'binary' }, name: { type: 'string' } },
+                  required: ['file'],
+                },
+              },
+            },
+          },
+        }
+      : {}),
     responses,
   };
 }

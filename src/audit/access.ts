@@ -70,7 +70,8 @@ export function assertUnscoped(reader: AuditReader, what: string): void {
 }
 
 /** What an auditor read; written to `audit_reads` (append-only) before the answer is returned. */
-export type AuditReadAction = 'verify' | 'timeline' | 'state-at' | 'explain' | 'export' | 'replay-check';
+export type AuditReadAction =
+  'verify' | 'timeline' | 'state-at' | 'explain' | 'export' | 'replay-check' | 'evidence';
 
 /** Records one read of history: who, what, when. */
 export async function logRead(

@@ -3,6 +3,25 @@
  * expected versus what was found, so an auditor can go straight to the broken link.
  */
 export type Finding =
+  /** A file an event cites as evidence is not in the store any more. */
+  | {
+      kind: 'evidence-missing';
+      streamId: string;
+      sequence: number;
+      eventType: string;
+      sha256: string;
+      name: string;
+    }
+  /** A file an event cites is in the store with other bytes (its SHA-256 is `found`). */
+  | {
+      kind: 'evidence-altered';
+      streamId: string;
+      sequence: number;
+      eventType: string;
+      sha256: string;
+      name: string;
+      found: string;
+    }
   /** An event is missing (deleted) — or, with `found` < `expected`, repeated or out of order. */
   | {
       kind: 'sequence-gap';
@@ -130,5 +149,9 @@ export function describeFinding(f: Finding): string {
       return `export header ${f.field}: ${f.reason} — expected ${show(f.expected)}, found ${show(f.found)}`;
     case 'export-malformed':
       return `line ${f.line}: ${f.message}`;
+    case 'evidence-missing':
+      return `item ${f.streamId} event ${f.sequence} (${f.eventType}): evidence file "${f.name}" (sha256 ${f.sha256}) is missing from the store`;
+    case 'evidence-altered':
+      return `item ${f.streamId} event ${f.sequence} (${f.eventType}): evidence file "${f.name}" was altered — the event cites sha256 ${f.sha256}, the stored bytes hash to ${f.found}`;
   }
 }

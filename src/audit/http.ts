@@ -60,6 +60,7 @@ export function createAuditRouter(context: ApiContext): Router {
   const service = new AuditService(database, clock, {
     key: signingKeyFromEnvironment(),
     pinnedKeyId: process.env.ZHENGZHI_AUDIT_TRUSTED_KEY_ID || undefined,
+    evidence: context.evidence,
   });
   const tag = 'audit';
 

@@ -21,9 +21,11 @@ import { exportCampaign, type ExportSummary } from './export';
 import type { SigningKey } from './keys';
 import { checkSnapshots } from './replay-check';
 import { stateAt, timeline, type AsOf, type StateAt, type Timeline } from './timeline';
-import { verifyDatabase, type VerifyOptions, type VerifyReport } from './verify';
+import { verifyDatabase, type EvidenceChecker, type VerifyOptions, type VerifyReport } from './verify';
 
 export interface AuditServiceOptions {
+  /** Re-hashes the files events cite as evidence during verification. */
+  evidence?: EvidenceChecker;
   /** The checkpoint signing key (see keys.ts); without it no checkpoint can be written. */
   key?: SigningKey | null;
   /** Only trust checkpoints signed by this key id. Defaults to the signing key's id when one is configured. */
@@ -104,6 +106,7 @@ export class AuditService {
       verifyDatabase(this.#database, {
         ...options,
         pinnedKeyId: this.#pinnedKeyId,
+        evidence: this.#options.evidence,
         // An explicit pin demands a checkpoint by that key; the signer's own key (a fresh deployment) does not.
         requireCheckpoint: options.requireCheckpoint ?? this.#options.pinnedKeyId !== undefined,
       }),

@@ -29,6 +29,16 @@ export interface VerifyOptions {
   /** Fail when no checkpoint by the pinned key exists (default: whenever a key is pinned; the very first signing turns it off). */
   requireCheckpoint?: boolean;
   replay?: ReplayFunction;
+  /** Re-reads and re-hashes every file an event in scope cites as evidence. */
+  evidence?: EvidenceChecker;
+}
+
+/** What verification needs of the evidence store (the API's and the CLI's `EvidenceService`). */
+export interface EvidenceChecker {
+  check(): Promise<{
+    checked: number;
+    problems: Array<Finding & { kind: 'evidence-missing' | 'evidence-altered' }>;
+  }>;
 }
 
 export interface VerifyReport {
@@ -42,6 +52,8 @@ export interface VerifyReport {
   latestCheckpoint: CheckpointAnchor | null;
   /** Events in scope after the latest checkpoint: protected by their chains only, until the next checkpoint. */
   eventsNotCovered: number;
+  /** Evidence citations whose files were re-read and re-hashed (0 when the store was not given). */
+  filesChecked: number;
 }
 
 /** The streams a campaign-scoped verification covers: today's and those the checkpoints remember. */
@@ -222,6 +234,10 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
     });
     findings.push(...replayed.findings);
   }
+
+  // 6. Evidence files: each cited file still in the store, with the hash the event recorded.
+  const files = options.evidence ? await options.evidence.check() : { checked: 0, problems: [] };
+  findings.push(...files.problems.filter((p) => inScope(p.streamId)));
   return {
     ok: findings.length === 0,
     scope: {
@@ -234,6 +250,7 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
     checkpointsChecked: checkpoints.length,
     latestCheckpoint: latestTrusted(checkpoints, options.pinnedKeyId),
     eventsNotCovered,
+    filesChecked: files.checked,
   };
 }
 

@@ -23,6 +23,8 @@ import { verifyExportFile } from '../audit/verify-export';
 import type { ScanMode } from '../audit/event-scan';
 import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
 import { systemClock, type Clock } from '../shared/clock';
+import { EvidenceService } from '../evidence/evidence-service';
+import { blobStoreFromEnvironment } from '../persistence/blob-store';
 import { ErrorCode, ZhengzhiError } from '../shared/errors';
 
 /** What the audit commands need from outside; tests pass their own database, clock and output. */
@@ -84,7 +86,8 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     const database = await open();
     try {
       const key = signingKeyFromEnvironment(env);
-      const service = new AuditService(database, clock, { key, pinnedKeyId: options.trustedKeyId });
+      const evidence = new EvidenceService(database, blobStoreFromEnvironment(env), clock);
+      const service = new AuditService(database, clock, { key, pinnedKeyId: options.trustedKeyId, evidence });
       const reader = options.as
         ? await readerForUser(database, options.as)
         : consoleReader(userInfo().username);

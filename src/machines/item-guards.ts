@@ -5,7 +5,7 @@ import {
   requireText,
   type GuardReasonTable,
 } from './guard-reasons';
-import { Severity, type ItemContext, type ItemEvent } from './item-types';
+import { isEvidenceFile, Severity, type ItemContext, type ItemEvent } from './item-types';
 
 type Of<T extends ItemEvent['type']> = Extract<ItemEvent, { type: T }>;
 
@@ -131,7 +131,7 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
       requireText(e.result, 'result (整改进度及可验证成果)'),
       Array.isArray(e.evidence) &&
         e.evidence.length > 0 &&
-        e.evidence.every((x) => typeof x === 'string' && x.trim() !== '')
+        e.evidence.every((x) => (typeof x === 'string' && x.trim() !== '') || isEvidenceFile(x))
         ? null
         : 'at least one piece of verifiable evidence (可验证成果) is required',
     );

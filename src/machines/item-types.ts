@@ -6,6 +6,23 @@ import type { Timed } from './common';
  * mail, website messages, reconsideration and litigation, inspections, case-file review, self-inspection,
  * meetings.
  */
+/**
+ * A stored file an event cites (佐证材料): its SHA-256, size, media type and name enter the event's canonical
+ * body, so the hash chain covers the file itself. Plain strings are names of evidence recorded before
+ * files were stored (and descriptions beside them); they remain valid history.
+ */
+export interface EvidenceFileRef {
+  sha256: string;
+  size: number;
+  mediaType: string;
+  name: string;
+}
+export type Evidence = string | EvidenceFileRef;
+
+/** Whether a piece of evidence is a stored file rather than a name. */
+export const isEvidenceFile = (e: unknown): e is EvidenceFileRef =>
+  typeof e === 'object' && e !== null && typeof (e as EvidenceFileRef).sha256 === 'string';
+
 export const ClueSource = {
   hotline12328: 'hotline12328',
   hotline12345: 'hotline12345',
@@ -76,7 +93,7 @@ export interface LedgerRow {
   responsibleUnitId: string;
   responsiblePerson: string;
   deadline: string;
-  progress: Array<{ at: string; note: string; evidence: string[] }>;
+  progress: Array<{ at: string; note: string; evidence: Evidence[] }>;
   accountability: string | null;
   /** 长期推进: items that cannot be finished within the campaign state their current result and long-term measures. */
   longTerm: { currentResult: string; longTermMeasures: string; since: string } | null;
@@ -108,7 +125,7 @@ export interface ItemContext {
   transfer: { to: string; reason: string; at: string } | null;
   confirmation: Confirmation | null;
   ledger: LedgerRow | null;
-  submissions: Array<{ at: string; result: string; evidence: string[] }>;
+  submissions: Array<{ at: string; result: string; evidence: Evidence[] }>;
   rejections: Array<{ at: string; reason: string }>;
   closedAt: string | null;
   lookBacks: Array<{ at: string; outcome: 'started' | 'passed' | 'rebound'; note: string }>;
@@ -160,12 +177,12 @@ export type ItemEvent =
   | ({ type: 'TRANSFER' } & Timed & { to: string; reason: string })
   | ({ type: 'START_RECTIFICATION' } & Timed & LedgerFields)
   | ({ type: 'UPDATE_LEDGER' } & Timed & Partial<LedgerFields>)
-  | ({ type: 'RECORD_PROGRESS' } & Timed & { note: string; evidence?: string[] })
+  | ({ type: 'RECORD_PROGRESS' } & Timed & { note: string; evidence?: Evidence[] })
   | ({ type: 'RECORD_ACCOUNTABILITY' } & Timed & { accountability: string })
   | ({ type: 'MARK_LONG_TERM' } & Timed & { currentResult: string; longTermMeasures: string })
   | ({ type: 'EXTEND_DEADLINE' } & Timed & { deadline: string; reason: string })
   | ({ type: 'RECTIFICATION_OVERDUE' } & Timed & { deadline: string })
-  | ({ type: 'SUBMIT_FOR_ACCEPTANCE' } & Timed & { result: string; evidence: string[] })
+  | ({ type: 'SUBMIT_FOR_ACCEPTANCE' } & Timed & { result: string; evidence: Evidence[] })
   | ({ type: 'ACCEPT' } & Timed & { note?: string })
   | ({ type: 'REJECT' } & Timed & { reason: string })
   | ({ type: 'START_LOOK_BACK' } & Timed & { note?: string })

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { command, ledger, registerItem, startApi, type ApiHarness } from './support';
+import { command, ledger, registerItem, startApi, type ApiHarness, uploadEvidence } from './support';
 
 let api: ApiHarness;
 beforeAll(async () => {
@@ -96,7 +96,7 @@ describe('one campaign from mobilize to consolidate, entirely through the API', 
     for (let round = 1; round <= 2; round++) {
       await command(api, 'officer', confirmedItem, 'submit-for-acceptance', {
         result: `第${round}次整改`,
-        evidence: ['照片.jpg'],
+        files: [await uploadEvidence(api, 'officer', confirmedItem)],
       }).expect(200);
       const rejected = await command(api, 'supervisor', confirmedItem, 'reject', {
         reason: '证据不足',
@@ -147,7 +147,7 @@ describe('one campaign from mobilize to consolidate, entirely through the API', 
     // Accepted at the third submission: closed (销号); the rectify phase may close now.
     await command(api, 'officer', confirmedItem, 'submit-for-acceptance', {
       result: '整改到位',
-      evidence: ['验收报告.pdf'],
+      files: [await uploadEvidence(api, 'officer', confirmedItem)],
     }).expect(200);
     expect(
       (await command(api, 'supervisor', confirmedItem, 'accept', { note: '同意销号' }).expect(200)).body

@@ -7,6 +7,7 @@ import {
   registerItem,
   startApi,
   type ApiHarness,
+  uploadEvidence,
 } from './support';
 
 let api: ApiHarness;
@@ -69,7 +70,7 @@ describe('every item command route', () => {
       const id = await itemInRectification(api, campaignId);
       await command(api, 'officer', id, 'submit-for-acceptance', {
         result: '完成',
-        evidence: ['a.pdf'],
+        files: [await uploadEvidence(api, 'officer', id)],
       }).expect(200);
       await command(api, 'supervisor', id, 'accept').expect(200);
       return id;

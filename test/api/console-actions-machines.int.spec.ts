@@ -10,6 +10,7 @@ import {
   startApi,
   type ApiHarness,
   type Login,
+  uploadEvidence,
 } from './support';
 
 let api: ApiHarness;
@@ -70,7 +71,7 @@ describe('GET /items/:id/actions', () => {
     const id = await itemInRectification(api, campaignId);
     await command(api, 'officer', id, 'submit-for-acceptance', {
       result: '已整改',
-      evidence: ['照片.jpg'],
+      files: [await uploadEvidence(api, 'officer', id)],
     }).expect(200);
     expect(events(await actions('officer', id))).toEqual([
       'RECORD_ACCOUNTABILITY',

@@ -7,6 +7,7 @@ import {
   startApi,
   type ApiHarness,
   type Login,
+  uploadEvidence,
 } from './support';
 
 let api: ApiHarness;
@@ -44,7 +45,7 @@ beforeAll(async () => {
   const closed = await itemInRectification(api, campaignId);
   await command(api, 'officer', closed, 'submit-for-acceptance', {
     result: '完成',
-    evidence: ['a.pdf'],
+    files: [await uploadEvidence(api, 'officer', closed)],
   }).expect(200);
   await command(api, 'supervisor', closed, 'accept', {}).expect(200);
   const late = await itemInRectification(api, campaignId);

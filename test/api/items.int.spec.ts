@@ -8,6 +8,7 @@ import {
   registerItem,
   startApi,
   type ApiHarness,
+  uploadEvidence,
 } from './support';
 
 let api: ApiHarness;
@@ -41,7 +42,7 @@ describe('items through the HTTP API', () => {
     }).expect(200);
     const submitted = await command(api, 'officer', id, 'submit-for-acceptance', {
       result: '整改完成',
-      evidence: ['验收材料.pdf'],
+      files: [await uploadEvidence(api, 'officer', id)],
     }).expect(200);
     expect(submitted.body).toMatchObject({ state: 'awaitingAcceptance', version: 6 });
     const accepted = await command(api, 'supervisor', id, 'accept', { note: '同意销号' }).expect(200);

@@ -7,6 +7,7 @@ import {
   startApi,
   type ApiHarness,
   type Login,
+  uploadEvidence,
 } from './support';
 
 let api: ApiHarness;
@@ -61,7 +62,7 @@ const actions: Record<
       const id = await itemInRectification(api, campaignId);
       await command(api, 'officer', id, 'submit-for-acceptance', {
         result: '完成',
-        evidence: ['a.pdf'],
+        files: [await uploadEvidence(api, 'officer', id)],
       }).expect(200);
       return command(api, login, id, 'accept', {});
     },

@@ -13,6 +13,10 @@ import type { Runtime } from '../../src/engine/bootstrap';
 import type { AppendHook } from '../../src/engine/engine';
 import { ManualClock, SequentialIds } from '../../src/shared/clock';
 import { createTestDatabase } from '../support/database';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { FileSystemBlobStore, type BlobStore } from '../../src/persistence/blob-store';
 
 export const T0 = '2023-04-10T09:00:00.000Z';
 /** Cheap scrypt parameters: tests check behaviour, not hashing cost. */
@@ -78,6 +82,7 @@ export async function startApi(
     bodyLimit?: string;
     extraRouters?: RouterFactory[];
     liveHeartbeatMs?: number;
+    evidenceStore?: BlobStore;
   } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase();
@@ -100,6 +105,7 @@ export async function startApi(
     bodyLimit: options.bodyLimit,
     extraRouters: options.extraRouters,
     liveHeartbeatMs: options.liveHeartbeatMs,
+    evidenceStore: options.evidenceStore ?? new FileSystemBlobStore(join(tmpdir(), 'zz-test-evidence')),
   });
   const server = await listen(app, 0);
   const http = request(server.url);
@@ -206,3 +212,31 @@ export async function itemInRectification(api: ApiHarness, campaignId: string): 
 
 export const problemType = (slug: string) => `urn:zhengzhi:problem:${slug}`;
 export { campaignTemplates };
+
+/** A small PNG photo, different for each `seed` (content addressing would otherwise merge them). */
+export async function samplePhoto(seed = 0): Promise<Buffer> {
+  return sharp({
+    create: { width: 8, height: 8, channels: 3, background: { r: seed % 256, g: (seed >> 8) % 256, b: 90 } },
+  })
+    .png()
+    .toBuffer();
+}
+
+/** Uploads a photo to the item as `login` and returns its SHA-256 file id (for `files` in a command). */
+export async function uploadEvidence(
+  api: ApiHarness,
+  login: Login,
+  itemId: string,
+  seed = 0,
+): Promise<string> {
+  const response = await api.http
+    .post(`/items/${itemId}/evidence?name=${encodeURIComponent('整改照片.png')}`)
+    .set(api.as(login))
+    .set('Content-Type', 'image/png')
+    .send(await samplePhoto(seed))
+    .expect((r) => {
+      if (r.status !== 201 && r.status !== 200)
+        throw new Error(`upload: ${r.status} ${JSON.stringify(r.body)}`);
+    });
+  return response.body.sha256 as string;
+}

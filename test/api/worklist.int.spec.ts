@@ -13,6 +13,7 @@ import {
   T0,
   type ApiHarness,
   type Login,
+  uploadEvidence,
 } from './support';
 
 let api: ApiHarness;
@@ -41,7 +42,7 @@ beforeAll(async () => {
   ids.awaiting = await itemInRectification(api, campaignId);
   await command(api, 'officer', ids.awaiting, 'submit-for-acceptance', {
     result: '已整改',
-    evidence: ['a.jpg'],
+    files: [await uploadEvidence(api, 'officer', ids.awaiting)],
   }).expect(200);
   ids.pending = await register('officer', campaignId, 'xn-hz', '查否候选');
   await verify('officer', ids.pending, 'xn-hz', '2023-04-30T00:00:00.000Z');

@@ -1,5 +1,6 @@
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   IsArray,
   IsIn,
   IsInt,
@@ -7,6 +8,7 @@ import {
   IsNotEmpty,
   IsOptional,
   IsString,
+  Matches,
   MaxLength,
   Min,
   ValidateIf,
@@ -29,6 +31,16 @@ const OptionalText = (max?: number) => all(IsOptional(), ...Text(max));
 const Instant = () => all(IsISO8601({ strict: true }));
 const EvidenceList = () =>
   all(IsArray(), ArrayMaxSize(50), IsString({ each: true }), MaxLength(500, { each: true }));
+/** SHA-256 ids of files uploaded to the item (POST /items/:id/evidence); the event cites them by hash. */
+const FileList = () =>
+  all(
+    IsArray(),
+    ArrayMaxSize(50),
+    Matches(/^[0-9a-fA-F]{64}$/, {
+      each: true,
+      message: 'each file must be the SHA-256 id of an uploaded file',
+    }),
+  );
 
 /** 核查: assign the clue to a unit and officer with a verification deadline. */
 export class AssignVerificationDto extends VersionedCommandDto {
@@ -83,6 +95,7 @@ export class UpdateLedgerDto extends VersionedCommandDto {
 export class RecordProgressDto extends VersionedCommandDto {
   @RequiredText() note!: string;
   @IsOptional() @EvidenceList() evidence?: string[];
+  @IsOptional() @FileList() files?: string[];
 }
 
 export class RecordAccountabilityDto extends VersionedCommandDto {
@@ -102,7 +115,12 @@ export class ExtendDeadlineDto extends VersionedCommandDto {
 
 export class SubmitForAcceptanceDto extends VersionedCommandDto {
   @RequiredText() result!: string;
-  @EvidenceList() evidence!: string[];
+  /** Names or descriptions of further evidence (optional, beside the stored files). */
+  @IsOptional() @EvidenceList() evidence?: string[];
+  /** At least one stored file: acceptance relies on what the record can produce, not on a name. */
+  @FileList()
+  @ArrayMinSize(1, { message: 'files must name at least one uploaded evidence file' })
+  files!: string[];
 }
 
 /** 销号. */

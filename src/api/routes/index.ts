@@ -32,6 +32,7 @@ import { escalationsRouter } from './escalations';
 import { itemActionsRouter } from './item-actions';
 import { itemsRouter } from './items';
 import { liveRouter } from './live';
+import { itemEvidenceRouter } from './item-evidence';
 import { machinesRouter } from './machines';
 import { worklistRouter } from './worklist';
 import { ruleSetsRouter } from './rule-sets';
@@ -48,6 +49,7 @@ export const routerFactories: RouterFactory[] = [
   directoryRouter,
   campaignsRouter,
   itemsRouter,
+  itemEvidenceRouter,
   itemActionsRouter,
   machinesRouter,
   worklistRouter,

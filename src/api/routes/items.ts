@@ -16,6 +16,7 @@ import { HistoryQueryDto, ListItemsQueryDto, RegisterItemDto } from '../dto/item
 import { endpoint, type EndpointInput } from '../endpoint';
 import { forbidden, HttpProblem } from '../problem';
 import { validateInput } from '../validation';
+import { citeEvidence } from './item-evidence';
 import { authoriseItemCommand, itemCommandByType, itemCommands, type ItemCommandSpec } from './item-commands';
 
 const IF_MATCH = [
@@ -169,7 +170,8 @@ export function itemsRouter(context: ApiContext): Router {
 
   const runItemCommand = async (spec: ItemCommandSpec, input: EndpointInput<VersionedCommandDto, object>) => {
     const { params, user, req, res, body } = input;
-    const { expectedVersion: bodyVersion, ...fields } = body as VersionedCommandDto & Record<string, unknown>;
+    const { expectedVersion: bodyVersion, ...given } = body as VersionedCommandDto & Record<string, unknown>;
+    const fields = await citeEvidence(context, params.id!, spec.type, given);
     const expectedVersion = expectedVersionOf(req, bodyVersion);
     const targetPaths = await Promise.all(
       (spec.unitFields ?? [])

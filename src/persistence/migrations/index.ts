@@ -10,6 +10,7 @@ import { Notifications1733314140000 } from './1733314140000-notifications';
 import { RuleFailures1733410000000 } from './1733410000000-rule-failures';
 import { RateLimits1733500000000 } from './1733500000000-rate-limits';
 import { DashboardIndexes1733600000000 } from './1733600000000-dashboard-indexes';
+import { Evidence1733700000000 } from './1733700000000-evidence';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -25,4 +26,5 @@ export const migrations = [
   RuleFailures1733410000000,
   RateLimits1733500000000,
   DashboardIndexes1733600000000,
+  Evidence1733700000000,
 ];
