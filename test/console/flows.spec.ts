@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { artifactsDir, describeOnPostgres, startConsole, type ConsoleHarness } from './support';
 import { choose, openAction, submitDialog, typeDate } from './helpers';
+import { samplePhoto } from '../api/support';
 
 jest.setTimeout(150_000);
 
@@ -70,9 +71,13 @@ async function takeToAcceptance(page: Page): Promise<void> {
 
   await openAction(page, '提请验收');
   await page.getByLabel('整改结果', { exact: true }).fill('培训已完成，制度已印发');
-  const evidence = page.getByLabel('佐证材料', { exact: true });
-  await evidence.fill('培训签到表.pdf');
-  await evidence.press('Enter');
+  // Evidence goes up as a file (a phone's camera or the file picker), not as a name.
+  await page.getByLabel('上传佐证文件').setInputFiles({
+    name: '培训签到表.png',
+    mimeType: 'image/png',
+    buffer: await samplePhoto(11),
+  });
+  await page.getByTestId('evidence-uploaded').filter({ hasText: '培训签到表.png' }).waitFor();
   await submitDialog(page);
   await state.filter({ hasText: '待验收' }).waitFor();
   // The diagram marks the current state and the path the item took.

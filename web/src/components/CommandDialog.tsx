@@ -75,7 +75,15 @@ export function CommandDialog({
       {spec && (
         <Form form={form} layout="vertical" initialValues={spec.initial} preserve={false}>
           {spec.schema ? (
-            <SchemaFields schema={spec.schema} options={spec.options} />
+            <SchemaFields
+              schema={spec.schema}
+              options={spec.options}
+              uploadPath={
+                /^\/items\/[^/]+\/commands\//.test(spec.path)
+                  ? spec.path.replace(/\/commands\/.*$/, '/evidence')
+                  : undefined
+              }
+            />
           ) : (
             <Alert type="info" message="此操作无需填写内容" />
           )}

@@ -1,5 +1,6 @@
 import { DatePicker, Form, Input, InputNumber, Select, Switch, type FormInstance } from 'antd';
 import { channelLabel } from '../labels';
+import { EvidenceUpload } from './EvidenceUpload';
 
 /** The subset of JSON Schema the API's DTOs produce (class-validator-jsonschema). */
 export interface JsonSchema {
@@ -33,6 +34,7 @@ const FIELD_LABELS: Record<string, string> = {
   deadline: '时限',
   description: '问题描述',
   evidence: '佐证材料',
+  files: '佐证文件',
   findings: '核查情况',
   itemId: '事项',
   label: '名称',
@@ -102,8 +104,11 @@ function control(
   name: string,
   schema: JsonSchema,
   options: Record<string, { value: string; label: string }[]>,
+  uploadPath?: string,
 ) {
   const type = typeOf(schema);
+  // Evidence files are uploaded as themselves (camera or file picker); the form keeps their SHA-256 ids.
+  if (name === 'files' && uploadPath) return <EvidenceUpload uploadPath={uploadPath} />;
   if (options[name]) return <Select showSearch optionFilterProp="label" options={options[name]} />;
   if (schema.enum)
     return (
@@ -129,9 +134,12 @@ function control(
 export function SchemaFields({
   schema,
   options = {},
+  uploadPath,
 }: {
   schema: JsonSchema;
   options?: Record<string, { value: string; label: string }[]>;
+  /** Where `files` fields upload to (an item's evidence). */
+  uploadPath?: string;
 }) {
   const required = new Set(schema.required ?? []);
   return (
@@ -149,7 +157,7 @@ export function SchemaFields({
               required.has(name) ? [{ required: true, message: `请填写${fieldLabel(name, property)}` }] : []
             }
           >
-            {control(name, property, options)}
+            {control(name, property, options, uploadPath)}
           </Form.Item>
         ))}
     </>
