@@ -138,9 +138,13 @@ export default function Statechart({ machine, current, path = [], lang = 'zh', h
       data-current={current}
     >
       <ReactFlow
+        key={current /* re-centre when the state changes */}
         nodes={nodes}
         edges={edges}
         fitView
+        // Large machines (v2 adds correction states reachable from everywhere) would shrink to an unreadable
+        // overview: open centred on the current state at a legible zoom; the controls zoom out.
+        fitViewOptions={current ? { nodes: [{ id: current }], minZoom: 0.9, maxZoom: 1 } : { minZoom: 0.5 }}
         nodesDraggable={false}
         nodesConnectable={false}
         minZoom={0.2}
