@@ -192,11 +192,15 @@ export async function importClueLedger(
     takeGoodRows?: boolean;
     fileName?: string;
     onProgress?: ProgressListener;
+    /** The sheet to read (default: 线索台账, else the first whose header row matches). */
+    sheet?: string;
+    /** Check every row and report; register nothing. */
+    dryRun?: boolean;
   },
 ): Promise<ClueImportReport> {
   const file = options.fileName ?? (typeof source === 'string' ? basename(source) : 'upload.xlsx');
   const at = runtime.clock.now().toISOString();
-  const read = await readLedgerFile(source, clueLedgerLayout, file);
+  const read = await readLedgerFile(source, clueLedgerLayout, file, undefined, { sheet: options.sheet });
   const report: ClueImportReport = {
     file,
     sheet: read.sheet,
@@ -259,6 +263,8 @@ export async function importClueLedger(
     else inputs.push({ row: row.row, input });
   }
   if (report.problems.length > 0 && !options.takeGoodRows) return { ...report, unchanged: 0 };
+  // A dry run reports what would be registered and writes nothing.
+  if (options.dryRun) return { ...report, created: inputs.length };
   report.applied = true;
   for (const [index, { row, input }] of inputs.entries()) {
     try {
