@@ -5,6 +5,7 @@ import {
   registerItem,
   startApi,
   type ApiHarness,
+  uploadEvidence,
 } from '../api/support';
 
 let api: ApiHarness;
@@ -60,7 +61,7 @@ describe('notifications over the API', () => {
     const itemId = await itemInRectification(api, campaignId);
     await command(api, 'officer', itemId, 'submit-for-acceptance', {
       result: '已整改',
-      evidence: ['照片'],
+      files: [await uploadEvidence(api, 'officer', itemId)],
     }).expect(200);
     await command(api, 'supervisor', itemId, 'reject', { reason: '证据不足' }).expect(200);
     for (const login of ['officer', 'principal'] as const) {
