@@ -7,6 +7,7 @@ import { ledgersSuite } from './ledgers';
 import { consoleApiSuite } from './console-api';
 import { notificationsSuite } from './notifications';
 import { consoleSuite } from './console';
+import { evidenceSuite } from './evidence';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
 export const suites: BenchSuite[] = [
@@ -18,4 +19,5 @@ export const suites: BenchSuite[] = [
   notificationsSuite,
   consoleApiSuite,
   consoleSuite,
+  evidenceSuite,
 ];
