@@ -41,10 +41,7 @@ describeOnPostgres('the officer’s pages on a 390×844 phone (PostgreSQL only; 
         page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
 
       await page.goto(`${harness.url}/console/worklist`);
-      await page
-        .getByText(/我的待办/)
-        .first()
-        .waitFor();
+      await page.getByTestId('worklist').waitFor();
       await page.screenshot({ path: `${artifactsDir}/phone-worklist.png` });
       expect(await overflow()).toBeLessThanOrEqual(0);
 
@@ -63,6 +60,14 @@ describeOnPostgres('the officer’s pages on a 390×844 phone (PostgreSQL only; 
       await page.screenshot({ path: `${artifactsDir}/phone-submit.png` });
       await submitDialog(page);
       await page.getByTestId('item-state').filter({ hasText: '待验收' }).waitFor();
+      // The item page shows the stored file (thumbnail, upload time) and the step that cited it.
+      await page.getByTestId('evidence-file').filter({ hasText: 'IMG_0001.png' }).waitFor();
+      await page
+        .getByTestId('evidence-step')
+        .filter({ hasText: '提请验收' })
+        .getByRole('button', { name: 'IMG_0001.png' })
+        .waitFor();
+      await page.getByTestId('evidence-file').locator('img').first().waitFor();
       await page.screenshot({ path: `${artifactsDir}/phone-item.png` });
 
       const history = await api(`/items/${itemId}/history`);

@@ -20,6 +20,7 @@ import {
 import { get, type Page } from '../api';
 import { CommandDialog, type CommandSpec } from '../components/CommandDialog';
 import { ProblemAlert } from '../components/Problem';
+import { EvidencePanel } from '../components/EvidencePanel';
 import type { JsonSchema } from '../components/SchemaForm';
 import { eventLabel, formatDate, formatTime, itemStateLabel, measureLabel, stateLabel } from '../labels';
 import { pathOf, useMachine } from '../machine';
@@ -83,6 +84,31 @@ const LEDGER_FIELDS: [string, string][] = [
   ['accountability', '问责情况'],
 ];
 
+/** The steps that cited evidence: progress records (整改进展) and submissions for acceptance (提请验收). */
+function evidenceSteps(ctx: Record<string, unknown>, t: (zh: string, en: string) => string) {
+  type Step = {
+    at: string;
+    note?: string;
+    result?: string;
+    evidence?: Array<string | { sha256: string; name: string; mediaType: string; size: number }>;
+  };
+  const progress = ((ctx.ledger as { progress?: Step[] } | null)?.progress ?? []).map((p) => ({
+    at: p.at,
+    label: t('整改进展', 'Progress'),
+    text: p.note ?? '',
+    evidence: p.evidence ?? [],
+  }));
+  const submissions = ((ctx.submissions as Step[] | undefined) ?? []).map((s) => ({
+    at: s.at,
+    label: t('提请验收', 'Submitted for acceptance'),
+    text: s.result ?? '',
+    evidence: s.evidence ?? [],
+  }));
+  return [...progress, ...submissions]
+    .filter((s) => s.evidence.length > 0)
+    .sort((a, b) => a.at.localeCompare(b.at));
+}
+
 function text(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (Array.isArray(value)) return value.map(text).join('；');
@@ -144,7 +170,6 @@ export default function ItemPage() {
   const ctx = view.context;
   const clue = (ctx.clue ?? {}) as Record<string, unknown>;
   const ledger = (ctx.ledger ?? {}) as Record<string, unknown>;
-  const evidence = (ctx.evidence ?? ctx.submittedEvidence ?? []) as unknown[];
   const complaints = (ctx.complaints ?? []) as Record<string, unknown>[];
   const path = machine.data && history.data ? pathOf(machine.data, history.data.events) : [];
 
@@ -248,13 +273,7 @@ export default function ItemPage() {
             title={t('佐证材料与投诉', 'Evidence and complaints')}
             style={{ marginBottom: 12 }}
           >
-            <List
-              size="small"
-              header={t('佐证材料', 'Evidence')}
-              dataSource={evidence}
-              locale={{ emptyText: t('暂无', 'none') }}
-              renderItem={(e) => <List.Item>{text(e)}</List.Item>}
-            />
+            <EvidencePanel itemId={view.streamId} steps={evidenceSteps(ctx, t)} />
             <List
               size="small"
               header={t('投诉', 'Complaints')}
