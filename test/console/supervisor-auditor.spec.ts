@@ -50,8 +50,12 @@ describeOnPostgres(
       await page.getByRole('button', { name: /运行示例/ }).click();
       await page.getByTestId('examples').getByText('通过').waitFor();
       await page.screenshot({ path: path.join(artifactsDir, 'rules-before-publish.png') });
-      await page.getByRole('button', { name: /^发\s*布$/ }).click();
-      await page.getByText('已发布第 2 版').waitFor();
+      // By its text: the accessible name of antd's two-character button was not matched by role here.
+      await page
+        .getByRole('button')
+        .filter({ hasText: /^发\s*布$/ })
+        .click();
+      await page.getByText('已发布第 2 版', { exact: true }).waitFor();
       await harness.screenshot(page, 'rules');
 
       const officer = await apiAs(harness.url, 'officer');
