@@ -24,7 +24,8 @@ import type { ScanMode } from '../audit/event-scan';
 import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
 import { systemClock, type Clock } from '../shared/clock';
 import { EvidenceService } from '../evidence/evidence-service';
-import { blobStoreFromEnvironment } from '../persistence/blob-store';
+import { blobKey, blobStoreFromEnvironment } from '../persistence/blob-store';
+import { checkExportFiles, copyExportFiles } from '../audit/export-files';
 import { ErrorCode, ZhengzhiError } from '../shared/errors';
 
 /** What the audit commands need from outside; tests pass their own database, clock and output. */
@@ -113,6 +114,10 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     .option('--stream <id>', 'only this stream')
     .option('--campaign <id>', 'only this campaign and its items and escalations')
     .option('--file <export.jsonl>', 'verify an export offline, without the database')
+    .option(
+      '--files <dir>',
+      'with --file: check the evidence files the export cites (from `audit export --with-files`)',
+    )
     .option('--no-snapshots', 'skip replaying streams against their stored snapshots')
     .option('--no-columns', 'chain only: skip comparing the column copies with the hashed bodies')
     .option('--mode <mode>', 'how to read events: auto, copy or select', 'auto')
@@ -135,6 +140,7 @@ export function registerAuditCommands(program: Command, environment: AuditComman
           stream?: string;
           campaign?: string;
           file?: string;
+          files?: string;
           snapshots: boolean;
           columns: boolean;
           mode: string;
@@ -150,6 +156,12 @@ export function registerAuditCommands(program: Command, environment: AuditComman
         const pinned = trustedKeyId(o.publicKey, o.trustedKeyId);
         if (o.file) {
           const report = await verifyExportFile(o.file, { pinnedKeyId: pinned });
+          if (o.files) {
+            const files = await checkExportFiles(o.file, o.files);
+            report.findings.push(...files.findings);
+            report.ok = report.findings.length === 0;
+            Object.assign(report, { filesChecked: files.checked });
+          }
           print(o.json, report, () => [
             `${report.ok ? 'OK' : 'TAMPERED'}: ${o.file} — ${report.eventsChecked} events in ${report.streamsChecked} streams of campaign ${report.campaignId ?? '?'}`,
             report.checkpoint
@@ -306,12 +318,23 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     .requiredOption('--campaign <id>', 'campaign stream id')
     .requiredOption('--out <file>', 'output file (.jsonl)')
     .option('--as <userId>', 'export as this auditor')
-    .action(async (o: ReaderOption & { campaign: string; out: string }) => {
+    .option(
+      '--with-files <dir>',
+      'also copy every evidence file the export cites into <dir> (named by SHA-256)',
+    )
+    .action(async (o: ReaderOption & { campaign: string; out: string; withFiles?: string }) => {
       await withService(o, async (service, reader) => {
         const s = await service.exportCampaign(reader, o.campaign, o.out);
         out(
           `wrote ${s.file}: ${s.events} events in ${s.streams} streams${s.checkpointId ? `, signed checkpoint ${s.checkpointId}` : ' (no checkpoint: configure a key to sign exports)'}`,
         );
+        if (o.withFiles) {
+          const blobs = blobStoreFromEnvironment(env);
+          const copied = await copyExportFiles(o.out, o.withFiles, (sha256) => blobs.get(blobKey(sha256)));
+          out(`copied ${copied.copied} evidence file(s) to ${o.withFiles}`);
+          if (copied.missing.length > 0)
+            throw invalid(`evidence missing from the store: ${copied.missing.join(', ')}`);
+        }
       });
     });
 

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import S3rver from 's3rver';
 import { blobKey, FileSystemBlobStore, S3BlobStore } from '../../src/persistence/blob-store';
+import { exportCampaign } from '../../src/audit/export';
+import { checkExportFiles, copyExportFiles } from '../../src/audit/export-files';
 import {
   command,
   createXiningCampaign,
@@ -224,6 +226,46 @@ describe('evidence files: upload, dedup, citation, access, verification', () => 
     expect(missing.findings).toContainEqual(
       expect.objectContaining({ kind: 'evidence-missing', streamId: item, sequence, sha256: sha }),
     );
+  });
+
+  it('an export carries the files it cites (--with-files) and offline verification re-hashes them', async () => {
+    const item = await itemInRectification(api, campaignId);
+    const sha = await uploadEvidence(api, 'officer', item, 555);
+    await command(api, 'officer', item, 'submit-for-acceptance', { result: '已整改', files: [sha] }).expect(
+      200,
+    );
+    const out = await mkdtemp(join(tmpdir(), 'zz-export-files-'));
+    try {
+      const file = join(out, 'export.jsonl');
+      await exportCampaign(api.runtime.database, campaignId, file, {
+        clock: api.runtime.clock,
+        exportedBy: 'u-auditor',
+      });
+      const files = join(out, 'files');
+      const copied = await copyExportFiles(file, files, (s) => store.get(blobKey(s)));
+      expect(copied.missing).toEqual([]);
+      expect(copied.copied).toBeGreaterThanOrEqual(1);
+      const clean = await checkExportFiles(file, files);
+      expect(clean.findings).toEqual([]);
+      expect(clean.checked).toBeGreaterThanOrEqual(1);
+
+      await writeFile(join(files, sha), 'swapped');
+      const swapped = await checkExportFiles(file, files);
+      expect(swapped.findings).toContainEqual(
+        expect.objectContaining({
+          kind: 'evidence-altered',
+          streamId: item,
+          sha256: sha,
+          eventType: 'SUBMIT_FOR_ACCEPTANCE',
+        }),
+      );
+      await rm(join(files, sha));
+      expect((await checkExportFiles(file, files)).findings).toContainEqual(
+        expect.objectContaining({ kind: 'evidence-missing', streamId: item, sha256: sha }),
+      );
+    } finally {
+      await rm(out, { recursive: true, force: true });
+    }
   });
 });
 
