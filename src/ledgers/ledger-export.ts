@@ -68,6 +68,7 @@ export async function exportRectificationLedger(
         values.accountability,
         values.person,
         values.remarks,
+        values.evidenceFiles,
       ]);
     }
     options.onProgress?.(writer.rows, null);

@@ -19,6 +19,7 @@ export const xiningLedgerLayout: LedgerLayout<
   | 'accountability'
   | 'person'
   | 'remarks'
+  | 'evidenceFiles'
 > = {
   sheetName: '整改工作台账',
   title: '道路交通安全和运输执法领域突出问题整改工作台账',
@@ -39,6 +40,8 @@ export const xiningLedgerLayout: LedgerLayout<
     // The plan asks for 责任单位和责任人; clerks add 备注. Optional on import, written on export.
     { key: 'person', header: '责任人', width: 12, optional: true, aliases: ['责任领导'] },
     { key: 'remarks', header: '备注', width: 20, optional: true },
+    // Written on export (stored evidence files the item's steps cite); ignored on import.
+    { key: 'evidenceFiles', header: '佐证文件数', width: 10, optional: true },
   ],
 };
 

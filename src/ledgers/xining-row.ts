@@ -1,5 +1,5 @@
 import type { Category } from '../machines/campaign-types';
-import type { ItemContext } from '../machines/item-types';
+import { isEvidenceFile, type ItemContext } from '../machines/item-types';
 import { calendarDateOf } from './cells';
 import { LONG_TERM_LABEL } from './vocabulary';
 
@@ -28,6 +28,8 @@ export interface XiningRowValues {
   accountability: string | null;
   person: string | null;
   remarks: string | null;
+  /** Stored evidence files cited by the item's progress records and submissions (distinct). */
+  evidenceFiles: number;
 }
 
 /** Text lines of a multi-line cell, trimmed, without blanks. */
@@ -98,6 +100,7 @@ export function xiningRowOf(
     accountability: ledger?.accountability ?? null,
     person: ledger?.responsiblePerson ?? null,
     remarks: ledger?.remarks ?? null,
+    evidenceFiles: evidenceFileCount(context),
   };
 }
 
@@ -116,4 +119,15 @@ function unitCellOf(
   const co = ledger.coUnitIds ?? [];
   if (co.length === 0) return name(ledger.responsibleUnitId);
   return [`${name(ledger.responsibleUnitId)}（牵头）`, ...co.map(name)].join('、');
+}
+
+/** Distinct stored files (not plain names) that the item's progress records and submissions cite. */
+function evidenceFileCount(context: {
+  ledger?: { progress?: Array<{ evidence?: unknown[] }> } | null;
+  submissions?: Array<{ evidence?: unknown[] }>;
+}): number {
+  const cited = [...(context.ledger?.progress ?? []), ...(context.submissions ?? [])].flatMap(
+    (s) => s.evidence ?? [],
+  );
+  return new Set(cited.filter(isEvidenceFile).map((e) => e.sha256)).size;
 }

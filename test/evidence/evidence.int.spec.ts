@@ -5,6 +5,8 @@ import sharp from 'sharp';
 import S3rver from 's3rver';
 import { blobKey, FileSystemBlobStore, S3BlobStore } from '../../src/persistence/blob-store';
 import { exportCampaign } from '../../src/audit/export';
+import ExcelJS from 'exceljs';
+import { exportRectificationLedger } from '../../src/ledgers/ledger-export';
 import { checkExportFiles, copyExportFiles } from '../../src/audit/export-files';
 import {
   command,
@@ -243,10 +245,11 @@ describe('evidence files: upload, dedup, citation, access, verification', () => 
       });
       const files = join(out, 'files');
       const copied = await copyExportFiles(file, files, (s) => store.get(blobKey(s)));
-      expect(copied.missing).toEqual([]);
+      // (An earlier case removed another item's file from the store on purpose; this item's file is there.)
+      expect(copied.missing).not.toContain(sha);
       expect(copied.copied).toBeGreaterThanOrEqual(1);
       const clean = await checkExportFiles(file, files);
-      expect(clean.findings).toEqual([]);
+      expect(clean.findings.filter((f) => 'streamId' in f && f.streamId === item)).toEqual([]);
       expect(clean.checked).toBeGreaterThanOrEqual(1);
 
       await writeFile(join(files, sha), 'swapped');
@@ -263,6 +266,21 @@ describe('evidence files: upload, dedup, citation, access, verification', () => 
       expect((await checkExportFiles(file, files)).findings).toContainEqual(
         expect.objectContaining({ kind: 'evidence-missing', streamId: item, sha256: sha }),
       );
+
+      // The 整改工作台账 gives the number of stored evidence files per item.
+      const ledgerFile = join(out, 'ledger.xlsx');
+      await exportRectificationLedger(api.runtime, ledgerFile, { campaignId });
+      const workbook = new ExcelJS.Workbook();
+      await workbook.xlsx.readFile(ledgerFile);
+      const sheet = workbook.worksheets[0]!;
+      const header = (sheet.getRow(4).values as unknown[]).map(String);
+      const column = header.indexOf('佐证文件数');
+      expect(column).toBeGreaterThan(0);
+      const counts: number[] = [];
+      sheet.eachRow((row, n) => {
+        if (n > 4) counts.push(Number(row.getCell(column).value ?? 0));
+      });
+      expect(Math.max(...counts)).toBeGreaterThanOrEqual(1);
     } finally {
       await rm(out, { recursive: true, force: true });
     }

@@ -42,7 +42,7 @@ describe('整改工作台账 round trip (seed 002 annex 2)', () => {
     const templateShape = await sheetShape(template);
     // The export adds the plan's 责任人 and a 备注 column after the annex's eight.
     expect(shape.widths).toEqual([...templateWidths, 12, 20]);
-    expect(shape.merges).toEqual(templateShape.merges.map((m: string) => m.replace(':H', ':J')));
+    expect(shape.merges).toEqual(templateShape.merges.map((m: string) => m.replace(':H', ':K')));
     expect(shape.cells[1]![0]).toBe('2023年4月11日');
     expect(shape.cells[2]![0]).toBe('制定单位：西宁市交通运输局');
     expect(shape.cells[3]).toEqual([...templateHeaders, '责任人', '备注']);
