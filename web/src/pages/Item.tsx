@@ -153,6 +153,8 @@ export default function ItemPage() {
   const users = useUsers(can(user, 'act'));
   const categories = useCampaignCategories(item.data?.campaignId);
   const unitOptions = (units.data ?? []).map((u) => ({ value: u.id, label: u.name }));
+  /** Units by name, as people know them (an id only when the unit lies outside the reader's list). */
+  const unitName = (id: unknown): string => (units.data ?? []).find((u) => u.id === id)?.name ?? text(id);
   const formOptions = {
     unitId: unitOptions,
     responsibleUnitId: unitOptions,
@@ -247,14 +249,18 @@ export default function ItemPage() {
           <Card size="small" title={t('台账信息', 'Ledger')} style={{ marginBottom: 12 }}>
             <Descriptions size="small" column={1} bordered>
               <Descriptions.Item label={t('专项行动', 'Campaign')}>{view.campaignId}</Descriptions.Item>
-              <Descriptions.Item label={t('单位', 'Unit')}>{view.unitId}</Descriptions.Item>
+              <Descriptions.Item label={t('单位', 'Unit')}>{unitName(view.unitId)}</Descriptions.Item>
               <Descriptions.Item label={t('时限', 'Deadline')}>{formatDate(view.deadline)}</Descriptions.Item>
               {LEDGER_FIELDS.map(([key, label]) => (
                 <Descriptions.Item key={key} label={label}>
                   {key === 'category'
                     ? ((categories.data ?? []).find((c) => c.code === (ledger.category ?? view.category))
                         ?.label ?? text(ledger.category ?? view.category))
-                    : text(ledger[key])}
+                    : key === 'responsibleUnitId'
+                      ? unitName(ledger[key])
+                      : key === 'deadline'
+                        ? formatDate(ledger[key] as string | undefined)
+                        : text(ledger[key])}
                 </Descriptions.Item>
               ))}
             </Descriptions>
