@@ -6,7 +6,7 @@ import { hashPassword } from '../api/auth/passwords';
 import { listen } from '../api/server';
 import { createApiRuntime } from '../api/runtime';
 import { loadDemo, demoLogins } from '../demo/load-demo';
-import { openDatabaseFromEnvironment } from '../persistence/database';
+import { openDatabaseFromEnvironment, serverTimeoutsFromEnvironment } from '../persistence/database';
 import { startSchedulerLoop } from '../escalation';
 import { createDispatcher, emailSettingsFromEnvironment, startNotificationLoop } from '../notifications';
 import { UNIT_LEVEL_ORDER, type UnitLevel } from '../persistence/entities/unit.entity';
@@ -91,7 +91,9 @@ export function registerServeCommand(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new Error(`--port must be a port number, not ${options.port ?? process.env.PORT}`);
         const host = options.host ?? process.env.HOST ?? '127.0.0.1';
-        const database = await openDatabaseFromEnvironment();
+        const database = await openDatabaseFromEnvironment(process.env, {
+          timeouts: serverTimeoutsFromEnvironment(),
+        });
         const runtime = await createApiRuntime(database);
         const app = createApp(runtime, {
           auth: { jwtSecret: secret },

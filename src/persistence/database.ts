@@ -21,6 +21,48 @@ export interface OpenDatabaseOptions {
   migrate?: boolean;
   /** Pool size for PostgreSQL (default 10). */
   poolSize?: number;
+  /**
+   * Server-side limits for every statement of this pool (PostgreSQL only). A server sets them so that a slow
+   * or locked database answers 503 + Retry-After in bounded time instead of holding requests open; CLI
+   * commands that scan the whole log (verify, export) leave them unset.
+   */
+  timeouts?: DatabaseTimeouts;
+}
+
+export interface DatabaseTimeouts {
+  /** statement_timeout in ms: a statement running longer is cancelled (SQLSTATE 57014). */
+  statementMs: number;
+  /** lock_timeout in ms: waiting longer for a lock fails (SQLSTATE 55P03). */
+  lockMs: number;
+  /** idle_in_transaction_session_timeout in ms: a transaction left open by a stuck client is ended. */
+  idleInTransactionMs: number;
+}
+
+/** The server's defaults, overridable with ZHENGZHI_STATEMENT_TIMEOUT_MS / _LOCK_ / _IDLE_IN_TRANSACTION_. */
+export function serverTimeoutsFromEnvironment(env: NodeJS.ProcessEnv = process.env): DatabaseTimeouts {
+  const read = (name: string, fallback: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0)
+      throw new Error(`${name} must be a whole number of milliseconds (0 = no limit), not ${raw}`);
+    return value;
+  };
+  return {
+    statementMs: read('ZHENGZHI_STATEMENT_TIMEOUT_MS', 30_000),
+    lockMs: read('ZHENGZHI_LOCK_TIMEOUT_MS', 5_000),
+    idleInTransactionMs: read('ZHENGZHI_IDLE_IN_TRANSACTION_TIMEOUT_MS', 60_000),
+  };
+}
+
+/** libpq `options` for the timeouts: applied at connection start, so every pooled connection has them. */
+function timeoutOptions(timeouts: DatabaseTimeouts | undefined): string | undefined {
+  if (!timeouts) return undefined;
+  return [
+    `-c statement_timeout=${timeouts.statementMs}`,
+    `-c lock_timeout=${timeouts.lockMs}`,
+    `-c idle_in_transaction_session_timeout=${timeouts.idleInTransactionMs}`,
+  ].join(' ');
 }
 
 /**
@@ -31,15 +73,25 @@ export interface OpenDatabaseOptions {
 export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
   const migrate = options.migrate ?? true;
   if (options.url) {
-    const dataSource = new DataSource({
-      type: 'postgres',
-      url: options.url,
-      entities,
-      migrations,
-      extra: { max: options.poolSize ?? 10 },
-    });
-    await dataSource.initialize();
-    if (migrate) await dataSource.runMigrations({ transaction: 'each' });
+    const pooled = (max: number, timeouts?: DatabaseTimeouts) =>
+      new DataSource({
+        type: 'postgres',
+        url: options.url,
+        entities,
+        migrations,
+        extra: { max, options: timeoutOptions(timeouts) },
+      });
+    // Migrations may rewrite large tables, so they run on their own connection without the server's limits.
+    if (migrate && options.timeouts) {
+      const migrating = await pooled(1).initialize();
+      try {
+        await migrating.runMigrations({ transaction: 'each' });
+      } finally {
+        await migrating.destroy();
+      }
+    }
+    const dataSource = await pooled(options.poolSize ?? 10, options.timeouts).initialize();
+    if (migrate && !options.timeouts) await dataSource.runMigrations({ transaction: 'each' });
     return { kind: 'postgres', dataSource, close: () => dataSource.destroy() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
@@ -76,6 +128,13 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
 }
 
 /** `DATABASE_URL` if set, otherwise the embedded default under ./data/. */
-export function openDatabaseFromEnvironment(env: NodeJS.ProcessEnv = process.env): Promise<Database> {
-  return openDatabase({ url: env.DATABASE_URL || undefined, dataDir: env.ZHENGZHI_DATA_DIR || undefined });
+export function openDatabaseFromEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  extra: Pick<OpenDatabaseOptions, 'timeouts'> = {},
+): Promise<Database> {
+  return openDatabase({
+    url: env.DATABASE_URL || undefined,
+    dataDir: env.ZHENGZHI_DATA_DIR || undefined,
+    ...extra,
+  });
 }

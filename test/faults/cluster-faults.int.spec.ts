@@ -24,6 +24,9 @@ const describeCluster = testDatabaseKind === 'postgres' && clusterToolsPresent ?
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The nodes' database limits, short enough that the slow-database case trips them in a few seconds. */
+const slowLimits = { ZHENGZHI_STATEMENT_TIMEOUT_MS: '3000', ZHENGZHI_LOCK_TIMEOUT_MS: '1000' };
+
 describeCluster('fault suite: 2 nodes behind HAProxy on an own PostgreSQL (PostgreSQL only)', () => {
   let pg: OwnPostgres;
   let database: Database;
@@ -44,7 +47,7 @@ describeCluster('fault suite: 2 nodes behind HAProxy on an own PostgreSQL (Postg
     const runtime = await createApiRuntime(database);
     await loadDemoDirectory(runtime, { logN: 10, blockSize: 8, parallelism: 1 });
     ports = [await freePort(), await freePort()];
-    nodes.push(...(await Promise.all(ports.map((port) => startNode(pg.url('zz_faults'), port)))));
+    nodes.push(...(await Promise.all(ports.map((port) => startNode(pg.url('zz_faults'), port, slowLimits)))));
     balancer = await startBalancer(ports);
     base = `http://127.0.0.1:${balancer.port}`;
     const supervisor = await login(base, 'supervisor', demoLogins.password);
@@ -158,7 +161,7 @@ describeCluster('fault suite: 2 nodes behind HAProxy on an own PostgreSQL (Postg
     await sleep(2_500);
     await stopNode(nodes[0]!); // SIGKILL, mid-request
     await sleep(2_000);
-    nodes[0] = await startNode(pg.url('zz_faults'), ports[0]!);
+    nodes[0] = await startNode(pg.url('zz_faults'), ports[0]!, slowLimits);
     await sleep(1_500);
     stop = true;
     const load = await loading;
@@ -194,4 +197,42 @@ describeCluster('fault suite: 2 nodes behind HAProxy on an own PostgreSQL (Postg
     await readyThroughBalancer();
     await expectConsistent(load);
   }, 150_000);
+
+  it('a slow database (a held table lock, then statements past the timeout): 503 + retry, never 500, nothing lost', async () => {
+    let stop = false;
+    const loading = runLoad({
+      base,
+      token,
+      campaignId,
+      clients: 6,
+      shouldStop: () => stop,
+      deadline: Date.now() + 90_000,
+    });
+    await sleep(2_000);
+    // A DBA's long transaction holds a lock every append needs, for longer than the nodes' lock_timeout.
+    const dba = new Client({ connectionString: pg.url('zz_faults') });
+    await dba.connect();
+    await dba.query('BEGIN');
+    await dba.query('LOCK TABLE events IN SHARE MODE');
+    await sleep(3_000);
+    await dba.query('COMMIT');
+    // Then the disk slows down: some appends now take longer than the nodes' statement_timeout.
+    await dba.query(`CREATE FUNCTION zz_slow_disk() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN PERFORM pg_sleep(random() * 4); RETURN NEW; END $$`);
+    await dba.query(
+      'CREATE TRIGGER zz_slow_disk BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION zz_slow_disk()',
+    );
+    await sleep(5_000);
+    await dba.query('DROP TRIGGER zz_slow_disk ON events');
+    await dba.query('DROP FUNCTION zz_slow_disk()');
+    await dba.end();
+    await sleep(1_500);
+    stop = true;
+    const load = await loading;
+    // The limits answered: clients were told to retry (503 + Retry-After), never given a 500.
+    expect(load.retriedStatuses[503] ?? 0).toBeGreaterThan(0);
+    expect(load.retriedStatuses[500] ?? 0).toBe(0);
+    await readyThroughBalancer();
+    await expectConsistent(load);
+  }, 180_000);
 });

@@ -20,6 +20,8 @@ export interface LoadResult {
   /** Definitive refusals (4xx other than in-progress): none are expected. */
   refused: Array<{ status: number; body: unknown }>;
   retries: number;
+  /** How many answers of each 5xx status the clients saw before retrying (0 = a connection error). */
+  retriedStatuses: Record<number, number>;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -31,7 +33,7 @@ async function postUntilDefinitive(
   body: unknown,
   key: string,
   deadline: number,
-  counters: { retries: number },
+  counters: { retries: number; statuses: Record<number, number> },
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   let last = 'nothing';
   for (;;) {
@@ -53,11 +55,13 @@ async function postUntilDefinitive(
         response.status === 409 && parsed.type === 'urn:zhengzhi:problem:idempotency-in-progress';
       if (response.status < 500 && !inProgress) return { status: response.status, body: parsed };
       last = `${response.status} ${JSON.stringify(parsed).slice(0, 300)}`;
+      counters.statuses[response.status] = (counters.statuses[response.status] ?? 0) + 1;
       const retryAfter = Number(response.headers.get('retry-after') ?? 0);
       counters.retries++;
       await sleep(Math.min(1000, Math.max(100, retryAfter * 1000 > 0 ? 250 : 100)));
     } catch (error) {
       last = String(error);
+      counters.statuses[0] = (counters.statuses[0] ?? 0) + 1;
       counters.retries++;
       await sleep(150);
     }
@@ -93,8 +97,8 @@ export async function runLoad(options: {
   shouldStop: () => boolean;
   deadline: number;
 }): Promise<LoadResult> {
-  const result: LoadResult = { acknowledged: [], refused: [], retries: 0 };
-  const counters = { retries: 0 };
+  const result: LoadResult = { acknowledged: [], refused: [], retries: 0, retriedStatuses: {} };
+  const counters = { retries: 0, statuses: result.retriedStatuses };
   const run = async (client: number) => {
     for (let round = 0; !options.shouldStop(); round++) {
       const marker = `fault-${client}-${round}-${randomUUID().slice(0, 8)}`;
