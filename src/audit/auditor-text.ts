@@ -71,6 +71,52 @@ export function triggerInWords(trigger: unknown, lang: Lang): string {
   return JSON.stringify(trigger);
 }
 
+/**
+ * The correction lines under one event: a correction names the event it corrects by its sequence (更正 #6
+ * 「验收通过」) and its decision; the corrected event says which approval corrected it (已被 #9 更正).
+ */
+function correctionLines(t: Timeline, e: Timeline['entries'][number], lang: Lang): string[] {
+  const link = e.correction;
+  if (!link) return [];
+  const zh = lang === 'zh';
+  const typeOf = (sequence: number) => t.entries.find((x) => x.sequence === sequence)?.type ?? '?';
+  const lines: string[] = [];
+  if (link.corrects !== undefined) {
+    const target = `#${link.corrects}（${eventLabel(typeOf(link.corrects), lang)}）`;
+    const targetEn = `#${link.corrects} (${typeOf(link.corrects)})`;
+    if (e.type === 'REQUEST_CORRECTION') {
+      const to = stateLabel(String(e.payload.targetState ?? ''), lang);
+      const decided = link.decidedBy;
+      lines.push(
+        zh
+          ? `       ↳ 更正 ${target}：申请改为「${to}」，${decided ? `已由 #${decided.sequence} ${decided.outcome === 'approved' ? '批准' : '驳回'}` : '待审批'}`
+          : `       ↳ corrects ${targetEn}: to ${to}, ${decided ? `${decided.outcome} by #${decided.sequence}` : 'awaiting approval'}`,
+      );
+    } else if (e.type === 'APPROVE_CORRECTION') {
+      lines.push(
+        zh
+          ? `       ↳ 更正 ${target}生效（#${link.request} 的申请）`
+          : `       ↳ correction of ${targetEn} takes effect (request #${link.request})`,
+      );
+    } else {
+      lines.push(
+        zh
+          ? `       ↳ 不予更正 ${target}（#${link.request} 的申请被驳回）`
+          : `       ↳ correction of ${targetEn} refused (request #${link.request})`,
+      );
+    }
+  }
+  for (const by of link.correctedBy ?? [])
+    lines.push(zh ? `       ⚠ 已被 #${by} 更正` : `       ⚠ corrected by #${by}`);
+  if (link.correctionPending !== undefined)
+    lines.push(
+      zh
+        ? `       ⚠ 更正申请 #${link.correctionPending} 待审批`
+        : `       ⚠ correction requested by #${link.correctionPending}, awaiting approval`,
+    );
+  return lines;
+}
+
 /** The timeline as lines of text. */
 export function timelineText(t: Timeline, lang: Lang): string[] {
   const measure = (m: string | null) => (m && lang === 'zh' ? labelOf('measure', m) : String(m));
@@ -81,6 +127,7 @@ export function timelineText(t: Timeline, lang: Lang): string[] {
       `${String(e.sequence).padStart(4)} ${when(e.occurredAt, lang)} ${eventLabel(e.type, lang)}  ${e.actorId}@${e.unitId}  ${stateLabel(e.stateBefore, lang)} → ${stateLabel(e.stateAfter, lang)}  (machine v${e.machineVersion})`,
     );
     if (said) lines.push(`       ${said}`);
+    lines.push(...correctionLines(t, e, lang));
     for (const x of e.escalations) {
       lines.push(
         lang === 'zh'

@@ -1,4 +1,5 @@
 import { replayEvents } from '../engine/replay';
+import { correctionLinks, type CorrectionLink } from '../machines/correction-links';
 import type { PersistedState } from '../machines/step';
 import type { Database } from '../persistence/database';
 import { EventStore, type StoredEvent } from '../persistence/event-store';
@@ -45,6 +46,8 @@ export interface TimelineEntry {
   stateBefore: string | null;
   stateAfter: string;
   escalations: ProducedEscalation[];
+  /** Audited corrections: what this event corrects, or which approvals corrected it (present when any). */
+  correction?: CorrectionLink;
 }
 
 export interface Timeline {
@@ -149,6 +152,7 @@ export async function timeline(
   const streamType = await streamTypeOf(database, streamId);
   const events = await readEvents(database, streamId);
   const produced = await escalationsFor(database, streamId);
+  const links = correctionLinks(events);
   const entries: TimelineEntry[] = [];
   replay(streamType, events, (s) => {
     const e = s.event;
@@ -172,6 +176,7 @@ export async function timeline(
             p.trigger.sequence === e.sequence,
         )
         .map((p) => p.escalation),
+      ...(links.has(e.sequence) ? { correction: links.get(e.sequence)! } : {}),
     });
   });
   const ownEvent = (t: Record<string, unknown>): boolean => t.kind !== 'clock' && t.streamId === streamId;

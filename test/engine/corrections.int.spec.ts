@@ -3,6 +3,7 @@ import { registerCorrectionCommands } from '../../src/cli/correction-commands';
 import { buildBulletin } from '../../src/bulletins/bulletin';
 import { renderBulletinHtml } from '../../src/bulletins/bulletin-html';
 import { checkSnapshots } from '../../src/audit/replay-check';
+import { timelineText } from '../../src/audit/auditor-text';
 import { timeline } from '../../src/audit/timeline';
 import { verifyDatabase } from '../../src/audit/verify';
 import { replayEvents } from '../../src/engine/replay';
@@ -256,6 +257,20 @@ describe('audited corrections on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () 
       reason: '验收单位错误：应由湟中区验收',
     });
     expect(t.entries[5]!.type).toBe('ACCEPT');
+    // Linked both ways: the request and the approval name event 6, and event 6 names the approval.
+    expect(requestEntry.correction).toEqual({
+      corrects: 6,
+      decidedBy: { sequence: approval.sequence, outcome: 'approved' },
+    });
+    expect(approval.correction).toEqual({ corrects: 6, request: requestEntry.sequence });
+    expect(t.entries[5]!.correction).toEqual({ correctedBy: [approval.sequence] });
+    const text = timelineText(t, 'zh');
+    const acceptLine = text.findIndex((l) => /^ {3}6 .* 验收销号 /.test(l));
+    expect(text.slice(acceptLine + 1)).toContain(`       ⚠ 已被 #${approval.sequence} 更正`);
+    expect(text).toContain(
+      `       ↳ 更正 #6（验收销号）：申请改为「待验收」，已由 #${approval.sequence} 批准`,
+    );
+    expect(text).toContain(`       ↳ 更正 #6（验收销号）生效（#${requestEntry.sequence} 的申请）`);
   });
 
   it('the CLI requests, refuses the requester as approver, and approves as the principal', async () => {

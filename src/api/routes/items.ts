@@ -13,6 +13,7 @@ import {
 import type { ApiContext, AuthUser } from '../context';
 import type { VersionedCommandDto } from '../dto/common.dto';
 import { HistoryQueryDto, ListItemsQueryDto, RegisterItemDto } from '../dto/items.dto';
+import { correctionLinks } from '../../machines/correction-links';
 import { endpoint, type EndpointInput } from '../endpoint';
 import { forbidden, HttpProblem } from '../problem';
 import { validateInput } from '../validation';
@@ -159,9 +160,13 @@ export function itemsRouter(context: ApiContext): Router {
       await readable(user, params.id!);
       const events = await runtime.store.readStream(params.id!, { toSequence: query.toSequence });
       const replayed = replayEvents('item', events);
+      const links = correctionLinks(events);
       return {
         streamId: params.id,
-        events: events.map(eventView),
+        events: events.map((e) => ({
+          ...eventView(e),
+          ...(links.has(e.sequence) ? { correction: links.get(e.sequence)! } : {}),
+        })),
         replayedState: replayed?.value ?? null,
         replayedContext: replayed?.context ?? null,
       };

@@ -21,6 +21,7 @@ import {
   Typography,
 } from 'antd';
 import { download, get } from '../api';
+import { CorrectionMarks, eventAnchor, type CorrectionLink } from '../components/CorrectionLinks';
 import { ProblemAlert } from '../components/Problem';
 import { eventLabel, formatTime, measureLabel, stateLabel } from '../labels';
 import { useMachine } from '../machine';
@@ -40,6 +41,7 @@ interface TimelineEntry {
   stateBefore: string | null;
   stateAfter: string;
   escalations: { escalationId: string; measure?: string; ruleId?: string; ruleSetVersion?: number }[];
+  correction?: CorrectionLink;
 }
 interface Timeline {
   streamId: string;
@@ -173,7 +175,7 @@ function TimeTravel({ streamId }: { streamId: string }) {
           pagination={false}
           dataSource={entries}
           rowClassName={(e) => (e.sequence === at ? 'ant-table-row-selected' : '')}
-          onRow={(e) => ({ onClick: () => setSequence(e.sequence) })}
+          onRow={(e) => ({ id: eventAnchor(e.sequence), onClick: () => setSequence(e.sequence) })}
           columns={[
             { title: '#', dataIndex: 'sequence', width: 50 },
             { title: t('时间', 'Time'), dataIndex: 'occurredAt', width: 150, render: formatTime },
@@ -191,6 +193,21 @@ function TimeTravel({ streamId }: { streamId: string }) {
                 `${stateLabel(e.stateBefore, lang)} → ${stateLabel(e.stateAfter, lang)}`,
             },
             { title: t('版本', 'Machine'), dataIndex: 'machineVersion', width: 60 },
+            {
+              title: t('更正', 'Corrections'),
+              width: 190,
+              // A link travels to the linked event: the slider, diagram and context follow.
+              render: (_: unknown, e) => (
+                <CorrectionMarks
+                  type={e.type}
+                  link={e.correction}
+                  goTo={(sequence) => {
+                    setSequence(sequence);
+                    document.getElementById(eventAnchor(sequence))?.scrollIntoView({ block: 'center' });
+                  }}
+                />
+              ),
+            },
             {
               title: t('引发的督办问责', 'Escalations'),
               dataIndex: 'escalations',

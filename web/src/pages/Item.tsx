@@ -19,6 +19,7 @@ import {
 } from 'antd';
 import { get, type Page } from '../api';
 import { CommandDialog, type CommandSpec } from '../components/CommandDialog';
+import { CorrectionMarks, eventAnchor, type CorrectionLink } from '../components/CorrectionLinks';
 import { ProblemAlert } from '../components/Problem';
 import { EvidencePanel } from '../components/EvidencePanel';
 import type { JsonSchema } from '../components/SchemaForm';
@@ -63,6 +64,7 @@ interface HistoryEvent {
   occurredAt: string;
   machineVersion: number;
   payload: Record<string, unknown>;
+  correction?: CorrectionLink;
 }
 
 interface Escalation {
@@ -126,7 +128,13 @@ export default function ItemPage() {
   const client = useQueryClient();
   const { message } = App.useApp();
   const [dialog, setDialog] = useState<CommandSpec | null>(null);
+  const [focused, setFocused] = useState<number | null>(null);
   const openapi = useOpenApi();
+  /** Follows a correction link: scrolls the event's row into view and highlights it. */
+  const goToEvent = (sequence: number) => {
+    setFocused(sequence);
+    document.getElementById(eventAnchor(sequence))?.scrollIntoView({ block: 'center' });
+  };
 
   const item = useQuery({
     queryKey: ['item', id],
@@ -368,6 +376,8 @@ export default function ItemPage() {
           pagination={false}
           loading={history.isLoading}
           dataSource={history.data?.events ?? []}
+          onRow={(e) => ({ id: eventAnchor(e.sequence) })}
+          rowClassName={(e) => (e.sequence === focused ? 'ant-table-row-selected' : '')}
           columns={[
             { title: '#', dataIndex: 'sequence', width: 50 },
             { title: t('时间', 'Time'), dataIndex: 'occurredAt', width: 150, render: formatTime },
@@ -378,6 +388,13 @@ export default function ItemPage() {
               render: (type: string) => eventLabel(type, lang),
             },
             { title: t('办理人', 'Actor'), dataIndex: 'actorId', width: 140 },
+            {
+              title: t('更正', 'Corrections'),
+              width: 190,
+              render: (_: unknown, e) => (
+                <CorrectionMarks type={e.type} link={e.correction} goTo={goToEvent} />
+              ),
+            },
             {
               title: t('内容', 'Payload'),
               dataIndex: 'payload',
