@@ -3,6 +3,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSuite } from './types';
 import { suites } from './suites';
+import { describeLoad, machineLoad, sampleLoadWhile } from './support/machine-load';
 
 /** Runs every suite (or the named ones) and writes bench/results/<suite>.json. */
 export async function main(args: string[]): Promise<void> {
@@ -18,17 +19,33 @@ export async function main(args: string[]): Promise<void> {
   const dir = join(process.cwd(), 'bench', 'results');
   mkdirSync(dir, { recursive: true });
   for (const suite of selected) {
-    console.log(`# ${suite.name}`);
+    const loadAtStart = machineLoad();
+    console.log(`# ${suite.name} (${describeLoad(loadAtStart)})`);
+    const sampler = sampleLoadWhile();
     const results = await suite.run();
+    const loadAtEnd = machineLoad();
+    const highest = sampler.stop();
+    const noisy = highest.noisy;
     for (const r of results) {
       const ratio = r.ratio === undefined ? '' : ` (ratio ${r.ratio.toFixed(3)} vs ${r.baseline?.name})`;
       console.log(
-        `  ${r.metric}: ${r.value.toFixed(2)} ${r.unit}${ratio}${r.target ? ` target ${r.target}: ${r.met ? 'met' : 'NOT met'}` : ''}`,
+        `  ${r.metric}: ${r.value.toFixed(2)} ${r.unit}${ratio}${r.target ? ` target ${r.target}: ${r.met ? 'met' : 'NOT met'}` : ''}${r.noisy ? ' [noisy]' : ''}`,
       );
     }
+    console.log(`  highest ${describeLoad(highest)}${noisy ? '; figures of this run are noisy' : ''}`);
     writeFileSync(
       join(dir, `${suite.name}.json`),
-      JSON.stringify({ suite: suite.name, machine, results }, null, 2) + '\n',
+      JSON.stringify(
+        {
+          suite: suite.name,
+          machine,
+          load: { atStart: loadAtStart, atEnd: loadAtEnd, highest },
+          noisy,
+          results,
+        },
+        null,
+        2,
+      ) + '\n',
     );
   }
 }

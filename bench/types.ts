@@ -10,6 +10,8 @@ export interface BenchMetric {
   /** The target in words, e.g. ">= 0.7 of raw pg floor". */
   target?: string;
   met?: boolean;
+  /** True when the machine's load average was above its core count while this was measured. */
+  noisy?: boolean;
 }
 
 /** A suite runs on its own and returns its figures; the runner writes the JSON file. */
