@@ -18,23 +18,16 @@ export async function scheduleJobs(tx: EventStoreTransaction, jobs: readonly Dea
 export function rulesHook(issuer: EscalationIssuer): AppendHook {
   return {
     name: 'rules',
-    async afterAppend(tx, { streamType, event, state }) {
+    async afterAppend(tx, { streamType, event, state, unitId }) {
       if (streamType !== 'item') return [];
       const context = state.context as ItemContext;
-      const [row] = await tx.query<{ unit_id: string }>('SELECT unit_id FROM streams WHERE stream_id = $1', [
-        event.streamId,
-      ]);
-      return issuer.evaluateItem(
-        tx,
-        { state: state.value, context, unitId: row!.unit_id },
-        event.occurredAt,
-        {
-          kind: 'event',
-          streamId: event.streamId,
-          sequence: event.sequence,
-          eventType: event.type,
-        },
-      );
+      // `unitId` is the unit the append just wrote to the stream's head.
+      return issuer.evaluateItem(tx, { state: state.value, context, unitId }, event.occurredAt, {
+        kind: 'event',
+        streamId: event.streamId,
+        sequence: event.sequence,
+        eventType: event.type,
+      });
     },
   };
 }

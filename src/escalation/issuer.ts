@@ -1,4 +1,10 @@
-import { withoutOpenEscalations, type Decision, type EscalationOrder, type UnitFacts } from '../rules';
+import {
+  withoutOpenEscalations,
+  type Decision,
+  type EscalationOrder,
+  type RuleSet,
+  type UnitFacts,
+} from '../rules';
 import type { Actor, Engine } from '../engine/engine';
 import type { CampaignContext } from '../machines/campaign-types';
 import {
@@ -33,15 +39,6 @@ export interface IssuedEscalationSummary {
 /** The rules act as this system user; the event log says so. */
 export const RULES_ACTOR_ID = 'system:rules';
 
-const OPEN_ITEM_STATES = [
-  'registered',
-  'verifying',
-  'dismissalPending',
-  'confirmed',
-  'rectifying',
-  'awaitingAcceptance',
-  'reopened',
-];
 const FINAL_ESCALATION_STATES = ['lifted', 'steppedUp', 'voided'];
 const weight = (measure: string): number => ESCALATION_MEASURES.indexOf(measure as never);
 
@@ -64,17 +61,33 @@ export class EscalationIssuer {
   ): Promise<Array<IssuedEscalationSummary | RecordedDecision>> {
     const campaignId = item.context.campaignId;
     const site = { campaignId, itemId: item.context.itemId, at, trigger };
-    const ruleSet = await this.ruleSets.activeAt(tx, campaignId, at).catch(async (error: unknown) => {
+    const unusable = async (error: unknown): Promise<null> => {
       if (!(error instanceof PublishedRuleSetUnusableError)) throw error;
       const failure = { ruleId: '*', stage: 'rule-set' as const, message: error.message };
       await recordRuleFailures(tx, error.ruleSetId, error.version, site, [failure]);
       return null; // a broken rule set never blocks the command: it is recorded and skipped
-    });
+    };
     // The compile-time index by item state: when no rule can fire in this state, skip the fact queries.
-    if (!ruleSet || (ruleSet.byState.get(item.state) ?? ruleSet.rules).length === 0) return [];
-    const around = await this.#surroundings(tx, campaignId, item);
-    if (!around) return [];
-    const { campaign, unit, escalations } = around;
+    const noRuleFor = (ruleSet: RuleSet | null) =>
+      !ruleSet || (ruleSet.byState.get(item.state) ?? ruleSet.rules).length === 0;
+    const known = await this.ruleSets.knownActiveVersion(tx, campaignId, at);
+    let ruleSet: RuleSet | null = null;
+    if (known === null) return [];
+    if (known !== undefined) {
+      ruleSet = await this.ruleSets.compiled(tx, campaignId, known).catch(unusable);
+      if (noRuleFor(ruleSet)) return [];
+    }
+    // On PostgreSQL the version in effect comes back with the facts: one round trip for both.
+    const around = await this.#surroundings(tx, campaignId, item, at);
+    if (known === undefined) {
+      if (around.ruleSetVersion === null) return [];
+      ruleSet = await this.ruleSets.compiled(tx, campaignId, around.ruleSetVersion).catch(unusable);
+      if (noRuleFor(ruleSet)) return [];
+    }
+    if (!around.campaign || !ruleSet) return [];
+    const { campaign, unit, escalations } = around as typeof around & {
+      campaign: NonNullable<typeof around.campaign>;
+    };
     const facts = ruleFactsFor({
       state: item.state,
       item: item.context,
@@ -200,38 +213,39 @@ export class EscalationIssuer {
   }
 
   /**
-   * Everything around an item that its facts need — the campaign, its unit's counts, the escalations on the
-   * item and on its unit — in one round trip (this runs inside every item command).
+   * Everything around an item that its facts need — the rule-set version in effect, the campaign, its
+   * unit's counts (the `unit_item_counts` projection, src/persistence/unit-item-counts.ts), the escalations
+   * on the item and on its unit — in one round trip (this runs inside every item command).
    */
   async #surroundings(
     tx: EventStoreTransaction,
     campaignId: string,
     item: { context: ItemContext; unitId: string },
+    at: string,
   ): Promise<{
-    campaign: { state: string; context: CampaignContext };
+    ruleSetVersion: number | null;
+    campaign: { state: string; context: CampaignContext } | null;
     unit: Omit<UnitFacts, 'missedReports'>;
     escalations: Array<{ streamId: string; state: string; context: EscalationContext }>;
-  } | null> {
+  }> {
     const [row] = await tx.query<{
+      rule_set_version: number | null;
       campaign_state: string | null;
       campaign_context: CampaignContext | null;
-      open: string;
-      overdue: string;
-      rectified: string;
+      open: number | null;
+      overdue: number | null;
+      rectified: number | null;
       complaint_times: string[] | null;
       escalations: Array<{ streamId: string; state: string; context: EscalationContext }>;
     }>(
-      `SELECT c.state AS campaign_state, c.snapshot -> 'context' AS campaign_context, u.open, u.overdue, u.rectified, u.complaint_times,
+      `SELECT (SELECT version FROM rule_sets WHERE campaign_id = $1 AND published_at <= $4
+                ORDER BY version DESC LIMIT 1) AS rule_set_version,
+              c.state AS campaign_state, c.snapshot -> 'context' AS campaign_context,
+              u.open_count AS open, u.overdue_count AS overdue, u.rectified_count AS rectified, u.complaint_times,
               COALESCE(e.list, '[]'::json) AS escalations
          FROM (SELECT 1) AS one
          LEFT JOIN streams c ON c.stream_id = $1 AND c.stream_type = 'campaign'
-         CROSS JOIN LATERAL (
-           SELECT count(*) FILTER (WHERE state = ANY($4)) AS open, count(*) FILTER (WHERE overdue) AS overdue,
-                  count(*) FILTER (WHERE state = 'closed') AS rectified,
-                  (SELECT array_agg(t ORDER BY t) FROM streams s2,
-                          jsonb_array_elements_text(s2.snapshot #> '{context,complaints}') AS t
-                    WHERE s2.stream_type = 'item' AND s2.campaign_id = $1 AND s2.unit_id = $3) AS complaint_times
-             FROM streams WHERE stream_type = 'item' AND campaign_id = $1 AND unit_id = $3) u
+         LEFT JOIN unit_item_counts u ON u.campaign_id = $1 AND u.unit_id = $3
          CROSS JOIN LATERAL (
            SELECT json_agg(json_build_object('streamId', stream_id, 'state', state, 'context', snapshot -> 'context')
                            ORDER BY created_at, stream_id) AS list
@@ -239,19 +253,22 @@ export class EscalationIssuer {
             WHERE stream_type = 'escalation' AND campaign_id = $1
               AND (snapshot #>> '{context,itemId}' = $2
                    OR (snapshot #>> '{context,target,id}' = $3 AND snapshot #>> '{context,target,kind}' IN ('unit', 'unit_leader')))) e`,
-      [campaignId, item.context.itemId, item.unitId, OPEN_ITEM_STATES],
+      [campaignId, item.context.itemId, item.unitId, at],
     );
-    if (!row?.campaign_state || !row.campaign_context) return null;
     return {
-      campaign: { state: row.campaign_state, context: row.campaign_context },
+      ruleSetVersion: row?.rule_set_version == null ? null : Number(row.rule_set_version),
+      campaign:
+        row?.campaign_state && row.campaign_context
+          ? { state: row.campaign_state, context: row.campaign_context }
+          : null,
       unit: {
         id: item.unitId,
-        openCount: Number(row.open),
-        overdueCount: Number(row.overdue),
-        rectifiedCount: Number(row.rectified),
-        complaintTimes: row.complaint_times ?? [],
+        openCount: Number(row?.open ?? 0),
+        overdueCount: Number(row?.overdue ?? 0),
+        rectifiedCount: Number(row?.rectified ?? 0),
+        complaintTimes: [...(row?.complaint_times ?? [])].sort(),
       },
-      escalations: row.escalations,
+      escalations: row?.escalations ?? [],
     };
   }
 }

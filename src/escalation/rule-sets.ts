@@ -163,6 +163,24 @@ export class RuleSetRegistry {
     return version === null ? null : this.#compiledVersion(tx, campaignId, version);
   }
 
+  /**
+   * The version in effect when this process can know it without asking the database (the embedded
+   * database, where every publication goes through this registry); `undefined` on PostgreSQL, where the
+   * caller reads it in the same statement as the facts (`EscalationIssuer`).
+   */
+  async knownActiveVersion(
+    tx: EventStoreTransaction,
+    campaignId: string,
+    at: string,
+  ): Promise<number | null | undefined> {
+    return this.database.kind === 'pglite' ? this.#cachedActiveVersion(tx, campaignId, at) : undefined;
+  }
+
+  /** The compiled rule set of a published version (compiled once per process). */
+  compiled(tx: EventStoreTransaction, campaignId: string, version: number): Promise<RuleSet> {
+    return this.#compiledVersion(tx, campaignId, version);
+  }
+
   async #activeVersion(tx: EventStoreTransaction, campaignId: string, at: string): Promise<number | null> {
     const rows = await tx.query<{ version: number }>(
       `SELECT version FROM rule_sets WHERE campaign_id = $1 AND published_at <= $2 ORDER BY version DESC LIMIT 1`,

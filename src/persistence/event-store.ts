@@ -4,6 +4,7 @@ import type { StreamProjection } from '../machines/registry';
 import { VersionConflictError } from '../shared/errors';
 import type { Database } from './database';
 import { canonicalEventBody, chainHash, GENESIS_HASH } from './event-hash';
+import { applyCountDeltas, countDeltas, itemContribution } from './unit-item-counts';
 
 /** An event as stored. Numbers are numbers and instants ISO strings, whichever driver read them. */
 export interface StoredEvent {
@@ -110,8 +111,23 @@ const EVENT_COLUMNS =
  */
 export class EventStoreTransaction {
   readonly #afterCommit: Array<() => void> = [];
+  #writes = 0;
+  #failed = false;
 
   constructor(readonly client: PoolClient) {}
+
+  /**
+   * How many writes this transaction has made so far. Group commit compares it before and after a
+   * command: a command that threw without writing (a refusal) leaves the shared transaction as it was.
+   */
+  get writes(): number {
+    return this.#writes;
+  }
+
+  /** True once a statement failed: PostgreSQL then refuses everything until the transaction rolls back. */
+  get failed(): boolean {
+    return this.#failed;
+  }
 
   /**
    * Runs `callback` once the transaction has committed (never if it rolls back). For in-process side
@@ -134,12 +150,52 @@ export class EventStoreTransaction {
 
   /** Rows of any statement (TypeORM's plain `query()` returns `[rows, count]` for UPDATE/DELETE). */
   async query<T = Record<string, unknown>>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    return (await this.client.query(sql, parameters)).rows as T[];
+    // Anything but a plain read counts as a write (hooks insert jobs, notifications, NOTIFY).
+    if (!/^\s*SELECT\b(?![^]*pg_notify)/i.test(sql)) this.#writes++;
+    return this.#run<T>({ text: sql, values: parameters });
+  }
+
+  /** A named (prepared once per connection) statement: the hot path skips PostgreSQL's parse and plan. */
+  async #run<T>(config: { name?: string; text: string; values: unknown[] }): Promise<T[]> {
+    try {
+      return (await this.client.query(config)).rows as T[];
+    } catch (error) {
+      this.#failed = true;
+      throw error;
+    }
   }
 
   async loadStream(streamId: string): Promise<StreamRecord | null> {
-    const rows = await this.query('SELECT * FROM streams WHERE stream_id = $1', [streamId]);
+    const rows = await this.#run<Record<string, unknown>>({
+      name: 'streams-load',
+      text: 'SELECT * FROM streams WHERE stream_id = $1',
+      values: [streamId],
+    });
     return rows[0] ? toStreamRecord(rows[0]) : null;
+  }
+
+  /** Adjusts the per-unit counts (unit_item_counts) for a head moving from `before` to `after`. */
+  async #count(before: StreamRecord | null, streamType: string, head: StreamHead | null): Promise<void> {
+    const deltas = countDeltas(
+      before &&
+        itemContribution({ ...before, context: before.snapshot.context, streamType: before.streamType }),
+      head &&
+        itemContribution({
+          streamType,
+          state: head.state.value,
+          campaignId: head.projection.campaignId,
+          unitId: head.projection.unitId,
+          overdue: head.projection.overdue,
+          context: head.state.context,
+        }),
+    );
+    if (deltas.length === 0) return;
+    try {
+      await applyCountDeltas(this.client, deltas);
+    } catch (error) {
+      this.#failed = true;
+      throw error;
+    }
   }
 
   /** Creates a stream with its first event; fails with a conflict if the stream already exists. */
@@ -151,12 +207,13 @@ export class EventStoreTransaction {
     recordedAt: string,
   ): Promise<StoredEvent> {
     const stored = this.#seal(streamId, 1, GENESIS_HASH, event);
-    const inserted = await this.query(
-      `INSERT INTO streams (stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path,
+    const inserted = await this.#run<Record<string, unknown>>({
+      name: 'streams-create',
+      text: `INSERT INTO streams (stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path,
          category, deadline, overdue, last_hash, created_at, updated_at)
        VALUES ($1, $2, $3, 1, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)
        ON CONFLICT (stream_id) DO NOTHING RETURNING version`,
-      [
+      values: [
         streamId,
         streamType,
         event.machineVersion,
@@ -166,12 +223,15 @@ export class EventStoreTransaction {
         stored.hash,
         recordedAt,
       ],
-    );
+    });
     if (inserted.length === 0) {
       const current = await this.loadStream(streamId);
       throw new VersionConflictError(streamId, 0, current?.version ?? null);
     }
-    return this.#insertEvent(stored, recordedAt);
+    this.#writes++;
+    const appended = await this.#insertEvent(stored, recordedAt);
+    await this.#count(null, streamType, head);
+    return appended;
   }
 
   /**
@@ -188,14 +248,15 @@ export class EventStoreTransaction {
   ): Promise<StoredEvent> {
     const sequence = expectedVersion + 1;
     const e = this.#seal(stream.streamId, sequence, stream.lastHash, event);
-    const rows = await this.query(
-      `WITH moved AS (
+    const rows = await this.#run<Record<string, unknown>>({
+      name: 'streams-append',
+      text: `WITH moved AS (
          UPDATE streams SET version = $2, state = $13, snapshot = $14, campaign_id = $15, unit_id = $16, unit_path = $17,
            category = $18, deadline = $19, overdue = $20, last_hash = $12, updated_at = $8
          WHERE stream_id = $1 AND version = $21 RETURNING stream_id)
        INSERT INTO events (stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash)
        SELECT stream_id, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12 FROM moved RETURNING global_position`,
-      [
+      values: [
         e.streamId,
         e.sequence,
         e.type,
@@ -213,7 +274,7 @@ export class EventStoreTransaction {
         ...this.#projection(head),
         expectedVersion,
       ],
-    );
+    });
     if (rows.length === 0) {
       const current = await this.query<{ version: number }>(
         'SELECT version FROM streams WHERE stream_id = $1',
@@ -225,6 +286,8 @@ export class EventStoreTransaction {
         current[0] ? Number(current[0].version) : null,
       );
     }
+    this.#writes++;
+    await this.#count(stream, stream.streamType, head);
     return {
       ...e,
       globalPosition: Number(rows[0]!.global_position),
@@ -271,6 +334,18 @@ export class EventStoreTransaction {
       ],
     );
     if (rows.length === 0) throw new VersionConflictError(stream.streamId, stream.version, null);
+    this.#writes++;
+    await this.#count(stream, stream.streamType, {
+      state,
+      projection: {
+        campaignId: stream.campaignId,
+        unitId: stream.unitId,
+        category: stream.category,
+        deadline: stream.deadline,
+        overdue: stream.overdue,
+      },
+      unitPath: stream.unitPath,
+    });
     return {
       ...e,
       globalPosition: Number(rows[0]!.global_position),
@@ -313,10 +388,11 @@ export class EventStoreTransaction {
     e: Omit<StoredEvent, 'globalPosition' | 'recordedAt'>,
     recordedAt: string,
   ): Promise<StoredEvent> {
-    const rows = await this.query(
-      `INSERT INTO events (stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash)
+    const rows = await this.#run<Record<string, unknown>>({
+      name: 'events-insert',
+      text: `INSERT INTO events (stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING global_position`,
-      [
+      values: [
         e.streamId,
         e.sequence,
         e.type,
@@ -330,7 +406,7 @@ export class EventStoreTransaction {
         e.prevHash,
         e.hash,
       ],
-    );
+    });
     return { ...e, globalPosition: Number(rows[0]!.global_position), recordedAt: iso(recordedAt) };
   }
 }

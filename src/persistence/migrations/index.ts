@@ -11,6 +11,7 @@ import { RuleFailures1733410000000 } from './1733410000000-rule-failures';
 import { RateLimits1733500000000 } from './1733500000000-rate-limits';
 import { DashboardIndexes1733600000000 } from './1733600000000-dashboard-indexes';
 import { Evidence1733700000000 } from './1733700000000-evidence';
+import { UnitItemCounts1733800000000 } from './1733800000000-unit-item-counts';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -27,4 +28,5 @@ export const migrations = [
   RateLimits1733500000000,
   DashboardIndexes1733600000000,
   Evidence1733700000000,
+  UnitItemCounts1733800000000,
 ];
