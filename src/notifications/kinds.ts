@@ -1,3 +1,5 @@
+import { labelOf } from '../vocabulary/labels';
+
 /**
  * What a person can be told, the placeholders each kind's template may use, and the default Chinese
  * templates a supervisor can replace (`notification_templates`; see templates.ts).
@@ -43,7 +45,7 @@ const itemVariables = {
 /** Every kind: label, placeholders and default template. */
 export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.freeze({
   escalation_issued: {
-    label: '处置措施下达',
+    label: labelOf('notificationKind', 'escalation_issued'),
     variables: {
       escalationId: '处置编号',
       measureLabel: '处置措施',
@@ -62,7 +64,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     },
   },
   item_assigned: {
-    label: '事项交办',
+    label: labelOf('notificationKind', 'item_assigned'),
     variables: { ...itemVariables, task: '交办任务', deadline: '办理期限' },
     defaults: {
       subject: '【交办】{{task}}：{{itemId}}',
@@ -70,7 +72,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     },
   },
   deadline_approaching: {
-    label: '期限临近',
+    label: labelOf('notificationKind', 'deadline_approaching'),
     variables: { ...itemVariables, deadline: '期限', daysLeft: '剩余天数' },
     defaults: {
       subject: '【临期提醒】{{itemId}} 还有 {{daysLeft}} 天到期',
@@ -78,7 +80,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     },
   },
   deadline_passed: {
-    label: '期限已过',
+    label: labelOf('notificationKind', 'deadline_passed'),
     variables: { ...itemVariables, deadline: '期限', what: '逾期事项' },
     defaults: {
       subject: '【逾期】{{what}}：{{itemId}}',
@@ -86,7 +88,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     },
   },
   acceptance_rejected: {
-    label: '验收未通过',
+    label: labelOf('notificationKind', 'acceptance_rejected'),
     variables: { ...itemVariables, reason: '退回理由', deadline: '整改期限' },
     defaults: {
       subject: '【验收退回】{{itemId}}',
@@ -94,7 +96,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     },
   },
   dismissal_awaiting_approval: {
-    label: '了结待签批',
+    label: labelOf('notificationKind', 'dismissal_awaiting_approval'),
     variables: { ...itemVariables, reason: '了结理由', handlerName: '经办人' },
     defaults: {
       subject: '【待签批】线索了结：{{itemId}}',
@@ -102,7 +104,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     },
   },
   correction_awaiting_approval: {
-    label: '更正待审批',
+    label: labelOf('notificationKind', 'correction_awaiting_approval'),
     variables: { streamId: '记录编号', eventType: '更正类型', reason: '更正理由', requestedBy: '提请人' },
     defaults: {
       subject: '【待审批】记录更正：{{streamId}}',
@@ -110,7 +112,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     },
   },
   daily_digest: {
-    label: '每日汇总',
+    label: labelOf('notificationKind', 'daily_digest'),
     variables: { day: '日期', dueSoonCount: '临期数', overdueCount: '逾期数', list: '清单' },
     defaults: {
       subject: '【每日汇总】{{day}}：临期 {{dueSoonCount}} 项，逾期 {{overdueCount}} 项',

@@ -240,6 +240,18 @@ const tag = {
   lying_flat: { zh: '躺平', en: 'lying flat' },
 } as const satisfies Terms;
 
+/** What a person can be told (src/notifications/kinds.ts), as the inbox and the CLI name it. */
+const notificationKind = {
+  escalation_issued: { zh: '处置措施下达', en: 'escalation issued' },
+  item_assigned: { zh: '事项交办', en: 'item assigned' },
+  deadline_approaching: { zh: '期限临近', en: 'deadline approaching' },
+  deadline_passed: { zh: '期限已过', en: 'deadline passed' },
+  acceptance_rejected: { zh: '验收未通过', en: 'acceptance rejected' },
+  dismissal_awaiting_approval: { zh: '了结待签批', en: 'dismissal awaiting approval' },
+  correction_awaiting_approval: { zh: '更正待审批', en: 'correction awaiting approval' },
+  daily_digest: { zh: '每日汇总', en: 'daily digest' },
+} as const satisfies Terms;
+
 /** Every table, by name. */
 export const VOCABULARY = Object.freeze({
   itemState,
@@ -256,6 +268,7 @@ export const VOCABULARY = Object.freeze({
   campaignKind,
   streamKind,
   tag,
+  notificationKind,
 });
 
 /** The name of a vocabulary table. */

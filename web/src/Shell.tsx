@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
 import {
   AuditOutlined,
+  BellOutlined,
   DashboardOutlined,
   FileExcelOutlined,
   FormOutlined,
@@ -13,6 +14,7 @@ import {
 import { useSyncExternalStore } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { isSandbox, subscribe } from './api';
+import { InboxBell } from './components/InboxBell';
 import { roleLabel } from './labels';
 import { useLiveUpdates } from './live';
 import { can, useSession, useT, useUser } from './session';
@@ -36,6 +38,7 @@ export function Shell() {
       label: t('我的待办', 'My worklist'),
     },
     { key: '/items', icon: <UnorderedListOutlined />, label: t('问题事项', 'Items') },
+    { key: '/inbox', icon: <BellOutlined />, label: t('我的消息', 'Notifications') },
     can(user, 'register') && {
       key: '/register',
       icon: <PlusCircleOutlined />,
@@ -96,6 +99,7 @@ export function Shell() {
             }
             data-testid="live-status"
           />
+          <InboxBell />
           <Space>
             <Typography.Text strong>{user.displayName ?? user.username}</Typography.Text>
             <Tag color="red">{roleLabel(user.role, lang)}</Tag>

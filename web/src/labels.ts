@@ -72,3 +72,5 @@ export function formatDate(iso: string | null | undefined): string {
   const time = Date.parse(iso);
   return Number.isNaN(time) ? iso : dateOnly.format(time);
 }
+export const notificationKindLabel = (code: string | null | undefined, lang: Lang = 'zh'): string =>
+  pick('notificationKind', code, lang);

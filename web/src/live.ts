@@ -13,8 +13,19 @@ export interface AppendEvent {
 
 export type LiveStatus = 'connecting' | 'live' | 'offline';
 
-/** Lists and dashboards that any append may change; a stream's own queries carry its id in the key. */
-const LIST_KEYS = new Set(['worklist', 'items', 'dashboard', 'escalations', 'campaigns', 'timeline']);
+/**
+ * Lists and dashboards that any append may change; a stream's own queries carry its id in the key. The
+ * inbox (`notifications`) is among them: a notification is written in the transaction of its event.
+ */
+const LIST_KEYS = new Set([
+  'worklist',
+  'items',
+  'dashboard',
+  'escalations',
+  'campaigns',
+  'timeline',
+  'notifications',
+]);
 
 function invalidate(client: QueryClient, event: AppendEvent): void {
   void client.invalidateQueries({

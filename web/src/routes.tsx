@@ -16,6 +16,7 @@ const LedgersPage = lazy(() => import('./pages/Ledgers'));
 const RulesPage = lazy(() => import('./pages/Rules'));
 const AuditPage = lazy(() => import('./pages/Audit'));
 const ItemsPage = lazy(() => import('./pages/Items'));
+const InboxPage = lazy(() => import('./pages/Inbox'));
 
 function Home() {
   const { user } = useSession();
@@ -56,6 +57,14 @@ export function AppRoutes() {
           element={
             <Suspense fallback={loading}>
               <ItemsPage />
+            </Suspense>
+          }
+        />
+        <Route
+          path="inbox"
+          element={
+            <Suspense fallback={loading}>
+              <InboxPage />
             </Suspense>
           }
         />
