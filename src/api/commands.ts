@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { isOverdueAt } from '../persistence/overdue';
 import type { Actor, CommandResult } from '../engine/engine';
 import { definitionFor } from '../machines/registry';
 import { acceptedEvents } from '../machines/step';
@@ -85,8 +86,12 @@ export function sendCommand(res: Response, result: CommandResult, status = 200) 
   return commandView(result);
 }
 
-/** A stream as the API shows it: head columns, context and the events its state accepts now. */
-export function streamView(stream: StreamRecord) {
+/**
+ * A stream as the API shows it: head columns, context and the events its state accepts now; `overdue` is
+ * derived from its deadline at `at` (the request's instant), as every list and count derives it.
+ */
+export function streamView(stream: StreamRecord, at: string) {
+  const ledger = (stream.snapshot.context as { ledger?: { longTerm?: unknown } | null }).ledger;
   const definition = definitionFor(stream.streamType, stream.machineVersion);
   return {
     streamId: stream.streamId,
@@ -98,7 +103,10 @@ export function streamView(stream: StreamRecord) {
     unitPath: stream.unitPath,
     category: stream.category,
     deadline: stream.deadline,
-    overdue: stream.overdue,
+    overdue: isOverdueAt(
+      { ...stream, longTerm: typeof ledger?.longTerm === 'object' && ledger.longTerm !== null },
+      at,
+    ),
     createdAt: stream.createdAt,
     updatedAt: stream.updatedAt,
     acceptedEvents: acceptedEvents(definition, stream.snapshot),

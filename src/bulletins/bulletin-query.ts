@@ -2,6 +2,7 @@ import type { Runtime } from '../engine/bootstrap';
 import type { Category } from '../machines/campaign-types';
 import { ErrorCode, NotFoundError, ZhengzhiError } from '../shared/errors';
 import type { ReportingRecord } from './reporting-status';
+import { itemOverdueSql } from '../persistence/overdue';
 import { BulletinStates, DEADLINE_EVENT_TYPES, stateAfterEventType } from './item-states';
 
 /** The figures a bulletin reports for one group of items, as of one instant. */
@@ -209,7 +210,7 @@ function perItemSql(instants: Array<{ at: string; suffix: string }>, only: strin
   const overdue = instants
     .map(
       ({ at, suffix }) =>
-        `COALESCE(state_${suffix} = ANY($8) AND deadline_${suffix} < ${at} AND NOT long_term_${suffix}, false) AS overdue_${suffix}`,
+        `${itemOverdueSql({ state: `state_${suffix}`, deadline: `deadline_${suffix}`, longTerm: `long_term_${suffix}` }, at, '$8')} AS overdue_${suffix}`,
     )
     .join(', ');
   return `
@@ -229,6 +230,9 @@ function perItemSql(instants: Array<{ at: string; suffix: string }>, only: strin
  * as of each instant) into counts — a single hash aggregate whose result has at most a few thousand rows,
  * rolled up into totals, categories, units and campaigns by `rollUp`. Nothing is loaded item by item.
  */
+/** The stream head's columns, for the overdue definition (persistence/overdue.ts). */
+const HEAD = { state: 's.state', deadline: 's.deadline', longTerm: 's.long_term' };
+
 const GROUP_KEYS = 'campaign_id, branch, category, state_1, state_0, overdue_1, overdue_0';
 
 /** Items unchanged since before the period began (most of them): the head is the state at both instants. */
@@ -236,8 +240,8 @@ const UNCHANGED_FIGURES_SQL = `
   SELECT ${GROUP_KEYS}, count(*) AS n FROM (
     SELECT s.campaign_id, CASE WHEN starts_with(s.unit_path, $4) THEN split_part(substr(s.unit_path, length($4) + 1), '/', 1) ELSE s.unit_id END AS branch, s.category,
            s.state AS state_1, s.state AS state_0,
-           COALESCE(s.state = ANY($5) AND s.deadline < $2 AND NOT s.long_term, false) AS overdue_1,
-           COALESCE(s.state = ANY($5) AND s.deadline < $3 AND NOT s.long_term, false) AS overdue_0
+           ${itemOverdueSql(HEAD, '$2', '$5')} AS overdue_1,
+           ${itemOverdueSql(HEAD, '$3', '$5')} AS overdue_0
       FROM streams s
      WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $3
        AND starts_with(s.unit_path, $6)) u
@@ -263,7 +267,7 @@ const OVERDUE_AT_END_SQL = `
   SELECT stream_id, deadline FROM (
     SELECT s.stream_id, s.deadline FROM streams s
      WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $2 AND starts_with(s.unit_path, $9)
-       AND s.state = ANY($8) AND s.deadline < $2 AND NOT s.long_term
+       AND ${itemOverdueSql(HEAD, '$2', '$8')}
     UNION ALL
     SELECT stream_id, deadline_1 FROM per_item WHERE overdue_1) u
    ORDER BY deadline, stream_id LIMIT $3`;

@@ -1,4 +1,5 @@
 import { itemMachine } from '../machines/item-machine';
+import { ITEM_STATES_WITH_DEADLINE } from '../persistence/overdue';
 
 type TransitionNode = { transitions: Map<string, Array<{ target?: Array<{ key: string }> }>> };
 
@@ -36,7 +37,7 @@ export const BulletinStates = {
   dismissed: ['dismissed'],
   transferred: ['transferred'],
   /** States in which a deadline runs (the projected `deadline` column is set only in these). */
-  withDeadline: ['verifying', 'rectifying'],
+  withDeadline: ITEM_STATES_WITH_DEADLINE,
 } as const;
 
 /** Event types that set the running deadline, and the field holding it. */

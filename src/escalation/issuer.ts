@@ -14,6 +14,7 @@ import {
 } from '../machines/escalation-types';
 import type { ItemContext } from '../machines/item-types';
 import type { EventStoreTransaction } from '../persistence/event-store';
+import { itemOverdueSql } from '../persistence/overdue';
 import { recordOccurrences, recordSuppressions, type RecordedDecision } from './decision-records';
 import { issuedEscalationOf, ruleFactsFor } from './item-facts';
 import {
@@ -241,11 +242,17 @@ export class EscalationIssuer {
       `SELECT (SELECT version FROM rule_sets WHERE campaign_id = $1 AND published_at <= $4
                 ORDER BY version DESC LIMIT 1) AS rule_set_version,
               c.state AS campaign_state, c.snapshot -> 'context' AS campaign_context,
-              u.open_count AS open, u.overdue_count AS overdue, u.rectified_count AS rectified, u.complaint_times,
+              u.open_count AS open, u.overdue_count + lagging.n AS overdue, u.rectified_count AS rectified, u.complaint_times,
               COALESCE(e.list, '[]'::json) AS escalations
          FROM (SELECT 1) AS one
          LEFT JOIN streams c ON c.stream_id = $1 AND c.stream_type = 'campaign'
          LEFT JOIN unit_item_counts u ON u.campaign_id = $1 AND u.unit_id = $3
+         -- overdue as defined once (persistence/overdue.ts): the projection counts the scheduler's flags; add the
+         -- items whose deadline has passed at $4 but which the scheduler has not marked yet (few, by index).
+         CROSS JOIN LATERAL (
+           SELECT count(*) AS n FROM streams o
+            WHERE o.stream_type = 'item' AND o.campaign_id = $1 AND o.unit_id = $3 AND NOT o.overdue
+              AND o.deadline < $4 AND ${itemOverdueSql({ state: 'o.state', deadline: 'o.deadline', longTerm: 'o.long_term' }, '$4')}) lagging
          CROSS JOIN LATERAL (
            SELECT json_agg(json_build_object('streamId', stream_id, 'state', state, 'context', snapshot -> 'context')
                            ORDER BY created_at, stream_id) AS list

@@ -98,8 +98,13 @@ export function digestInstant(day: string): number {
 
 export async function buildDigest(q: Query, userId: string, day: string): Promise<Digest> {
   const at = digestInstant(day);
-  const lines = await digestLinesFor(q, userId, new Date(at + DUE_SOON_DAYS * DAY).toISOString());
-  const overdue = lines.filter((l) => l.overdue || Date.parse(l.deadline) <= at);
+  const lines = await digestLinesFor(
+    q,
+    userId,
+    new Date(at).toISOString(),
+    new Date(at + DUE_SOON_DAYS * DAY).toISOString(),
+  );
+  const overdue = lines.filter((l) => l.overdue);
   const dueSoon = lines.filter((l) => !overdue.includes(l));
   const describe = (l: DigestLine) =>
     `· ${l.streamId}（${labelOf('itemState', l.state)}）期限 ${cstText(l.deadline)}：${l.description}`;

@@ -1,3 +1,4 @@
+import { streamOverdueSql } from './overdue';
 import type { QueryExecutor } from './refresh-tokens';
 
 /**
@@ -8,6 +9,8 @@ import type { QueryExecutor } from './refresh-tokens';
 export interface DashboardScope {
   campaignId: string;
   subtreePattern: string;
+  /** The instant overdue is counted at (the request's), see overdue.ts. */
+  at: string;
 }
 
 /** Item states that are finished business: not counted as open. */
@@ -20,7 +23,7 @@ export interface CampaignItemCounts {
   byState: Array<{ state: string; count: number }>;
   /** Confirmed items only: unconfirmed items have no category. */
   byCategory: Array<{ category: string; count: number }>;
-  /** All, still open, and marked overdue by the scheduler. */
+  /** All, still open, and overdue at the scope's instant (derived from deadlines, see overdue.ts). */
   byUnit: Array<{ unitId: string; unitName: string | null; total: number; open: number; overdue: number }>;
 }
 
@@ -35,11 +38,11 @@ export async function countCampaignItems(
   const rows = await query<Record<string, unknown>>(
     `WITH counted AS (
        SELECT state, category, unit_id, GROUPING(state) AS no_state, GROUPING(category) AS no_category,
-              count(*) AS total, count(*) FILTER (WHERE state <> ALL($3)) AS open, count(*) FILTER (WHERE overdue) AS overdue
-         FROM streams WHERE stream_type = 'item' AND campaign_id = $1 AND unit_path LIKE $2
+              count(*) AS total, count(*) FILTER (WHERE state <> ALL($3)) AS open, count(*) FILTER (WHERE ${streamOverdueSql('s', '$4')}) AS overdue
+         FROM streams s WHERE stream_type = 'item' AND campaign_id = $1 AND unit_path LIKE $2
         GROUP BY GROUPING SETS ((state), (category), (unit_id)))
      SELECT c.*, u.name AS unit_name FROM counted c LEFT JOIN units u ON u.id = c.unit_id`,
-    [scope.campaignId, scope.subtreePattern, RESOLVED_ITEM_STATES],
+    [scope.campaignId, scope.subtreePattern, RESOLVED_ITEM_STATES, scope.at],
   );
   const counts: CampaignItemCounts = { byState: [], byCategory: [], byUnit: [] };
   for (const r of rows) {

@@ -5,6 +5,7 @@
  */
 import type { Pool } from 'pg';
 import type { Database } from './database';
+import { streamOverdueSql } from './overdue';
 
 export type Query = <T = Record<string, unknown>>(sql: string, parameters?: unknown[]) => Promise<T[]>;
 
@@ -509,16 +510,21 @@ export interface DigestLine {
  * The open items a user answers for — as handler, as responsible person (by id or name), or as principal
  * of the item's unit — that are overdue or due by `dueBy`.
  */
-export async function digestLinesFor(q: Query, userId: string, dueBy: string): Promise<DigestLine[]> {
+export async function digestLinesFor(
+  q: Query,
+  userId: string,
+  at: string,
+  dueBy: string,
+): Promise<DigestLine[]> {
   const rows = await q(
-    `SELECT s.stream_id, s.state, s.deadline, s.overdue, s.unit_id, s.snapshot #>> '{context,clue,description}' AS description
+    `SELECT s.stream_id, s.state, s.deadline, ${streamOverdueSql('s', '$3')} AS overdue, s.unit_id, s.snapshot #>> '{context,clue,description}' AS description
        FROM streams s, users u
-      WHERE u.id = $1 AND s.stream_type = 'item' AND s.deadline IS NOT NULL AND (s.overdue OR s.deadline <= $2)
+      WHERE u.id = $1 AND s.stream_type = 'item' AND s.deadline IS NOT NULL AND s.deadline <= $2
         AND (s.snapshot #>> '{context,verification,officerId}' = u.id
              OR s.snapshot #>> '{context,ledger,responsiblePerson}' IN (u.id, u.display_name)
              OR (u.is_principal AND s.unit_id = u.unit_id))
-      ORDER BY s.overdue DESC, s.deadline, s.stream_id`,
-    [userId, dueBy],
+      ORDER BY 4 DESC, s.deadline, s.stream_id`,
+    [userId, dueBy, at],
   );
   return rows.map((r) => ({
     streamId: String(r.stream_id),

@@ -1,3 +1,4 @@
+import { streamOverdueSql } from './overdue';
 import type { QueryExecutor } from './refresh-tokens';
 
 /** What a worklist page is chosen by. Patterns are `LIKE` patterns over `streams.unit_path`. */
@@ -38,7 +39,6 @@ export interface WorklistRow {
 
 const TITLE = `COALESCE(s.snapshot #>> '{context,ledger,manifestation}', s.snapshot #>> '{context,clue,description}')`;
 const HANDLING_UNIT = `COALESCE(s.snapshot #>> '{context,verification,unitId}', s.snapshot #>> '{context,reportedUnitId}')`;
-const LONG_TERM = `jsonb_typeof(s.snapshot #> '{context,ledger,longTerm}') = 'object'`;
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -80,8 +80,8 @@ export async function queryWorklist(
           ORDER BY s.deadline ASC NULLS LAST, s.stream_id LIMIT ${filter.limit} OFFSET ${filter.offset})
        SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, u.name AS unit_name, s.category, s.deadline,
               ${TITLE} AS title, s.snapshot #>> '{context,clue,description}' AS description,
-              (s.deadline IS NOT NULL AND s.deadline <= $${n + 1} AND NOT COALESCE(${LONG_TERM}, false)) AS overdue,
-              (s.deadline IS NOT NULL AND s.deadline > $${n + 1} AND s.deadline <= $${n + 2}) AS due_soon
+              ${streamOverdueSql('s', `$${n + 1}`)} AS overdue,
+              (s.deadline IS NOT NULL AND s.deadline >= $${n + 1} AND s.deadline <= $${n + 2}) AS due_soon
          FROM page JOIN streams s USING (stream_id) LEFT JOIN units u ON u.id = s.unit_id
         ORDER BY s.deadline ASC NULLS LAST, s.stream_id`,
       [...parameters, filter.now, filter.soon],

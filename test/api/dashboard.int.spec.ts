@@ -3,6 +3,7 @@ import {
   command,
   createXiningCampaign,
   itemInRectification,
+  moveClock,
   registerItem,
   startApi,
   type ApiHarness,
@@ -83,6 +84,8 @@ beforeAll(async () => {
   await escalation('esc-2', 'xn-hz-det', 'inquiry_letter');
   await escalation('esc-3', 'xn-dt', 'admonish');
   await api.runtime.engine.execute('esc-1', { type: 'LIFT', reason: '已整改' }, actor);
+  // Read on 2 August, when the late item's deadline (1 August) has passed: overdue is derived from it.
+  await moveClock(api, '2023-08-02T00:00:00.000Z', ['supervisor', 'officer', 'officer.dt', 'auditor']);
 });
 afterAll(() => api.close());
 

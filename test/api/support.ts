@@ -240,3 +240,15 @@ export async function uploadEvidence(
     });
   return response.body.sha256 as string;
 }
+
+/** Moves the harness clock (access tokens are checked against it) and logs `logins` in again at that instant. */
+export async function moveClock(api: ApiHarness, at: string, logins: readonly Login[]): Promise<void> {
+  api.runtime.clock.set(at);
+  for (const username of logins) {
+    const response = await api.http
+      .post('/auth/login')
+      .send({ username, password: demoLogins.password })
+      .expect(200);
+    api.tokens[username] = response.body.accessToken as string;
+  }
+}

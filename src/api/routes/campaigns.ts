@@ -1,5 +1,6 @@
 import type { ClassConstructor } from 'class-transformer';
 import { Router } from 'express';
+import { streamOverdueSql } from '../../persistence/overdue';
 import { ancestorCampaigns, subCampaigns } from '../../engine/campaign-tree';
 import { phaseRank } from '../../machines/campaign-guards';
 import { campaignTemplates } from '../../machines/campaign-templates';
@@ -168,12 +169,12 @@ export function campaignsRouter(context: ApiContext): Router {
     handler: async ({ user, query }) => {
       requireRole(user, Permission.readAll);
       const rows = (await runtime.database.dataSource.query(
-        `SELECT stream_id, state, version, unit_id, unit_path, deadline, overdue, snapshot #>> '{context,name}' AS name,
+        `SELECT stream_id, state, version, unit_id, unit_path, deadline, ${streamOverdueSql('streams', '$4')} AS overdue, snapshot #>> '{context,name}' AS name,
                 snapshot #>> '{context,template}' AS template, created_at, updated_at, count(*) OVER () AS total
            FROM streams WHERE stream_type = 'campaign' AND (unit_path LIKE $1 OR $2 LIKE unit_path || '%')
             AND ($3::text IS NULL OR state = $3)
           ORDER BY created_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset}`,
-        [`${user.unitPath}%`, user.unitPath, query.state ?? null],
+        [`${user.unitPath}%`, user.unitPath, query.state ?? null, runtime.clock.now().toISOString()],
       )) as Array<Record<string, unknown>>;
       return {
         items: rows.map((r) => ({
@@ -233,7 +234,7 @@ export function campaignsRouter(context: ApiContext): Router {
     handler: async ({ user, params, res }) => {
       const stream = await readable(user, params.id!);
       res.setHeader('ETag', `"${stream.version}"`);
-      return { ...streamView(stream), tree: await treeView(user, stream) };
+      return { ...streamView(stream, runtime.clock.now().toISOString()), tree: await treeView(user, stream) };
     },
   });
 

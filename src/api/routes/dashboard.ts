@@ -57,7 +57,11 @@ export function dashboardRouter(context: ApiContext): Router {
           `campaign ${params.id} is run by ${campaign.unitId}, outside the line of ${user.unitId}`,
         );
       const c = campaign.snapshot.context as CampaignContext;
-      const scope = { campaignId: campaign.streamId, subtreePattern: subtreeFilter(user) };
+      const scope = {
+        campaignId: campaign.streamId,
+        subtreePattern: subtreeFilter(user),
+        at: context.runtime.clock.now().toISOString(),
+      };
       const [{ byState, byCategory, byUnit }, byMeasure, trend] = await Promise.all([
         countCampaignItems(query, scope),
         countEscalationsByMeasure(query, scope),

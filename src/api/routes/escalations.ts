@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { streamOverdueSql } from '../../persistence/overdue';
 import { Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
 import { eventView, loadStreamOf, streamView } from '../commands';
 import type { ApiContext } from '../context';
@@ -82,9 +83,9 @@ export function escalationsRouter(context: ApiContext): Router {
            SELECT stream_id, created_at FROM streams
             WHERE stream_type = 'escalation' AND unit_path LIKE $1 AND ($2::text IS NULL OR unit_path LIKE $2)
               AND ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR category = $4) AND ($5::text IS NULL OR campaign_id = $5)
-              AND ($6::text IS NULL OR snapshot #>> '{context,itemId}' = $6) AND ($7::boolean IS NULL OR overdue = $7)),
+              AND ($6::text IS NULL OR snapshot #>> '{context,itemId}' = $6) AND ($7::boolean IS NULL OR ${streamOverdueSql('streams', '$8')} = $7)),
               page AS (SELECT stream_id FROM matched ORDER BY created_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset})
-         SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, s.category AS measure, s.deadline, s.overdue, s.updated_at,
+         SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, s.category AS measure, s.deadline, ${streamOverdueSql('s', '$8')} AS overdue, s.updated_at,
                 s.snapshot #>> '{context,issuedAt}' AS issued_at, s.snapshot #>> '{context,itemId}' AS item_id,
                 s.snapshot #>> '{context,ruleId}' AS rule_id, s.snapshot #>> '{context,reason}' AS reason,
                 s.snapshot #> '{context,target}' AS target, (SELECT count(*) FROM matched) AS total
@@ -97,6 +98,7 @@ export function escalationsRouter(context: ApiContext): Router {
           query.campaignId ?? null,
           query.itemId ?? null,
           query.overdue ?? null,
+          runtime.clock.now().toISOString(),
         ],
       )) as Array<Record<string, unknown>>;
       return {
@@ -134,7 +136,7 @@ export function escalationsRouter(context: ApiContext): Router {
       requireWithin(user, stream.unitPath, Permission.readAll);
       res.setHeader('ETag', `"${stream.version}"`);
       return {
-        ...streamView(stream),
+        ...streamView(stream, runtime.clock.now().toISOString()),
         events: (await runtime.store.readStream(stream.streamId)).map(eventView),
       };
     },

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { streamOverdueSql } from '../../persistence/overdue';
 import { replayEvents } from '../../engine/replay';
 import { Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
 import {
@@ -79,7 +80,8 @@ export function itemsRouter(context: ApiContext): Router {
     handler: async ({ query, user }) => {
       requireRole(user, Permission.readAll);
       const where = [`stream_type = 'item'`, `unit_path LIKE $1`];
-      const parameters: unknown[] = [subtreeFilter(user)];
+      // $2: the instant overdue is derived at (persistence/overdue.ts), not the scheduler's flag
+      const parameters: unknown[] = [subtreeFilter(user), runtime.clock.now().toISOString()];
       const add = (clause: string, value: unknown) => {
         parameters.push(value);
         where.push(clause.replace('?', `$${parameters.length}`));
@@ -87,7 +89,7 @@ export function itemsRouter(context: ApiContext): Router {
       if (query.state !== undefined) add('state = ?', query.state);
       if (query.category !== undefined) add('category = ?', query.category);
       if (query.campaignId !== undefined) add('campaign_id = ?', query.campaignId);
-      if (query.overdue !== undefined) add('overdue = ?', query.overdue);
+      if (query.overdue !== undefined) add(`${streamOverdueSql('streams', '$2')} = ?`, query.overdue);
       if (query.unitId !== undefined)
         add(
           'unit_path LIKE ?',
@@ -98,7 +100,7 @@ export function itemsRouter(context: ApiContext): Router {
         // The page is chosen on the projection columns alone; only its rows' snapshots are read.
         `WITH matched AS (SELECT stream_id, updated_at FROM streams WHERE ${filter}),
               page AS (SELECT stream_id FROM matched ORDER BY updated_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset})
-         SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, s.category, s.deadline, s.overdue, s.created_at, s.updated_at,
+         SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, s.category, s.deadline, ${streamOverdueSql('s', '$2')} AS overdue, s.created_at, s.updated_at,
                 s.snapshot #>> '{context,clue,description}' AS description, (SELECT count(*) FROM matched) AS total
            FROM page JOIN streams s USING (stream_id) ORDER BY s.updated_at DESC, s.stream_id`,
         parameters,
@@ -106,7 +108,8 @@ export function itemsRouter(context: ApiContext): Router {
       let total = Number(rows[0]?.total ?? 0);
       if (rows.length === 0 && query.offset > 0) {
         const counted = (await runtime.database.dataSource.query(
-          `SELECT count(*) AS n FROM streams WHERE ${filter}`,
+          // $2 (the instant) is typed even when no overdue filter reads it
+          `SELECT count(*) AS n FROM streams WHERE ${filter} AND $2::timestamptz IS NOT NULL`,
           parameters,
         )) as Array<{ n: string }>;
         total = Number(counted[0]?.n ?? 0);
@@ -146,7 +149,7 @@ export function itemsRouter(context: ApiContext): Router {
     handler: async ({ params, user, res }) => {
       const stream = await readable(user, params.id!);
       res.setHeader('ETag', `"${stream.version}"`);
-      return streamView(stream);
+      return streamView(stream, runtime.clock.now().toISOString());
     },
   });
 
