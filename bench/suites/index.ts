@@ -8,6 +8,7 @@ import { consoleApiSuite } from './console-api';
 import { notificationsSuite } from './notifications';
 import { consoleSuite } from './console';
 import { evidenceSuite } from './evidence';
+import { clusterSuite } from './cluster';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
 export const suites: BenchSuite[] = [
@@ -20,4 +21,5 @@ export const suites: BenchSuite[] = [
   consoleApiSuite,
   consoleSuite,
   evidenceSuite,
+  clusterSuite,
 ];

@@ -15,7 +15,7 @@ import {
   type Balancer,
   type Node,
   type OwnPostgres,
-} from './cluster';
+} from '../../bench/support/cluster';
 import { login, runLoad, type LoadResult } from './load';
 
 // A cluster of real processes on a PostgreSQL the test owns: PostgreSQL only, and only where initdb and

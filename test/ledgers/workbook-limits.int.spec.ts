@@ -3,7 +3,7 @@ import { readLedgerFile } from '../../src/ledgers/sheet-reader';
 import { checkWorkbookBytes, DEFAULT_WORKBOOK_LIMITS } from '../../src/ledgers/workbook-limits';
 import { xiningLedgerLayout } from '../../src/ledgers/vocabulary';
 import { createXiningCampaign, problemType, startApi, type ApiHarness } from '../api/support';
-import { hostileWorkbook, workbookAround } from '../support/hostile-workbook';
+import { hostileWorkbook, workbookAround } from '../../bench/support/hostile-workbook';
 
 const limitOf = (work: () => unknown) => {
   try {

@@ -1,8 +1,7 @@
 /**
- * A cluster the fault suite owns, so that it can kill anything: a PostgreSQL 15 instance on a temporary
- * directory and port (initdb/pg_ctl), `zhengzhi serve --cluster` nodes run from the TypeScript sources, and
- * HAProxy in front of them. Everything is started and stopped by the test; nothing touches the shared
- * PostgreSQL.
+ * Real processes for the fault suite (test/faults) and the `cluster` benchmark: a PostgreSQL 15 instance the
+ * caller owns so that it can kill it (initdb/pg_ctl on a temporary directory and port), `zhengzhi serve
+ * --cluster` nodes, and HAProxy in front of them. Everything is started and stopped by the caller.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +13,8 @@ export const PG_BIN = '/usr/lib/postgresql/15/bin';
 export const HAPROXY = ['/usr/sbin/haproxy', '/usr/bin/haproxy'].find((path) => existsSync(path));
 export const clusterToolsPresent = existsSync(join(PG_BIN, 'initdb')) && HAPROXY !== undefined;
 
-const source = join(__dirname, '..', 'support', 'zhengzhi-source.cjs');
+/** `zhengzhi` from the TypeScript sources (tests); the benchmark passes the compiled `bin/zhengzhi.js`. */
+const sourceEntry = join(__dirname, '..', '..', 'test', 'support', 'zhengzhi-source.cjs');
 export const JWT_SECRET = 'fault-suite-secret-that-is-at-least-32-bytes';
 
 export function freePort(): Promise<number> {
@@ -97,11 +97,12 @@ export async function startNode(
   databaseUrl: string,
   port: number,
   extraEnv: Record<string, string> = {},
+  options: { entry?: string; args?: string[] } = {},
 ): Promise<Node> {
   const child = spawn(
     process.execPath,
     [
-      source,
+      options.entry ?? sourceEntry,
       'serve',
       '--cluster',
       '--no-demo',
@@ -112,6 +113,7 @@ export async function startNode(
       '1',
       '--trust-proxy',
       'loopback',
+      ...(options.args ?? []),
     ],
     {
       stdio: ['ignore', 'pipe', 'pipe'],
