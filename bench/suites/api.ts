@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createApiRuntime } from '../../src/api/runtime';
 import { loadDemoDirectory, demoLogins } from '../../src/demo/load-demo';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import { campaignTemplates } from '../../src/machines/campaign-templates';
 import type { BenchMetric, BenchSuite } from '../types';
 import { runConcurrently, throwawayPostgres } from '../support/databases';

@@ -4,7 +4,7 @@ import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { initialTransition } from 'xstate';
 import { checkSnapshots } from '../../src/audit/replay-check';
-import { createRuntime } from '../../src/engine/bootstrap';
+import { createRuntime } from '../../src/runtime/runtime';
 import { migrateStreams } from '../../src/engine/migration';
 import { campaignTemplates } from '../../src/machines/campaign-templates';
 import { definitionFor } from '../../src/machines/registry';

@@ -8,7 +8,7 @@ import { createCheckpoint } from '../../src/audit/checkpoint';
 import { parseSigningKey } from '../../src/audit/keys';
 import { copyRows } from '../../src/audit/event-scan';
 import { verifyDatabase } from '../../src/audit/verify';
-import { createRuntime } from '../../src/engine/bootstrap';
+import { createRuntime } from '../../src/runtime/runtime';
 import { replayEvents } from '../../src/engine/replay';
 import { replayStream } from '../../src/audit/fast-replay';
 import { campaignTemplates } from '../../src/machines/campaign-templates';

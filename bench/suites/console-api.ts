@@ -5,7 +5,7 @@ import { createApp } from '../../src/api/app';
 import { hashPassword } from '../../src/api/auth/passwords';
 import { createApiRuntime } from '../../src/api/runtime';
 import { listen } from '../../src/api/server';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import { campaignTemplates } from '../../src/machines/campaign-templates';
 import { ManualClock } from '../../src/shared/clock';
 import type { BenchMetric, BenchSuite } from '../types';

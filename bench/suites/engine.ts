@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Pool } from 'pg';
-import { createRuntime, type Runtime } from '../../src/engine/bootstrap';
+import { createRuntime, type Runtime } from '../../src/runtime/runtime';
 import { campaignTemplates } from '../../src/machines/campaign-templates';
 import { openDatabase, type Database } from '../../src/persistence/database';
 import { ManualClock } from '../../src/shared/clock';

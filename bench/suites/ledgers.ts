@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { PoolClient } from 'pg';
 import { buildBulletin } from '../../src/bulletins/bulletin';
-import { createRuntime, type Runtime } from '../../src/engine/bootstrap';
+import { createRuntime, type Runtime } from '../../src/runtime/runtime';
 import { cellDateOf } from '../../src/ledgers/cells';
 import { exportRectificationLedger } from '../../src/ledgers/ledger-export';
 import { importRectificationLedger } from '../../src/ledgers/ledger-import';

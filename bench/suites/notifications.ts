@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { createRuntime, type Runtime } from '../../src/engine/bootstrap';
+import { createRuntime, type Runtime } from '../../src/runtime/runtime';
 import { campaignTemplates } from '../../src/machines/campaign-templates';
 import { createDispatcher, notificationService, startNotificationLoop } from '../../src/notifications';
 import { WEBHOOK_HEADERS } from '../../src/notifications/signature';

@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import pino, { type Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import { AuthService, type AuthOptions } from './auth/auth-service';
 import type { ApiContext } from './context';
 import { OperationRegistry } from './endpoint';
@@ -129,7 +129,7 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
   return app;
 }
 
-/** Media types the workbook upload routes read themselves (src/ledgers/upload.ts), with their own size limit. */
+/** Media types the workbook upload routes read themselves (src/api/workbook-upload.ts), with their own size limit. */
 const UPLOAD_MEDIA_TYPES = [
   'multipart/form-data',
   'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import type { Role } from '../persistence/entities/user.entity';
 import type { AuthService } from './auth/auth-service';
 import type { IdempotencyStore } from './idempotency';

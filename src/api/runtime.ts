@@ -1,4 +1,4 @@
-import { createRuntime, type Runtime } from '../engine/bootstrap';
+import { createRuntime, type Runtime } from '../runtime/runtime';
 import type { AppendHook } from '../engine/engine';
 import type { Database } from '../persistence/database';
 import type { Clock, IdGenerator } from '../shared/clock';

@@ -1,4 +1,4 @@
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import type { Category } from '../machines/campaign-types';
 import { ErrorCode, NotFoundError, ZhengzhiError } from '../shared/errors';
 import type { ReportingRecord } from './reporting-status';

@@ -1,4 +1,4 @@
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import { phaseRank } from '../machines/campaign-guards';
 import { reportingStatus, type ReportingDue } from './reporting-status';
 import {

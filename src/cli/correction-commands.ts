@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createRuntime, type Runtime } from '../engine/bootstrap';
+import { createRuntime, type Runtime } from '../runtime/runtime';
 import { CORRECTABLE_STATES, type CorrectableContext } from '../machines/item-corrections';
 import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
 import type { Clock } from '../shared/clock';

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { createRuntime, type Runtime } from '../engine/bootstrap';
+import { createRuntime, type Runtime } from '../runtime/runtime';
 import { RuleSetRejectedError, startSchedulerLoop, type FiredJob } from '../escalation';
 import { openDatabaseFromEnvironment } from '../persistence/database';
 import { latestRuleFailures, summariseRuleFailures } from '../persistence/rule-failures';

@@ -4,7 +4,7 @@ import { buildBulletin } from '../bulletins/bulletin';
 import { renderBulletinHtml } from '../bulletins/bulletin-html';
 import { closePdfBrowser, renderPdf } from '../bulletins/bulletin-pdf';
 import { periodBound } from '../bulletins/bulletin-query';
-import { createRuntime, type Runtime } from '../engine/bootstrap';
+import { createRuntime, type Runtime } from '../runtime/runtime';
 import type { Actor } from '../engine/engine';
 import { exportClueLedger, importClueLedger } from '../ledgers/clue-ledger';
 import { formatProblem, type ImportProblem } from '../ledgers/import-problems';

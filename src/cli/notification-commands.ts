@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { createRuntime, type Runtime } from '../engine/bootstrap';
+import { createRuntime, type Runtime } from '../runtime/runtime';
 import {
   createDispatcher,
   emailSettingsFromEnvironment,

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import type { Actor } from '../engine/engine';
 import { campaignTemplates } from '../machines/campaign-templates';
 import { demoItems, type DemoItem } from './demo-items';

@@ -1,4 +1,4 @@
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import { descendantCampaigns } from '../engine/campaign-tree';
 import { cellDateOf, calendarDateOf, chineseDate } from './cells';
 import type { LedgerLayout } from './layout';

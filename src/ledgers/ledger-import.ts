@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import type { Actor } from '../engine/engine';
 import { dryRun } from './dry-run';
 import { problemAt, type ImportProblem } from './import-problems';

@@ -1,4 +1,4 @@
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import type { CampaignContext, Category } from '../machines/campaign-types';
 import type { ItemContext } from '../machines/item-types';
 import type { PersistedState } from '../machines/step';

@@ -1,6 +1,6 @@
 import type { Writable } from 'node:stream';
 import ExcelJS from 'exceljs';
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import { calendarDateOf, chineseDate, columnLetter } from './cells';
 import { finishDataRow, LAYOUT_ROWS, writeLayoutHead } from './layout';
 import { loadCampaign, queryOf } from './ledger-source';

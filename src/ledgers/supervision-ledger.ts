@@ -1,4 +1,4 @@
-import type { Runtime } from '../engine/bootstrap';
+import type { Runtime } from '../runtime/runtime';
 import { calendarDateOf, cellDateOf, chineseDate } from './cells';
 import { forEachBatch, loadCampaign, unitNames, unitPathOf } from './ledger-source';
 import { supervisionLedgerLayout } from './vocabulary';

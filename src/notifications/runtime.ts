@@ -1,4 +1,6 @@
-import type { Runtime } from '../engine/bootstrap';
+import type { Database } from '../persistence/database';
+import type { Clock } from '../shared/clock';
+import type { NotificationOutbox } from './outbox';
 import { poolQuery } from '../persistence/notification-store';
 import { AmqpChannel } from './channels/amqp';
 import type { Channel } from './channels/channel';
@@ -9,7 +11,7 @@ import { NotificationService } from './service';
 
 /** A dispatcher on a runtime's database with the channels it can serve (e-mail only when SMTP is set). */
 export function createDispatcher(
-  runtime: Pick<Runtime, 'database' | 'clock'>,
+  runtime: { database: Database; clock: Clock },
   options: Partial<Omit<DispatcherOptions, 'query' | 'channels'>> & { email?: EmailSettings | null } = {},
 ): Dispatcher & { closeChannels(): Promise<void> } {
   const channels: Channel[] = [new WebhookChannel(), new AmqpChannel()];
@@ -29,9 +31,11 @@ export function createDispatcher(
 }
 
 /** The notification service of a runtime. */
-export function notificationService(
-  runtime: Pick<Runtime, 'database' | 'clock' | 'notifications'>,
-): NotificationService {
+export function notificationService(runtime: {
+  database: Database;
+  clock: Clock;
+  notifications: NotificationOutbox;
+}): NotificationService {
   return new NotificationService({
     database: runtime.database,
     clock: runtime.clock,

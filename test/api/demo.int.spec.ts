@@ -1,7 +1,7 @@
 import { createApiRuntime } from '../../src/api/runtime';
 import { loadDemo } from '../../src/demo/load-demo';
 import { xiningChecklist } from '../../src/demo/xining-checklist';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import { createTestDatabase } from '../support/database';
 import { testHashing } from './support';
 

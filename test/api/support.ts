@@ -9,7 +9,7 @@ import type { RouterFactory } from '../../src/api/routes';
 import { listen, type RunningServer } from '../../src/api/server';
 import { campaignTemplates } from '../../src/machines/campaign-templates';
 import { loadDemoDirectory, demoLogins } from '../../src/demo/load-demo';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import type { AppendHook } from '../../src/engine/engine';
 import { ManualClock, SequentialIds } from '../../src/shared/clock';
 import { createTestDatabase } from '../support/database';

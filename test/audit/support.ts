@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import { parseSigningKey, type SigningKey } from '../../src/audit/keys';
 import { itemInRectification, officer } from '../support/fixtures';
 

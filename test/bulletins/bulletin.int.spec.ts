@@ -1,5 +1,5 @@
 import pdf from 'pdf-parse/lib/pdf-parse.js';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import { buildBulletin, type Bulletin } from '../../src/bulletins/bulletin';
 import { renderBulletinHtml } from '../../src/bulletins/bulletin-html';
 import { closePdfBrowser, renderPdf } from '../../src/bulletins/bulletin-pdf';

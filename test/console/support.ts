@@ -8,7 +8,7 @@ import { createApiRuntime } from '../../src/api/runtime';
 import { listen, type RunningServer } from '../../src/api/server';
 import { chromiumPath } from '../../src/bulletins/bulletin-pdf';
 import { loadDemo } from '../../src/demo/load-demo';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import { createTestDatabase, testDatabaseKind } from '../support/database';
 
 const root = path.resolve(__dirname, '..', '..');

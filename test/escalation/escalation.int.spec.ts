@@ -1,4 +1,4 @@
-import { createRuntime, type Runtime } from '../../src/engine/bootstrap';
+import { createRuntime, type Runtime } from '../../src/runtime/runtime';
 import { RuleSetRejectedError, startSchedulerLoop } from '../../src/escalation';
 import type { EscalationContext } from '../../src/machines/escalation-types';
 import { openDatabase, type Database } from '../../src/persistence/database';

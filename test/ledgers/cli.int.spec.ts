@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createThrowawayDatabase, type ThrowawayDatabase } from '../../src/persistence/throwaway-database';
 import { buildProgram } from '../../src/cli/main';
-import { createRuntime } from '../../src/engine/bootstrap';
+import { createRuntime } from '../../src/runtime/runtime';
 import { openDatabase } from '../../src/persistence/database';
 import { testAdminUrl, testDatabaseKind } from '../support/database';
 import { campaignInput } from '../support/fixtures';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import { exportClueLedger, importClueLedger } from '../../src/ledgers/clue-ledger';
 import { exportSupervisionLedger } from '../../src/ledgers/supervision-ledger';
 import type { ManualClock } from '../../src/shared/clock';

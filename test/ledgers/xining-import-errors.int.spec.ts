@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import { exportRectificationLedger } from '../../src/ledgers/ledger-export';
 import { importRectificationLedger } from '../../src/ledgers/ledger-import';
 import { formatProblem } from '../../src/ledgers/import-problems';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import { createTestRuntime } from '../support/fixtures';
 
 export type NotificationTestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;

@@ -1,4 +1,4 @@
-import { createRuntime, type Runtime } from '../../src/engine/bootstrap';
+import { createRuntime, type Runtime } from '../../src/runtime/runtime';
 import { categories2023 } from '../../src/machines/campaign-templates';
 import { ManualClock, SequentialIds } from '../../src/shared/clock';
 import { createTestDatabase } from './database';

@@ -1,6 +1,6 @@
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
-import type { Runtime } from '../../engine/bootstrap';
+import type { Runtime } from '../../runtime/runtime';
 import type { Role } from '../../persistence/entities/user.entity';
 import {
   findRefreshTokenForUpdate,

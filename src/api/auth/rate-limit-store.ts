@@ -1,5 +1,5 @@
 import type { IncrementResponse, Options, Store } from 'express-rate-limit';
-import type { Runtime } from '../../engine/bootstrap';
+import type { Runtime } from '../../runtime/runtime';
 import {
   decrementRateLimit,
   deleteEndedRateLimits,

@@ -36,8 +36,8 @@ import { itemEvidenceRouter } from './item-evidence';
 import { machinesRouter } from './machines';
 import { worklistRouter } from './worklist';
 import { ruleSetsRouter } from './rule-sets';
-import { ledgersRouter } from '../../ledgers/http';
-import { createAuditRouter } from '../../audit/http';
+import { ledgersRouter } from './ledgers';
+import { createAuditRouter } from './audit';
 import { notificationsRouter } from './notifications';
 
 /** Builds one router from the API context. */

@@ -1,6 +1,6 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
-import { HttpProblem } from '../api/problem';
+import { HttpProblem } from './problem';
 
 /** The .xlsx media type: a workbook may be sent as the request body itself. */
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';

@@ -1,4 +1,4 @@
-import { QueryBoolean } from '../api/dto/common.dto';
+import { QueryBoolean } from './common.dto';
 import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 
 /** `GET /campaigns/:campaignId/{ledger,clues,supervision}.xlsx`: which rows. */

@@ -1,23 +1,28 @@
 import { Router, type Response } from 'express';
-import { Permission, requireRole, requireWithin } from '../api/authz';
-import type { ApiContext, AuthUser } from '../api/context';
-import { endpoint } from '../api/endpoint';
-import { HttpProblem } from '../api/problem';
-import { buildBulletin } from '../bulletins/bulletin';
-import { renderBulletinHtml } from '../bulletins/bulletin-html';
-import { PDF_PACKAGES, PdfRendererMissingError, renderPdf } from '../bulletins/bulletin-pdf';
-import type { Runtime } from '../engine/bootstrap';
-import { exportClueLedger, importClueLedger } from './clue-ledger';
-import { BulletinQueryDto, LedgerExportQueryDto, LedgerImportDto, LedgerUploadQueryDto } from './http-dto';
-import { writeLedgerTemplate } from './ledger-template';
-import { readUpload } from './upload';
-import { exportConsolidatedLedger } from './consolidated-ledger';
-import { exportRectificationLedger } from './ledger-export';
-import { importRectificationLedger } from './ledger-import';
-import { checkStates, loadCampaign } from './ledger-source';
-import { codesOf } from '../vocabulary/labels';
-import { exportSupervisionLedger } from './supervision-ledger';
-import type { ImportProblem } from './import-problems';
+import { Permission, requireRole, requireWithin } from '../authz';
+import type { ApiContext, AuthUser } from '../context';
+import { endpoint } from '../endpoint';
+import { HttpProblem } from '../problem';
+import { buildBulletin } from '../../bulletins/bulletin';
+import { renderBulletinHtml } from '../../bulletins/bulletin-html';
+import { PDF_PACKAGES, PdfRendererMissingError, renderPdf } from '../../bulletins/bulletin-pdf';
+import type { Runtime } from '../../runtime/runtime';
+import { exportClueLedger, importClueLedger } from '../../ledgers/clue-ledger';
+import {
+  BulletinQueryDto,
+  LedgerExportQueryDto,
+  LedgerImportDto,
+  LedgerUploadQueryDto,
+} from '../dto/ledgers.dto';
+import { writeLedgerTemplate } from '../../ledgers/ledger-template';
+import { readUpload } from '../workbook-upload';
+import { exportConsolidatedLedger } from '../../ledgers/consolidated-ledger';
+import { exportRectificationLedger } from '../../ledgers/ledger-export';
+import { importRectificationLedger } from '../../ledgers/ledger-import';
+import { checkStates, loadCampaign } from '../../ledgers/ledger-source';
+import { codesOf } from '../../vocabulary/labels';
+import { exportSupervisionLedger } from '../../ledgers/supervision-ledger';
+import type { ImportProblem } from '../../ledgers/import-problems';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 

@@ -7,13 +7,13 @@ import { finished } from 'node:stream/promises';
 import { Router } from 'express';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
-import type { ApiContext, AuthUser } from '../api/context';
-import { endpoint } from '../api/endpoint';
-import { forbidden, HttpProblem } from '../api/problem';
-import type { AuditReader } from './access';
-import { parseAnchorArgument } from './anchor';
-import { signingKeyFromEnvironment } from './keys';
-import { AuditService } from './service';
+import type { ApiContext, AuthUser } from '../context';
+import { endpoint } from '../endpoint';
+import { forbidden, HttpProblem } from '../problem';
+import type { AuditReader } from '../../audit/access';
+import { parseAnchorArgument } from '../../audit/anchor';
+import { signingKeyFromEnvironment } from '../../audit/keys';
+import { AuditService } from '../../audit/service';
 
 /** `GET /audit/streams/:id/state`: an instant or a sequence number (neither: now). */
 export class StateAtQueryDto {

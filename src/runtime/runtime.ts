@@ -1,15 +1,19 @@
-import { lookBackRoundHook } from './look-back-rounds';
+import { lookBackRoundHook } from '../engine/look-back-rounds';
 import type { Database } from '../persistence/database';
 import { Directory } from '../persistence/directory';
 import { EventStore } from '../persistence/event-store';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/clock';
-import { appendNotifyHook } from './append-notify';
-import { Engine, type AppendHook } from './engine';
-import { correctionsHook } from './corrections';
+import { appendNotifyHook } from '../engine/append-notify';
+import { Engine, type AppendHook } from '../engine/engine';
+import { correctionsHook } from '../engine/corrections';
 import { deadlineHook, EscalationIssuer, RuleSetRegistry, rulesHook, Scheduler } from '../escalation';
 import { NotificationOutbox } from '../notifications/outbox';
 
-/** The engine and what it stands on, wired for one database. */
+/**
+ * The composition root: the engine and what it stands on, wired for one database. It sits above the engine,
+ * the escalation rules and the notifications outbox (it installs their hooks), so none of them needs to
+ * import another's wiring; the API, the CLI, the ledgers and the tests start from here.
+ */
 export interface Runtime {
   database: Database;
   store: EventStore;
