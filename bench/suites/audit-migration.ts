@@ -14,7 +14,7 @@ import { canonicalEventBody, chainHash, GENESIS_HASH } from '../../src/persisten
 import { ManualClock } from '../../src/shared/clock';
 import type { BenchMetric } from '../types';
 import { runConcurrently, throwawayPostgres } from '../support/databases';
-import { copyText, EVENT_COLUMNS, STREAM_COLUMNS } from './audit';
+import { copyText, EVENT_COLUMNS, STREAM_COLUMNS } from '../support/copy-rows';
 
 const actor = { userId: 'bench', unitId: 'bench-city' };
 const ITEMS = Number(process.env.ZZ_BENCH_MIGRATION_ITEMS ?? 100_000);

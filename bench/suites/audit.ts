@@ -20,6 +20,7 @@ import { linkHash } from '../../src/audit/chain-check';
 import type { StoredEvent } from '../../src/persistence/event-store';
 import { ManualClock } from '../../src/shared/clock';
 import type { BenchMetric, BenchSuite } from '../types';
+import { copyText, EVENT_COLUMNS, STREAM_COLUMNS } from '../support/copy-rows';
 import { throwawayPostgres } from '../support/databases';
 import { migrationBench } from './audit-migration';
 
@@ -30,28 +31,6 @@ const T0 = Date.parse('2023-04-10T00:00:00.000Z');
 const actor = { userId: 'bench', unitId: 'bench-city' };
 
 const seconds = (started: bigint): number => Number(process.hrtime.bigint() - started) / 1e9;
-
-/** COPY text-format escaping. */
-const esc = (value: string): string =>
-  value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
-
-export const STREAM_COLUMNS =
-  'stream_id, stream_type, machine_version, version, state, snapshot, campaign_id, unit_id, unit_path, category, deadline, overdue, last_hash, created_at, updated_at';
-export const EVENT_COLUMNS =
-  'stream_id, sequence, type, payload, actor_id, unit_id, occurred_at, recorded_at, machine_version, body, prev_hash, hash';
-
-/** Rows in COPY's text format. */
-export function copyText(rows: unknown[][]): string {
-  return (
-    rows
-      .map((row) =>
-        row
-          .map((v) => (v === null ? '\\N' : typeof v === 'boolean' ? (v ? 't' : 'f') : esc(String(v))))
-          .join('\t'),
-      )
-      .join('\n') + '\n'
-  );
-}
 
 /** Multi-row INSERTs (for PGlite, whose socket server does not take COPY FROM STDIN). */
 async function insertRows(

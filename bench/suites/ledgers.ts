@@ -21,7 +21,7 @@ import { canonicalEventBody, chainHash, GENESIS_HASH } from '../../src/persisten
 import { ManualClock } from '../../src/shared/clock';
 import type { BenchMetric, BenchSuite } from '../types';
 import { throwawayPostgres } from '../support/databases';
-import { seeded } from './ledgers-random';
+import { seededRandom } from '../../src/shared/seeded-random';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2023-10-31T00:00:00.000Z');
@@ -281,7 +281,7 @@ export function planner(
   numberOffset: number,
 ): (i: number) => ItemPlan {
   return (i) => {
-    const random = seeded(seed * 1_000_003 + i);
+    const random = seededRandom(seed * 1_000_003 + i);
     let roll = random();
     const fate = fates.find(([, share]) => (roll -= share) < 0)?.[0] ?? fates[0]![0];
     const unit = units[Math.floor(random() * units.length)]!;

@@ -19,6 +19,7 @@ import {
   ITEM_STATES,
   CHANNELS,
 } from '../../src/rules';
+import { seededRandom } from '../../src/shared/seeded-random';
 
 /**
  * Rules benchmark (issue 3, item 9): the same 30 rules as `.rules` text (compiled to closures), as
@@ -349,18 +350,6 @@ function handDecide(fired: HandRule[], f: RuleFacts): number {
   return resolveConflicts(orders, suppressions).escalations.length + tags.length;
 }
 
-/** mulberry32: a small deterministic PRNG so every run sweeps the same items. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const TAG_POOL = [
   'abuse_of_power',
   'power_for_money',
@@ -375,7 +364,7 @@ const SEVERITIES: Severity[] = ['minor', 'general', 'serious'];
 
 /** Generates `count` items over 200 units and one campaign (deterministic). */
 export function generateFacts(count: number, seed = 42): RuleFacts[] {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const units = Array.from({ length: 200 }, (_, i) => {
     // Most units are healthy; about one in ten lies flat (躺平: many overdue, missed reports).

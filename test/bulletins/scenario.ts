@@ -1,6 +1,7 @@
 import type { Runtime } from '../../src/runtime/runtime';
 import type { ManualClock } from '../../src/shared/clock';
 import { officer } from '../support/fixtures';
+import { seededRandom } from '../../src/shared/seeded-random';
 
 /** What the test itself records after each accepted command: the engine's resulting state and the deadline it set. */
 export interface LogEntry {
@@ -17,17 +18,6 @@ export interface LogEntry {
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
-/** A small seeded generator (mulberry32), so that the scenario is the same on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Drives `count` items of a campaign through random but seeded lives (left registered, overdue in
  * verification, dismissed with two sign-offs, transferred, rectified and accepted, extended, carried into
@@ -40,7 +30,7 @@ export async function runScenario(
   count: number,
   seed: number,
 ): Promise<{ log: LogEntry[]; finalUnit: Map<string, string> }> {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)]!;
   const log: LogEntry[] = [];
   const finalUnit = new Map<string, string>();
