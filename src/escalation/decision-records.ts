@@ -1,12 +1,9 @@
 import type { Decision, EscalationOrder } from '../rules';
 import type { Actor, Engine } from '../engine/engine';
-import {
-  ESCALATION_MEASURES,
-  type EscalationContext,
-  type EscalationTrigger,
-} from '../machines/escalation-types';
+import type { EscalationContext, EscalationTrigger } from '../machines/escalation-types';
 import type { ItemContext, SuppressionRecord } from '../machines/item-types';
 import type { EventStoreTransaction } from '../persistence/event-store';
+import { splitOrders } from './item-decision';
 
 /**
  * Decisions of the rules that issue no new escalation still leave a trace, as events appended in the
@@ -35,18 +32,8 @@ export interface RecordedDecision {
   measure?: string;
 }
 
-const weight = (measure: string): number => ESCALATION_MEASURES.indexOf(measure as never);
 const sameTarget = (e: EscalationContext, order: EscalationOrder) =>
   e.target.kind === order.target.kind && e.target.id === order.target.id;
-
-/** The open escalation heavier than the order against the same target, if any (the heaviest). */
-export function heavierOpen(order: EscalationOrder, open: readonly OpenEscalation[]): OpenEscalation | null {
-  const heavier = open.filter(
-    (e) => sameTarget(e.context, order) && weight(e.context.measure) > weight(order.measure),
-  );
-  heavier.sort((a, b) => weight(b.context.measure) - weight(a.context.measure));
-  return heavier[0] ?? null;
-}
 
 interface Situation {
   engine: Engine;
@@ -117,13 +104,8 @@ export async function recordOccurrences(
     const record = escalation && (await recordOccurrence(s, escalation, overridden.order, 'already_open'));
     if (record) recorded.push(record);
   }
-  const toIssue: EscalationOrder[] = [];
-  for (const order of s.decision.escalations) {
-    const heavier = heavierOpen(order, s.open);
-    if (!heavier) {
-      toIssue.push(order);
-      continue;
-    }
+  const { toIssue, underHeavier } = splitOrders(s.decision, s.open);
+  for (const { order, heavier } of underHeavier) {
     const record = await recordOccurrence(s, heavier, order, 'lighter_than_open');
     if (record) recorded.push(record);
   }

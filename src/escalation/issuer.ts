@@ -1,22 +1,19 @@
-import {
-  withoutOpenEscalations,
-  type Decision,
-  type EscalationOrder,
-  type RuleSet,
-  type UnitFacts,
-} from '../rules';
+import type { Decision, EscalationOrder, RuleSet, UnitFacts } from '../rules';
 import type { Actor, Engine } from '../engine/engine';
 import type { CampaignContext } from '../machines/campaign-types';
-import {
-  ESCALATION_MEASURES,
-  type EscalationContext,
-  type EscalationTrigger,
-} from '../machines/escalation-types';
+import type { EscalationContext, EscalationTrigger } from '../machines/escalation-types';
 import type { ItemContext } from '../machines/item-types';
 import type { EventStoreTransaction } from '../persistence/event-store';
 import { itemOverdueSql } from '../persistence/overdue';
 import { recordOccurrences, recordSuppressions, type RecordedDecision } from './decision-records';
-import { issuedEscalationOf, ruleFactsFor } from './item-facts';
+import {
+  freshTags,
+  itemRuleFacts,
+  lighterOpen,
+  openEscalations,
+  ruleSetCanFire,
+  withoutOpen,
+} from './item-decision';
 import {
   evaluateRecordingFailures,
   PublishedRuleSetUnusableError,
@@ -39,9 +36,6 @@ export interface IssuedEscalationSummary {
 
 /** The rules act as this system user; the event log says so. */
 export const RULES_ACTOR_ID = 'system:rules';
-
-const FINAL_ESCALATION_STATES = ['lifted', 'steppedUp', 'voided'];
-const weight = (measure: string): number => ESCALATION_MEASURES.indexOf(measure as never);
 
 /**
  * Evaluates the rule set in effect on one item and issues what it decides, inside the caller's
@@ -69,8 +63,7 @@ export class EscalationIssuer {
       return null; // a broken rule set never blocks the command: it is recorded and skipped
     };
     // The compile-time index by item state: when no rule can fire in this state, skip the fact queries.
-    const noRuleFor = (ruleSet: RuleSet | null) =>
-      !ruleSet || (ruleSet.byState.get(item.state) ?? ruleSet.rules).length === 0;
+    const noRuleFor = (ruleSet: RuleSet | null) => !ruleSet || !ruleSetCanFire(ruleSet, item.state);
     const known = await this.ruleSets.knownActiveVersion(tx, campaignId, at);
     let ruleSet: RuleSet | null = null;
     if (known === null) return [];
@@ -89,27 +82,12 @@ export class EscalationIssuer {
     const { campaign, unit, escalations } = around as typeof around & {
       campaign: NonNullable<typeof around.campaign>;
     };
-    const facts = ruleFactsFor({
-      state: item.state,
-      item: item.context,
-      unit: {
-        ...unit,
-        missedReports: missedReports(campaign.context, item.unitId),
-      },
-      campaignState: campaign.state,
-      campaign: campaign.context,
-      history: escalations
-        .filter((e) => e.context.itemId === item.context.itemId)
-        .map((e) => issuedEscalationOf(e.context)),
-      at,
-    });
-    const open = escalations.filter((e) => !FINAL_ESCALATION_STATES.includes(e.state));
+    // The same pure steps as the what-if simulation (item-decision.ts, simulation.ts).
+    const facts = itemRuleFacts(item, { campaign, unit, escalations }, at);
+    const open = openEscalations(escalations);
     const evaluated = await evaluateRecordingFailures(tx, ruleSet, facts, site);
     if (!evaluated) return [];
-    const decision = withoutOpenEscalations(
-      evaluated,
-      open.map((e) => ({ ruleId: e.context.ruleId, target: e.context.target as never })),
-    );
+    const decision = withoutOpen(evaluated, open);
     await this.#applyTags(tx, item.context, decision, at);
     // Decisions that issue nothing new are recorded too (decision-records.ts): nothing leaves no trace.
     const situation = {
@@ -141,12 +119,7 @@ export class EscalationIssuer {
     trigger: EscalationTrigger,
   ): Promise<IssuedEscalationSummary> {
     const actor: Actor = { userId: RULES_ACTOR_ID, unitId: item.unitId };
-    const lighter = open.filter(
-      (e) =>
-        e.context.target.kind === order.target.kind &&
-        e.context.target.id === order.target.id &&
-        weight(e.context.measure) < weight(order.measure),
-    );
+    const lighter = lighterOpen(order, open);
     const created = await this.engine.createIn(
       tx,
       'escalation',
@@ -199,7 +172,7 @@ export class EscalationIssuer {
     decision: Decision,
     at: string,
   ): Promise<void> {
-    const fresh = [...new Set(decision.tags.map((t) => t.tag))].filter((tag) => !item.tags.includes(tag));
+    const fresh = freshTags(decision, item);
     for (const tag of fresh) {
       await this.engine
         .executeIn(
@@ -278,9 +251,4 @@ export class EscalationIssuer {
       escalations: row?.escalations ?? [],
     };
   }
-}
-
-/** Reports a unit missed in this campaign (躺平式 units), from the campaign's reporting record. */
-function missedReports(campaign: CampaignContext, unitId: string): number {
-  return campaign.missedReports?.[unitId] ?? 0;
 }

@@ -1,7 +1,8 @@
-import { evaluate, type Decision, type RuleFacts, type RuleFailure, type RuleSet } from '../rules';
+import type { Decision, RuleFacts, RuleFailure, RuleSet } from '../rules';
 import type { EscalationTrigger } from '../machines/escalation-types';
 import type { EventStoreTransaction } from '../persistence/event-store';
 import { insertRuleFailures } from '../persistence/rule-failures';
+import { evaluateSafely } from './item-decision';
 
 /** A published rule set that cannot be used any more (it no longer compiles under today's compiler). */
 export class PublishedRuleSetUnusableError extends Error {
@@ -35,19 +36,8 @@ export async function evaluateRecordingFailures(
   facts: RuleFacts,
   site: EvaluationSite,
 ): Promise<Decision | null> {
-  let decision: Decision;
-  try {
-    decision = evaluate(ruleSet, facts, site.at);
-  } catch (error) {
-    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-    await recordRuleFailures(tx, ruleSet.id, ruleSet.version, site, [
-      { ruleId: '*', stage: 'rule-set', message: message.slice(0, 500) },
-    ]);
-    return null;
-  }
-  if (decision.failures.length > 0) {
-    await recordRuleFailures(tx, ruleSet.id, ruleSet.version, site, decision.failures);
-  }
+  const { decision, failures } = evaluateSafely(ruleSet, facts, site.at);
+  if (failures.length > 0) await recordRuleFailures(tx, ruleSet.id, ruleSet.version, site, failures);
   return decision;
 }
 

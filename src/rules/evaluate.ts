@@ -154,6 +154,14 @@ export function decide(
   };
 }
 
+/**
+ * A rule's provenance on given facts whether or not it holds: which (sub-)conditions held and the fact values
+ * they read — to explain why a rule did not fire (what-if simulation).
+ */
+export function traceRuleAt(rule: CompiledRule, facts: RuleFacts, evaluatedAt: string): FiredRule {
+  return traceRule(rule, { f: facts, now: instantOf(evaluatedAt) });
+}
+
 /** evaluatedAt + a response deadline as ISO text; undefined when that is not a representable instant. */
 function respondByOf(now: number, deadlineMs: number | null): string | null | undefined {
   if (deadlineMs === null) return null;

@@ -6,7 +6,7 @@
 export { compileRuleSet, type CompileResult } from './compile-rule-set';
 export { parseRuleFile, type ParseResult } from './parse-file';
 export { lex, type Token, type LexResult } from './lexer';
-export { evaluate, matchRules, sweep, decide } from './evaluate';
+export { evaluate, matchRules, sweep, decide, traceRuleAt } from './evaluate';
 export { withoutOpenEscalations, type OpenEscalation } from './dedup';
 export { resolveConflicts, type Resolution } from './resolve';
 export { explain } from './explain';

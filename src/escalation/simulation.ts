@@ -1,0 +1,669 @@
+import {
+  traceRuleAt,
+  type Decision,
+  type EscalationOrder,
+  type FiredRule,
+  type RuleFacts,
+  type RuleFailure,
+  type RuleSet,
+} from '../rules';
+import type { CampaignContext } from '../machines/campaign-types';
+import type { EscalationContext, EscalationTrigger } from '../machines/escalation-types';
+import { itemAccepts, startItem, stepItem, type ItemReplayState } from '../machines/item-stepper';
+import type { ItemInput } from '../machines/item-types';
+import { definitionFor, migrationFor } from '../machines/registry';
+import { start, step, type PersistedState } from '../machines/step';
+import { nextSweepAfter } from './deadline-jobs';
+import {
+  evaluateSafely,
+  freshTags,
+  itemRuleFacts,
+  lighterOpen,
+  openEscalations,
+  ruleSetCanFire,
+  splitOrders,
+  withoutOpen,
+  type EscalationRecord,
+} from './item-decision';
+import { itemContribution } from '../persistence/unit-item-counts';
+import { RULES_ACTOR_ID } from './issuer';
+import { SCHEDULER_ACTOR_ID } from './scheduler';
+
+/**
+ * What-if simulation (issue 10 point 1): a candidate rule set evaluated over a campaign's recorded history —
+ * after every item event and at every daily sweep, on the facts as they were then — beside the escalations
+ * that were actually issued. Pure: the history arrives as batches of events (read by the caller through
+ * src/persistence/campaign-history.ts), nothing is written, no clock is read.
+ *
+ * The world is rebuilt in event order: items through the item machine (item-stepper.ts), the campaign
+ * through its machine, unit counts from the items, and escalations. Evaluation runs the same pure steps as
+ * the live issuer (item-decision.ts): facts → evaluate → no second escalation while one is open → no
+ * lighter measure under a heavier open one → tags → issue, stepping lighter open ones up. Within the window:
+ * - escalations the recorded rules issued are not part of the world; the candidate's take their place;
+ * - a candidate escalation stands for the recorded one with the same item, rule and target (its "twin") and
+ *   is closed when that one was lifted or voided; one without a twin stays open (nobody handled it);
+ * - tags the recorded rules added are left out and the candidate's tags are applied instead.
+ * Before the window everything is as recorded.
+ */
+
+/** One recorded event, as the simulation reads it. */
+export interface HistoryEvent {
+  position: number;
+  streamId: string;
+  streamType: string;
+  sequence: number;
+  type: string;
+  payload: Record<string, unknown>;
+  actorId: string;
+  occurredAt: string;
+  machineVersion: number;
+}
+
+/** A daily rule sweep the scheduler ran: due at the cadence instant, run (evaluated) at `ranAt`. */
+export interface SweepRun {
+  dueAt: string;
+  ranAt: string;
+}
+
+export interface SimulationInput {
+  campaignId: string;
+  ruleSet: RuleSet;
+  history: AsyncIterable<readonly HistoryEvent[]>;
+  recordedSweeps: readonly SweepRun[];
+  /** Evaluate from this instant on (inclusive); null = from the start of the history. */
+  from: string | null;
+  /** Up to this instant (inclusive); null = the last recorded instant. */
+  to: string | null;
+}
+
+/** An escalation in the simulated world: recorded before the window, or issued by the candidate. */
+export interface SimEscalation extends EscalationRecord {
+  origin: 'recorded' | 'simulated';
+  order: number;
+  trigger: EscalationTrigger;
+  /** The fired rule's facts and conditions. */
+  provenance: FiredRule | null;
+  twin: RecordedEscalation | null;
+}
+
+/** Why the candidate did not issue a recorded escalation at the instant it was issued. */
+export type CandidateView =
+  | { outcome: 'ruleAbsent' }
+  | { outcome: 'notEvaluated' }
+  | { outcome: 'ruleSetFailed'; message: string }
+  | { outcome: 'conditionFalse'; facts: FiredRule }
+  | { outcome: 'overridden'; cause: string; byRuleId: string; explanation: { zh: string; en: string } }
+  | { outcome: 'underHeavier'; heavierEscalationId: string; measure: string }
+  | { outcome: 'issuedOtherwise'; measure: string; target: { kind: string; id: string } };
+
+/** An escalation the recorded rules issued inside the window. */
+export interface RecordedEscalation {
+  escalationId: string;
+  context: EscalationContext;
+  twin: SimEscalation | null;
+  candidate: CandidateView;
+}
+
+/** A rule failure seen while simulating, counted per rule and stage. */
+export interface SimFailure extends RuleFailure {
+  count: number;
+  firstAt: string;
+  itemId: string | null;
+}
+
+export interface TagApplication {
+  itemId: string;
+  tag: string;
+  at: string;
+  ruleId: string | null;
+}
+
+/** Everything the simulation saw, before it is summarised into a report (simulation-report.ts). */
+export interface SimulationOutcome {
+  campaignId: string;
+  window: { from: string | null; to: string | null };
+  counts: {
+    events: number;
+    itemEvents: number;
+    evaluatedItemEvents: number;
+    sweeps: number;
+    recordedSweeps: number;
+    cadenceSweeps: number;
+    evaluations: number;
+  };
+  simulated: SimEscalation[];
+  recorded: RecordedEscalation[];
+  items: Map<string, { unitId: string }>;
+  tags: { simulated: TagApplication[]; recorded: TagApplication[] };
+  failures: SimFailure[];
+}
+
+interface SimItem {
+  itemId: string;
+  state: ItemReplayState;
+  unitId: string;
+  overdue: boolean;
+}
+
+interface UnitTally {
+  open: number;
+  overdue: number;
+  rectified: number;
+  complaints: Map<string, readonly string[]>;
+  sortedComplaints: string[] | null;
+}
+
+interface PendingSweep extends SweepRun {
+  recorded: boolean;
+}
+
+interface Evaluation {
+  at: string;
+  trigger: string;
+  facts: RuleFacts;
+  decision: Decision | null;
+  failure: string | null;
+  underHeavier: Array<{ order: EscalationOrder; heavier: EscalationRecord }>;
+  issued: SimEscalation[];
+}
+
+const SWEPT_STATES = ['registered', 'verifying', 'confirmed', 'rectifying', 'awaitingAcceptance', 'reopened'];
+const UNIT_TARGETS = new Set(['unit', 'unit_leader']);
+const triggerKey = (t: EscalationTrigger): string =>
+  t.kind === 'clock' ? `c:${t.tick}` : `e:${t.streamId}:${t.sequence}`;
+const twinKey = (itemId: string | null, ruleId: string, target: { kind: string; id: string }) =>
+  `${itemId}\u0000${ruleId}\u0000${target.kind}\u0000${target.id}`;
+const iso = (value: unknown): number => Date.parse(String(value));
+
+/** Runs the simulation over the whole history. */
+export async function simulate(input: SimulationInput): Promise<SimulationOutcome> {
+  const run = new Simulation(input);
+  for await (const batch of input.history) for (const event of batch) run.consume(event);
+  return run.finish();
+}
+
+class Simulation {
+  readonly #ruleSet: RuleSet;
+  readonly #from: string | null;
+  readonly #to: string | null;
+  readonly #campaignId: string;
+  #campaign: PersistedState | null = null;
+  #campaignVersion = 1;
+  readonly #items = new Map<string, SimItem>();
+  readonly #units = new Map<string, UnitTally>();
+  readonly #byItem = new Map<string, SimEscalation[]>();
+  readonly #byUnitTarget = new Map<string, SimEscalation[]>();
+  /** Recorded escalations of the world (issued before the window) and of the window, by stream id. */
+  readonly #worldById = new Map<string, SimEscalation>();
+  readonly #recordedById = new Map<string, RecordedEscalation>();
+  readonly #unpairedRecorded = new Map<string, RecordedEscalation[]>();
+  readonly #unpairedSimulated = new Map<string, SimEscalation[]>();
+  readonly #simulated: SimEscalation[] = [];
+  readonly #recorded: RecordedEscalation[] = [];
+  readonly #simTags: TagApplication[] = [];
+  readonly #recordedTags: TagApplication[] = [];
+  readonly #failures = new Map<string, SimFailure>();
+  /** The evaluations of the latest evaluation point, by item: a recorded escalation issued there is explained from them. */
+  #lastEvaluations = new Map<string, Evaluation>();
+  #pendingItemEvent: { item: SimItem; event: HistoryEvent } | null = null;
+  #lookBackRound: { at: string; actorId: string } | null = null;
+  readonly #recordedSweeps: SweepRun[];
+  #nextRecordedSweep = 0;
+  #nextSweep: PendingSweep | null = null;
+  #lastInstant = '';
+  #order = 0;
+  readonly counts: SimulationOutcome['counts'] = {
+    events: 0,
+    itemEvents: 0,
+    evaluatedItemEvents: 0,
+    sweeps: 0,
+    recordedSweeps: 0,
+    cadenceSweeps: 0,
+    evaluations: 0,
+  };
+
+  constructor(input: SimulationInput) {
+    this.#ruleSet = input.ruleSet;
+    this.#from = input.from;
+    this.#to = input.to;
+    this.#campaignId = input.campaignId;
+    this.#recordedSweeps = [...input.recordedSweeps].sort((a, b) => a.ranAt.localeCompare(b.ranAt));
+  }
+
+  #inWindow(at: string): boolean {
+    const t = iso(at);
+    return (this.#from === null || t >= iso(this.#from)) && (this.#to === null || t <= iso(this.#to));
+  }
+
+  consume(event: HistoryEvent): void {
+    this.counts.events++;
+    if (this.#pendingItemEvent && !this.#isCorrectionVoidOf(event, this.#pendingItemEvent.event))
+      this.#flushItemEvent();
+    while (this.#nextSweep && this.#sweepPrecedes(this.#nextSweep, event)) this.#runSweep();
+    if (event.occurredAt > this.#lastInstant) this.#lastInstant = event.occurredAt;
+    if (event.streamType === 'campaign') this.#campaignEvent(event);
+    else if (event.streamType === 'item') this.#itemEvent(event);
+    else if (event.streamType === 'escalation') this.#escalationEvent(event);
+  }
+
+  finish(): SimulationOutcome {
+    if (this.#pendingItemEvent) this.#flushItemEvent();
+    const last = this.#recordedSweeps[this.#recordedSweeps.length - 1]?.ranAt ?? '';
+    const end = this.#to ?? (last > this.#lastInstant ? last : this.#lastInstant);
+    while (this.#nextSweep && iso(this.#nextSweep.ranAt) <= iso(end)) this.#runSweep();
+    return {
+      campaignId: this.#campaignId,
+      window: { from: this.#from, to: this.#to ?? (end || null) },
+      counts: this.counts,
+      simulated: this.#simulated,
+      recorded: this.#recorded,
+      items: new Map([...this.#items].map(([id, item]) => [id, { unitId: item.unitId }])),
+      tags: { simulated: this.#simTags, recorded: this.#recordedTags },
+      failures: [...this.#failures.values()],
+    };
+  }
+
+  // ── sweeps ─────────────────────────────────────────────────────────────────────────────────────────
+
+  /**
+   * The sweeps to run: those the scheduler ran (at the instant it ran them), then — after the last one, or
+   * from the campaign's start when none is recorded — the daily cadence (00:00 CST), as the scheduler would.
+   */
+  #advanceSweep(after: string): void {
+    const recorded = this.#recordedSweeps[this.#nextRecordedSweep];
+    if (recorded) {
+      this.#nextRecordedSweep++;
+      this.#nextSweep = { ...recorded, recorded: true };
+      return;
+    }
+    const dueAt = nextSweepAfter(after);
+    this.#nextSweep = { dueAt, ranAt: dueAt, recorded: false };
+  }
+
+  /**
+   * Where a sweep falls among the events: before its own effects (escalations with its clock tick), before
+   * anything later, and among events of the same instant after the deadlines due before it (the scheduler
+   * fires due jobs in due order).
+   */
+  #sweepPrecedes(sweep: PendingSweep, event: HistoryEvent): boolean {
+    if (event.streamType === 'escalation' && event.sequence === 1) {
+      const trigger = event.payload.trigger as EscalationTrigger | undefined;
+      if (trigger?.kind === 'clock' && iso(trigger.tick) === iso(sweep.ranAt)) return true;
+    }
+    const at = iso(event.occurredAt);
+    const ran = iso(sweep.ranAt);
+    if (at !== ran) return at > ran;
+    if (event.actorId !== SCHEDULER_ACTOR_ID) return false;
+    const due = iso(event.payload.deadline ?? event.payload.dueAt);
+    return due > iso(sweep.dueAt);
+  }
+
+  #runSweep(): void {
+    const sweep = this.#nextSweep!;
+    if (this.#pendingItemEvent) this.#flushItemEvent();
+    this.counts.sweeps++;
+    if (sweep.recorded) this.counts.recordedSweeps++;
+    else this.counts.cadenceSweeps++;
+    if (this.#inWindow(sweep.ranAt)) {
+      this.#lastEvaluations = new Map();
+      const tick = sweep.ranAt;
+      const swept = [...this.#items.values()]
+        .filter((item) => SWEPT_STATES.includes(item.state.value))
+        .sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
+      for (const item of swept) this.#evaluate(item, tick, { kind: 'clock', tick });
+    }
+    // The scheduler plans the next sweep only while the campaign has not finished.
+    if (this.#campaign?.value === 'finished' && this.#nextRecordedSweep >= this.#recordedSweeps.length)
+      this.#nextSweep = null;
+    else this.#advanceSweep(sweep.ranAt);
+  }
+
+  // ── the campaign ───────────────────────────────────────────────────────────────────────────────────
+
+  #campaignEvent(event: HistoryEvent): void {
+    if (event.streamId !== this.#campaignId) return;
+    if (event.sequence === 1) {
+      this.#campaignVersion = event.machineVersion;
+      const started = start(definitionFor('campaign', event.machineVersion), event.payload);
+      if (!started.ok) throw new Error(`campaign ${event.streamId}: ${started.rejection.message}`);
+      this.#campaign = started.state;
+      this.#advanceSweep((started.state.context as CampaignContext).createdAt ?? event.occurredAt);
+      return;
+    }
+    if (!this.#campaign) return;
+    if (event.type === 'MIGRATED') {
+      const { fromVersion, toVersion } = event.payload as { fromVersion?: number; toVersion?: number };
+      const mapped = migrationFor('campaign', Number(fromVersion), Number(toVersion))?.map(this.#campaign);
+      if (!mapped?.ok) throw new Error(`campaign ${event.streamId}: cannot migrate to v${toVersion}`);
+      this.#campaign = mapped.state;
+      this.#campaignVersion = event.machineVersion;
+      return;
+    }
+    const result = step(definitionFor('campaign', this.#campaignVersion), this.#campaign, {
+      ...event.payload,
+      type: event.type,
+    } as { type: string; at: string });
+    if (!result.ok) throw new Error(`campaign ${event.streamId}: ${result.rejection.message}`);
+    this.#campaign = result.state;
+    if (event.type === 'START_LOOK_BACK_ROUND')
+      this.#lookBackRound = { at: event.occurredAt, actorId: event.actorId };
+  }
+
+  // ── items ──────────────────────────────────────────────────────────────────────────────────────────
+
+  #itemEvent(event: HistoryEvent): void {
+    this.counts.itemEvents++;
+    const inWindow = this.#inWindow(event.occurredAt);
+    let item = this.#items.get(event.streamId);
+    if (event.actorId === RULES_ACTOR_ID && inWindow) {
+      // The recorded rules' own tags and suppressions: the candidate's take their place.
+      if (event.type === 'ADD_TAG')
+        this.#recordedTags.push({
+          itemId: event.streamId,
+          tag: String(event.payload.tag),
+          at: event.occurredAt,
+          ruleId: null,
+        });
+      return;
+    }
+    if (!item) {
+      if (event.sequence !== 1) return;
+      item = { itemId: event.streamId, state: null as never, unitId: '', overdue: false };
+      this.#items.set(event.streamId, item);
+      this.#moveItem(item, startItem(event.payload as unknown as ItemInput, event.machineVersion));
+    } else {
+      this.#moveItem(item, stepItem(item.state, event));
+    }
+    const derived =
+      event.actorId === RULES_ACTOR_ID ||
+      (event.type === 'START_LOOK_BACK' &&
+        this.#lookBackRound?.at === event.occurredAt &&
+        this.#lookBackRound.actorId === event.actorId);
+    if (!derived && inWindow) this.#pendingItemEvent = { item, event };
+  }
+
+  /** Approving a correction voids escalations before the rules run again (corrections hook first). */
+  #isCorrectionVoidOf(event: HistoryEvent, itemEvent: HistoryEvent): boolean {
+    if (event.streamType !== 'escalation' || event.type !== 'VOID') return false;
+    const correction = event.payload.correction as { itemId?: string; sequence?: number } | undefined;
+    return correction?.itemId === itemEvent.streamId && correction.sequence === itemEvent.sequence;
+  }
+
+  #flushItemEvent(): void {
+    const { item, event } = this.#pendingItemEvent!;
+    this.#pendingItemEvent = null;
+    this.counts.evaluatedItemEvents++;
+    this.#lastEvaluations = new Map();
+    this.#evaluate(item, event.occurredAt, {
+      kind: 'event',
+      streamId: event.streamId,
+      sequence: event.sequence,
+      eventType: event.type,
+    });
+  }
+
+  /** Moves an item to a new state, keeping its unit's counts as the `streams` table would hold them. */
+  #moveItem(item: SimItem, next: ItemReplayState): void {
+    const before = item.state as ItemReplayState | null;
+    const unitBefore = item.unitId;
+    if (before) this.#tally(item, -1);
+    item.state = next;
+    const projection = definitionFor('item', next.machineVersion).project(next.value, next.context as never);
+    item.unitId = projection.unitId;
+    item.overdue = projection.overdue;
+    this.#tally(item, +1);
+    // Complaints count across the unit's items (单位.投诉数): keep each item's list under its current unit.
+    const complaints = next.context.complaints;
+    const complaintsBefore = before?.context.complaints ?? [];
+    if (unitBefore === item.unitId && complaintsBefore === complaints) return;
+    if (complaintsBefore.length > 0) {
+      const old = this.#units.get(unitBefore)!;
+      old.complaints.delete(item.itemId);
+      old.sortedComplaints = null;
+    }
+    if (complaints.length > 0) {
+      const unit = this.#units.get(item.unitId)!;
+      unit.complaints.set(item.itemId, complaints);
+      unit.sortedComplaints = null;
+    }
+  }
+
+  #tally(item: SimItem, sign: 1 | -1): void {
+    let unit = this.#units.get(item.unitId);
+    if (!unit) {
+      unit = { open: 0, overdue: 0, rectified: 0, complaints: new Map(), sortedComplaints: [] };
+      this.#units.set(item.unitId, unit);
+    }
+    // What the head contributes to `unit_item_counts`, the projection the live rules read.
+    const counted = itemContribution({
+      streamType: 'item',
+      state: item.state.value,
+      campaignId: this.#campaignId,
+      unitId: item.unitId,
+      overdue: item.overdue,
+      context: null,
+    })!;
+    unit.open += sign * counted.open;
+    unit.overdue += sign * counted.overdue;
+    unit.rectified += sign * counted.rectified;
+  }
+
+  #unitFacts(unitId: string) {
+    const unit = this.#units.get(unitId)!;
+    unit.sortedComplaints ??= [...unit.complaints.values()].flat().sort();
+    return {
+      id: unitId,
+      openCount: unit.open,
+      overdueCount: unit.overdue,
+      rectifiedCount: unit.rectified,
+      complaintTimes: unit.sortedComplaints,
+    };
+  }
+
+  /** The escalations on the item and on its unit, in the order they were issued (as the issuer reads them). */
+  #escalationsAround(item: SimItem): SimEscalation[] {
+    const own = this.#byItem.get(item.itemId);
+    const unit = this.#byUnitTarget.get(item.unitId);
+    if (!unit) return own ?? [];
+    if (!own) return unit;
+    const seen = new Set(own);
+    return [...own, ...unit.filter((e) => !seen.has(e))].sort((a, b) => a.order - b.order);
+  }
+
+  // ── evaluation: the issuer's steps on the simulated world ─────────────────────────────────────────
+
+  #evaluate(item: SimItem, at: string, trigger: EscalationTrigger): void {
+    const campaign = this.#campaign;
+    if (!campaign || !ruleSetCanFire(this.#ruleSet, item.state.value)) return;
+    this.counts.evaluations++;
+    const escalations = this.#escalationsAround(item);
+    const around = {
+      campaign: { state: campaign.value, context: campaign.context as CampaignContext },
+      unit: this.#unitFacts(item.unitId),
+      escalations,
+    };
+    const facts = itemRuleFacts(
+      { state: item.state.value, context: item.state.context, unitId: item.unitId },
+      around,
+      at,
+    );
+    const open = openEscalations(escalations);
+    const { decision, failures } = evaluateSafely(this.#ruleSet, facts, at);
+    for (const failure of failures) this.#countFailure(failure, item.itemId, at);
+    const evaluation: Evaluation = {
+      at,
+      trigger: triggerKey(trigger),
+      facts,
+      decision,
+      failure: decision ? null : (failures[0]?.message ?? 'failed'),
+      underHeavier: [],
+      issued: [],
+    };
+    this.#lastEvaluations.set(item.itemId, evaluation);
+    if (!decision) return;
+    const deduped = withoutOpen(decision, open);
+    evaluation.decision = deduped;
+    for (const tag of freshTags(deduped, item.state.context)) {
+      if (!itemAccepts(item.state, 'ADD_TAG')) continue;
+      const ruleId = deduped.tags.find((t) => t.tag === tag)?.ruleId ?? null;
+      this.#moveItem(
+        item,
+        stepItem(item.state, {
+          type: 'ADD_TAG',
+          payload: { tag, at },
+          machineVersion: item.state.machineVersion,
+        }),
+      );
+      this.#simTags.push({ itemId: item.itemId, tag, at, ruleId });
+    }
+    const { toIssue, underHeavier } = splitOrders(deduped, open);
+    evaluation.underHeavier = underHeavier;
+    for (const order of toIssue) evaluation.issued.push(this.#issue(item, order, deduped, open, at, trigger));
+  }
+
+  #issue(
+    item: SimItem,
+    order: EscalationOrder,
+    decision: Decision,
+    open: readonly EscalationRecord[],
+    at: string,
+    trigger: EscalationTrigger,
+  ): SimEscalation {
+    for (const lighter of lighterOpen(order, open)) lighter.state = 'steppedUp';
+    const escalation: SimEscalation = {
+      streamId: `simulated-${this.#simulated.length + 1}`,
+      state: 'issued',
+      origin: 'simulated',
+      order: this.#order++,
+      trigger,
+      provenance: decision.fired.find((f) => f.ruleId === order.ruleId) ?? null,
+      twin: null,
+      context: {
+        campaignId: this.#campaignId,
+        itemId: item.itemId,
+        unitId: item.unitId,
+        measure: order.measure,
+        target: order.target,
+        respondBy: order.respondBy,
+        reason: order.reason,
+        ruleId: order.ruleId,
+        ruleTitle: order.ruleTitle,
+        ruleSetId: order.ruleSetId,
+        ruleSetVersion: order.ruleSetVersion,
+        issuedAt: at,
+        trigger,
+      } as EscalationContext,
+    };
+    this.#simulated.push(escalation);
+    this.#addToWorld(escalation);
+    const key = twinKey(item.itemId, order.ruleId, order.target);
+    const recorded = this.#unpairedRecorded.get(key)?.shift();
+    if (recorded) this.#pair(escalation, recorded);
+    else push(this.#unpairedSimulated, key, escalation);
+    return escalation;
+  }
+
+  #pair(simulated: SimEscalation, recorded: RecordedEscalation): void {
+    simulated.twin = recorded;
+    recorded.twin = simulated;
+  }
+
+  #addToWorld(escalation: SimEscalation): void {
+    const { itemId, target } = escalation.context;
+    if (itemId) push(this.#byItem, itemId, escalation);
+    if (UNIT_TARGETS.has(target.kind)) push(this.#byUnitTarget, target.id, escalation);
+  }
+
+  #countFailure(failure: RuleFailure, itemId: string, at: string): void {
+    const key = `${failure.ruleId}|${failure.stage}`;
+    const known = this.#failures.get(key);
+    if (known) known.count++;
+    else this.#failures.set(key, { ...failure, count: 1, firstAt: at, itemId });
+  }
+
+  // ── recorded escalations ───────────────────────────────────────────────────────────────────────────
+
+  #escalationEvent(event: HistoryEvent): void {
+    if (event.sequence === 1) return this.#recordedIssue(event);
+    const world = this.#worldById.get(event.streamId);
+    const recorded = this.#recordedById.get(event.streamId);
+    const closes = event.type === 'LIFT' ? 'lifted' : event.type === 'VOID' ? 'voided' : null;
+    if (world) {
+      if (closes) world.state = closes;
+      else if (event.type === 'STEP_UP' && !this.#inWindow(event.occurredAt)) world.state = 'steppedUp';
+    } else if (recorded?.twin && closes) {
+      recorded.twin.state = closes;
+    }
+  }
+
+  #recordedIssue(event: HistoryEvent): void {
+    const payload = event.payload as unknown as EscalationContext & { at: string; escalationId?: string };
+    const context = { ...payload, issuedAt: payload.at } as EscalationContext;
+    const issued = iso(payload.at);
+    if (this.#from !== null && issued < iso(this.#from)) {
+      const escalation: SimEscalation = {
+        streamId: event.streamId,
+        state: 'issued',
+        origin: 'recorded',
+        order: this.#order++,
+        trigger: payload.trigger,
+        provenance: null,
+        twin: null,
+        context,
+      };
+      this.#worldById.set(event.streamId, escalation);
+      this.#addToWorld(escalation);
+      return;
+    }
+    if (this.#to !== null && issued > iso(this.#to)) return;
+    const recorded: RecordedEscalation = {
+      escalationId: event.streamId,
+      context,
+      twin: null,
+      candidate: { outcome: 'notEvaluated' },
+    };
+    this.#recorded.push(recorded);
+    this.#recordedById.set(event.streamId, recorded);
+    const key = twinKey(context.itemId, context.ruleId, context.target);
+    const simulated = this.#unpairedSimulated.get(key)?.shift();
+    if (simulated) return this.#pair(simulated, recorded);
+    push(this.#unpairedRecorded, key, recorded);
+    recorded.candidate = this.#candidateView(recorded);
+  }
+
+  /** What the candidate decided at the evaluation that issued this recorded escalation. */
+  #candidateView(recorded: RecordedEscalation): CandidateView {
+    const { context } = recorded;
+    const rule = this.#ruleSet.rules.find((r) => r.id === context.ruleId);
+    if (!rule) return { outcome: 'ruleAbsent' };
+    const evaluation = context.itemId ? this.#lastEvaluations.get(context.itemId) : undefined;
+    if (!evaluation || evaluation.trigger !== triggerKey(context.trigger)) return { outcome: 'notEvaluated' };
+    if (!evaluation.decision) return { outcome: 'ruleSetFailed', message: evaluation.failure ?? '' };
+    const sameRule = (o: EscalationOrder) => o.ruleId === context.ruleId;
+    const overridden = evaluation.decision.overridden.find((o) => sameRule(o.order));
+    if (overridden)
+      return {
+        outcome: 'overridden',
+        cause: overridden.cause,
+        byRuleId: overridden.byRuleId,
+        explanation: overridden.explanation,
+      };
+    const heavier = evaluation.underHeavier.find((u) => sameRule(u.order));
+    if (heavier)
+      return {
+        outcome: 'underHeavier',
+        heavierEscalationId: heavier.heavier.streamId,
+        measure: heavier.heavier.context.measure,
+      };
+    const issued = evaluation.issued.find((e) => e.context.ruleId === context.ruleId);
+    if (issued)
+      return { outcome: 'issuedOtherwise', measure: issued.context.measure, target: issued.context.target };
+    return { outcome: 'conditionFalse', facts: traceRuleAt(rule, evaluation.facts, evaluation.at) };
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

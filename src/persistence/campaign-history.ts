@@ -1,0 +1,141 @@
+import type { Pool } from 'pg';
+import type { Database } from './database';
+import type { Queryable } from './rule-failures';
+
+/**
+ * Named reads of a campaign's recorded history for the what-if simulation (issue 10): its events in the
+ * order they were appended, the daily rule sweeps the scheduler ran, and its published rule-set versions.
+ * Read inside one read-only snapshot (`readOnlySnapshot`), so the history cannot change underneath and
+ * nothing can be written by mistake.
+ */
+
+/** One recorded event with its stream's type. */
+export interface CampaignHistoryEvent {
+  position: number;
+  streamId: string;
+  streamType: string;
+  sequence: number;
+  type: string;
+  payload: Record<string, unknown>;
+  actorId: string;
+  occurredAt: string;
+  machineVersion: number;
+}
+
+const iso = (value: unknown): string =>
+  value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+
+/** The campaign's events (its own, its items' and its escalations') after `afterPosition`, in append order. */
+export async function campaignEventsAfter(
+  db: Queryable,
+  campaignId: string,
+  afterPosition: number,
+  limit: number,
+): Promise<CampaignHistoryEvent[]> {
+  const rows = await db.query<Record<string, unknown>>(
+    `SELECT e.global_position, e.stream_id, s.stream_type, e.sequence, e.type, e.payload, e.actor_id,
+            e.occurred_at, e.machine_version
+       FROM events e JOIN streams s ON s.stream_id = e.stream_id
+      WHERE s.campaign_id = $1 AND e.global_position > $2
+      ORDER BY e.global_position LIMIT $3`,
+    [campaignId, afterPosition, limit],
+  );
+  return rows.map((row) => ({
+    position: Number(row.global_position),
+    streamId: String(row.stream_id),
+    streamType: String(row.stream_type),
+    sequence: Number(row.sequence),
+    type: String(row.type),
+    payload: (typeof row.payload === 'string' ? JSON.parse(row.payload) : row.payload) as Record<
+      string,
+      unknown
+    >,
+    actorId: String(row.actor_id),
+    occurredAt: iso(row.occurred_at),
+    machineVersion: Number(row.machine_version),
+  }));
+}
+
+/** Every event of the campaign in append order, `batch` at a time. */
+export async function* campaignHistory(
+  db: Queryable,
+  campaignId: string,
+  batch = 5_000,
+): AsyncGenerator<CampaignHistoryEvent[]> {
+  let after = 0;
+  for (;;) {
+    const events = await campaignEventsAfter(db, campaignId, after, batch);
+    if (events.length === 0) return;
+    yield events;
+    after = events[events.length - 1]!.position;
+    if (events.length < batch) return;
+  }
+}
+
+/** The daily rule sweeps the scheduler ran for the campaign: when each was due and when it ran. */
+export async function recordedRuleSweeps(
+  db: Queryable,
+  campaignId: string,
+): Promise<Array<{ dueAt: string; ranAt: string }>> {
+  const rows = await db.query<{ due_at: unknown; finished_at: unknown }>(
+    `SELECT due_at, finished_at FROM scheduled_jobs
+      WHERE kind = 'RULE_SWEEP' AND stream_id = $1 AND status = 'done' AND finished_at IS NOT NULL
+      ORDER BY finished_at, due_at`,
+    [campaignId],
+  );
+  return rows.map((r) => ({ dueAt: iso(r.due_at), ranAt: iso(r.finished_at) }));
+}
+
+/** The campaign stream's head, or null: its unit path (for authorisation) and when it was created. */
+export async function campaignHead(
+  db: Queryable,
+  campaignId: string,
+): Promise<{ unitId: string; unitPath: string; createdAt: string } | null> {
+  const [row] = await db.query<{ unit_id: string; unit_path: string; created_at: unknown }>(
+    `SELECT unit_id, unit_path, created_at FROM streams WHERE stream_id = $1 AND stream_type = 'campaign'`,
+    [campaignId],
+  );
+  return row ? { unitId: row.unit_id, unitPath: row.unit_path, createdAt: iso(row.created_at) } : null;
+}
+
+/** The campaign's published rule-set versions, oldest first. */
+export async function publishedRuleSetVersions(
+  db: Queryable,
+  campaignId: string,
+): Promise<Array<{ version: number; ruleSetId: string; publishedAt: string }>> {
+  const rows = await db.query<{ version: number; rule_set_id: string; published_at: unknown }>(
+    `SELECT version, rule_set_id, published_at FROM rule_sets WHERE campaign_id = $1 ORDER BY version`,
+    [campaignId],
+  );
+  return rows.map((r) => ({
+    version: Number(r.version),
+    ruleSetId: r.rule_set_id,
+    publishedAt: iso(r.published_at),
+  }));
+}
+
+/**
+ * Runs `work` in a REPEATABLE READ, READ ONLY transaction: one consistent snapshot of the whole history,
+ * and any write attempted inside fails.
+ */
+export async function readOnlySnapshot<T>(
+  database: Database,
+  work: (db: Queryable) => Promise<T>,
+): Promise<T> {
+  const pool = (database.dataSource.driver as unknown as { master: Pool }).master;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+    const db: Queryable = {
+      query: async <R>(sql: string, params?: unknown[]) => (await client.query(sql, params)).rows as R[],
+    };
+    const result = await work(db);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}

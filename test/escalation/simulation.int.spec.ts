@@ -1,0 +1,165 @@
+import { replayEvents } from '../../src/engine/replay';
+import { simulateRuleSet } from '../../src/escalation/simulate-rule-set';
+import { startItem, stepItem, type ItemReplayState } from '../../src/machines/item-stepper';
+import type { ItemInput } from '../../src/machines/item-types';
+import { createTestRuntime } from '../support/fixtures';
+import {
+  recordCampaign,
+  SIM_RULES_V1,
+  withAdmonishThreshold,
+  type RecordedCampaign,
+} from './simulation-scenario';
+
+type TestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
+let runtime: TestRuntime;
+let recorded: RecordedCampaign;
+
+/** Row counts and digests of every table a simulation could touch. */
+async function fingerprint(): Promise<unknown> {
+  return runtime.database.dataSource.query(
+    `SELECT (SELECT count(*) FROM events) AS events,
+            (SELECT md5(string_agg(hash, ',' ORDER BY global_position)) FROM events) AS event_digest,
+            (SELECT count(*) FROM streams) AS streams,
+            (SELECT md5(string_agg(stream_id || ':' || version || ':' || last_hash || ':' || snapshot::text, ',' ORDER BY stream_id)) FROM streams) AS stream_digest,
+            (SELECT count(*) FROM scheduled_jobs) AS jobs,
+            (SELECT md5(string_agg(id || ':' || status, ',' ORDER BY id)) FROM scheduled_jobs) AS job_digest,
+            (SELECT count(*) FROM rule_failures) AS failures,
+            (SELECT count(*) FROM rule_sets) AS rule_sets`,
+  );
+}
+
+const simulateSource = (source: string, window = {}) =>
+  simulateRuleSet(runtime.database, recorded.campaignId, source, 'candidate.rules', window);
+
+beforeAll(async () => {
+  runtime = await createTestRuntime();
+  recorded = await recordCampaign(runtime);
+}, 120_000);
+afterAll(() => runtime.database.close());
+
+describe('what-if simulation over a recorded campaign', () => {
+  it('the published rule set reproduces every recorded escalation (scheduler and commands): no difference', async () => {
+    const report = await simulateSource(SIM_RULES_V1);
+    expect(report.summary).toMatchObject({ added: 0, removed: 0, changed: 0, identical: true });
+    expect(report.summary.recorded).toBeGreaterThanOrEqual(6);
+    expect(report.summary.unchanged).toBe(report.summary.recorded);
+    const escalations = (await runtime.database.dataSource.query(
+      `SELECT snapshot -> 'context' -> 'trigger' ->> 'kind' AS kind FROM streams WHERE stream_type = 'escalation'`,
+    )) as Array<{ kind: string }>;
+    expect(new Set(escalations.map((e) => e.kind))).toEqual(new Set(['clock', 'event']));
+    expect(report.summary.recorded).toBe(escalations.length);
+    expect(report.evaluated.recordedSweeps).toBe(28);
+    expect(report.evaluated.cadenceSweeps).toBe(0);
+  });
+
+  it('a higher threshold removes the admonishment of the item 16 days overdue and issues the other one later', async () => {
+    const before = await fingerprint();
+    const report = await simulateSource(withAdmonishThreshold(20));
+    expect(await fingerprint()).toEqual(before);
+    const { a, b } = recorded.items;
+    expect(report.added).toEqual([]);
+    expect(report.removed).toEqual([
+      expect.objectContaining({
+        itemId: a,
+        ruleId: 'overdue-admonish',
+        measure: 'admonish',
+        target: { kind: 'unit_leader', id: 'xn-county-hz' },
+        issuedAt: '2023-05-12T16:00:00.000Z',
+        trigger: { kind: 'clock', tick: '2023-05-12T16:00:00.000Z' },
+        facts: expect.arrayContaining([{ fact: '事项.超期天数', factEn: 'item.days_overdue', value: 11 }]),
+        candidate: expect.objectContaining({ outcome: 'conditionFalse' }),
+      }),
+    ]);
+    expect(report.changed).toEqual([
+      expect.objectContaining({
+        itemId: b,
+        ruleId: 'overdue-admonish',
+        kinds: ['later'],
+        recorded: expect.objectContaining({ issuedAt: '2023-05-12T16:00:00.000Z' }),
+        simulated: expect.objectContaining({
+          issuedAt: '2023-05-22T16:00:00.000Z',
+          escalationId: null,
+          facts: expect.arrayContaining([expect.objectContaining({ fact: '事项.超期天数', value: 21 })]),
+        }),
+      }),
+    ]);
+    expect(report.byRule).toEqual([
+      { ruleId: 'overdue-admonish', ruleTitle: '整改超期10天约谈', added: 0, removed: 1, changed: 1 },
+    ]);
+    expect(report.byUnit).toEqual([
+      { unitId: 'xn-county-dt', added: 0, removed: 0, changed: 1 },
+      { unitId: 'xn-county-hz', added: 0, removed: 1, changed: 0 },
+    ]);
+    expect(report.byItem.map((g) => g.itemId).sort()).toEqual([a, b].sort());
+  });
+
+  it('a lower threshold adds an admonishment for the item 7 days overdue and issues the others earlier', async () => {
+    const before = await fingerprint();
+    const report = await simulateSource(withAdmonishThreshold(5));
+    expect(await fingerprint()).toEqual(before);
+    const { a, b, c } = recorded.items;
+    expect(report.added).toEqual([
+      expect.objectContaining({
+        escalationId: null,
+        itemId: c,
+        unitId: 'xn-hz-det',
+        ruleId: 'overdue-admonish',
+        measure: 'admonish',
+        issuedAt: '2023-05-07T16:00:00.000Z',
+        facts: expect.arrayContaining([expect.objectContaining({ fact: '事项.超期天数', value: 6 })]),
+      }),
+    ]);
+    expect(report.removed).toEqual([]);
+    expect(report.changed.map((c) => [c.itemId, c.kinds, c.simulated.issuedAt]).sort()).toEqual(
+      [
+        [a, ['earlier'], '2023-05-07T16:00:00.000Z'],
+        [b, ['earlier'], '2023-05-07T16:00:00.000Z'],
+      ].sort(),
+    );
+    expect(report.summary).toMatchObject({ added: 1, removed: 0, changed: 2, identical: false });
+  });
+
+  it('a heavier measure is reported as a change, a window limits what is compared', async () => {
+    const heavier = withAdmonishThreshold(10).replace('则 约谈 单位负责人', '则 通报批评 单位负责人');
+    const report = await simulateSource(heavier);
+    expect(report.changed.map((c) => c.kinds)).toEqual([['heavier'], ['heavier']]);
+    const windowed = await simulateSource(heavier, { from: '2023-05-20T00:00:00+08:00' });
+    expect(windowed.window.from).toBe('2023-05-19T16:00:00.000Z');
+    expect(windowed.changed).toEqual([]);
+    expect(windowed.summary.recorded).toBeLessThan(report.summary.recorded);
+  });
+
+  it('replays items exactly as the machine does', async () => {
+    const { a, b, c, d } = recorded.items;
+    for (const id of [a, b, c, d]) {
+      const events = await runtime.store.readStream(id);
+      let state: ItemReplayState | null = null;
+      for (const event of events) {
+        state = state
+          ? stepItem(state, event)
+          : startItem(event.payload as unknown as ItemInput, event.machineVersion);
+        const expected = replayEvents('item', events.slice(0, event.sequence))!;
+        expect({ value: state.value, context: state.context }).toEqual({
+          value: expected.value,
+          context: expected.context,
+        });
+      }
+    }
+  });
+
+  it('refuses a rule file that does not compile, with located diagnostics, and an unknown campaign', async () => {
+    const broken = await simulateSource(
+      SIM_RULES_V1.replace('期限 1 天', '').replace('超期天数 > 0', '超期天数 > '),
+    ).catch((e: unknown) => e);
+    expect(broken).toMatchObject({
+      name: 'RuleSetRejectedError',
+      diagnostics: [expect.objectContaining({ range: expect.objectContaining({ line: 10, column: 3 }) })],
+    });
+    await expect(
+      simulateRuleSet(runtime.database, 'no-such-campaign', SIM_RULES_V1, 'x.rules'),
+    ).rejects.toThrow(/campaign no-such-campaign does not exist/);
+    await expect(simulateSource(SIM_RULES_V1, { from: 'yesterday' })).rejects.toThrow(
+      /from must be an ISO instant/,
+    );
+  });
+});
