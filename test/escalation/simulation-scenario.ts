@@ -1,4 +1,4 @@
-import type { Runtime } from '../../src/engine/bootstrap';
+import type { Runtime } from '../../src/runtime/runtime';
 import type { ManualClock } from '../../src/shared/clock';
 import { campaignInput, clueInput, officer, supervisor } from '../support/fixtures';
 
