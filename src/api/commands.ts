@@ -187,7 +187,8 @@ export async function authorisedCommand(
   authorise: (stream: StreamHead) => void,
   run: (tx: EventStoreTransaction, stream: StreamHead, version: number) => Promise<CommandResult>,
 ): Promise<CommandResult> {
-  return context.runtime.store.transaction(async (tx) => {
+  // Through the engine's group commit: concurrent requests share a transaction and a flush.
+  return context.runtime.engine.transaction(async (tx) => {
     const rows = await tx.query<HeadRow>(
       `SELECT ${HEAD_COLUMNS} FROM streams WHERE stream_id = $1 FOR UPDATE`,
       [streamId],

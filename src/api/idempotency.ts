@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { EventStoreTransaction } from '../persistence/event-store';
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Runtime } from '../runtime/runtime';
@@ -31,11 +32,13 @@ export interface HeldKey {
 export type Claim = { outcome: 'claimed'; held: HeldKey } | { outcome: 'replay'; response: RecordedResponse };
 
 /** The key of the request being handled, seen by the append hook inside the command's transaction. */
-const currentKey = new AsyncLocalStorage<HeldKey & { linked: boolean }>();
+// `linkedIn` is the transaction that linked the key: a command that group commit runs again alone (after a
+// batch rolled back) links it again in its new transaction.
+const currentKey = new AsyncLocalStorage<HeldKey & { linkedIn: EventStoreTransaction | null }>();
 
 /** Runs `work` with the held Idempotency-Key in scope, so that the hook can link it to the event it appends. */
 export function withIdempotencyKey<T>(held: HeldKey, work: () => Promise<T>): Promise<T> {
-  return currentKey.run({ ...held, linked: false }, work);
+  return currentKey.run({ ...held, linkedIn: null }, work);
 }
 
 /**
@@ -49,7 +52,7 @@ export function idempotencyHook(): AppendHook {
     name: 'idempotency',
     async afterAppend(tx, { event }) {
       const scope = currentKey.getStore();
-      if (!scope || scope.linked) return [];
+      if (!scope || scope.linkedIn === tx) return [];
       const linked = await linkIdempotencyKey(tx, scope, scope.holder, event);
       if (!linked)
         throw new HttpProblem(
@@ -58,7 +61,7 @@ export function idempotencyHook(): AppendHook {
           {},
           { 'Retry-After': '1' },
         );
-      scope.linked = true;
+      scope.linkedIn = tx;
       return [];
     },
   };

@@ -18,6 +18,7 @@ import {
 } from '../shared/errors';
 import { parentCampaignProblem } from './campaign-tree';
 import { campaignAcceptsItems, prepareEvent } from './command-facts';
+import { GroupCommit, type GroupCommitOptions } from './group-commit';
 
 /** Who issues a command. The API authenticates and authorises; the engine records. */
 export interface Actor {
@@ -81,6 +82,8 @@ export interface EngineDependencies {
   hooks?: AppendHook[];
   /** How often to retry a command without an expected version after losing a race (default 25). */
   maxRetries?: number;
+  /** How concurrent commands share transactions (src/engine/group-commit.ts). */
+  groupCommit?: GroupCommitOptions;
 }
 
 function rejected(streamId: string, rejection: Rejection): CommandRejectedError {
@@ -105,14 +108,26 @@ function rejected(streamId: string, rejection: Rejection): CommandRejectedError 
 export class Engine {
   readonly #deps: EngineDependencies;
   readonly #hooks: AppendHook[];
+  readonly #commit: GroupCommit;
 
   constructor(deps: EngineDependencies) {
     this.#deps = deps;
     this.#hooks = [...(deps.hooks ?? [])];
+    this.#commit = new GroupCommit(deps.store, deps.groupCommit);
   }
 
   get store(): EventStore {
     return this.#deps.store;
+  }
+
+  /**
+   * Runs `work` (commands through `executeIn`/`createIn`, reads it decides on) in a transaction that it may
+   * share with concurrent commands (group commit); resolves after COMMIT. If `work` throws before writing,
+   * only it fails; if it throws after writing, the shared transaction is rolled back and every command in
+   * it runs again alone.
+   */
+  transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
+    return this.#commit.run(work);
   }
 
   /** Starts a new stream (a campaign, a problem item) from its creation input, in its own transaction. */
@@ -122,7 +137,7 @@ export class Engine {
     actor: Actor,
     options: CreateOptions = {},
   ): Promise<CommandResult> {
-    return this.#deps.store.transaction((tx) => this.createIn(tx, streamType, input, actor, options));
+    return this.#commit.run((tx) => this.createIn(tx, streamType, input, actor, options));
   }
 
   /** Starts a new stream inside the caller's transaction (used by hooks and importers). */
@@ -199,9 +214,7 @@ export class Engine {
     const retries = options.expectedVersion === undefined ? (this.#deps.maxRetries ?? 25) : 0;
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.#deps.store.transaction((tx) =>
-          this.executeIn(tx, streamId, command, actor, options),
-        );
+        return await this.#commit.run((tx) => this.executeIn(tx, streamId, command, actor, options));
       } catch (error) {
         // A lost race is retried from a fresh read when the caller did not pin a version: the command is
         // re-validated against the new state, so it is applied only if it is still valid.

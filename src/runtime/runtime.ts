@@ -5,6 +5,7 @@ import { EventStore } from '../persistence/event-store';
 import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/clock';
 import { appendNotifyHook } from '../engine/append-notify';
 import { Engine, type AppendHook } from '../engine/engine';
+import type { GroupCommitOptions } from '../engine/group-commit';
 import { correctionsHook } from '../engine/corrections';
 import { deadlineHook, EscalationIssuer, RuleSetRegistry, rulesHook, Scheduler } from '../escalation';
 import { NotificationOutbox } from '../notifications/outbox';
@@ -31,13 +32,21 @@ export interface Runtime {
 
 export function createRuntime(
   database: Database,
-  options: { clock?: Clock; ids?: IdGenerator; hooks?: AppendHook[]; schedulerName?: string } = {},
+  options: {
+    clock?: Clock;
+    ids?: IdGenerator;
+    hooks?: AppendHook[];
+    schedulerName?: string;
+    groupCommit?: GroupCommitOptions;
+  } = {},
 ): Runtime {
   const store = new EventStore(database);
   const directory = new Directory(database.dataSource);
   const clock = options.clock ?? systemClock;
   const ids = options.ids ?? randomIds;
-  const engine = new Engine({ store, directory, clock, ids, hooks: options.hooks });
+  // The embedded database has one connection: one transaction at a time, so one lane.
+  const groupCommit = options.groupCommit ?? { lanes: database.kind === 'pglite' ? 1 : 2 };
+  const engine = new Engine({ store, directory, clock, ids, hooks: options.hooks, groupCommit });
   const ruleSets = new RuleSetRegistry(database);
   const issuer = new EscalationIssuer(engine, ruleSets);
   // Before the rules: escalations an approved correction voids are closed before the rules re-evaluate.
