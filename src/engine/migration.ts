@@ -1,3 +1,4 @@
+import { isOver } from '../machines/describe';
 import { MIGRATED } from '../machines/item-migration';
 import {
   currentDefinition,
@@ -59,8 +60,8 @@ export async function machineVersions(
       const mine = counts.filter((c) => c.streamType === streamType && c.machineVersion === version);
       const machine = definitionFor(streamType, version).machine;
       const finals = new Set(
-        Object.entries(machine.states as Record<string, { type: string }>)
-          .filter(([, node]) => node.type === 'final')
+        Object.entries(machine.states as Record<string, { type: string; tags: readonly string[] }>)
+          .filter(([, node]) => isOver(node))
           .map(([name]) => name),
       );
       rows.push({

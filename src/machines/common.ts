@@ -10,3 +10,9 @@ export interface Timed {
 export function daysBetween(from: string, to: string): number {
   return Math.floor((Date.parse(to) - Date.parse(from)) / 86_400_000);
 }
+
+/**
+ * The tag of a state that is over for everything but a correction (item version 3's 已查否 and 已移送): not
+ * XState-final, because a final state accepts no event at all, yet reported as finished for anything else.
+ */
+export const CONCLUDED_TAG = 'concluded';

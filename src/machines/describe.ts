@@ -1,3 +1,4 @@
+import { CONCLUDED_TAG } from './common';
 import type { MachineDefinition } from './registry';
 
 /** One transition of a state, as read from the XState definition. */
@@ -13,6 +14,7 @@ export interface TransitionDescription {
 
 export interface StateDescription {
   id: string;
+  /** The state is over: XState-final, or concluded (tagged: it accepts only corrections, item version 3). */
   final: boolean;
   transitions: TransitionDescription[];
 }
@@ -27,7 +29,17 @@ export interface MachineDescription {
 }
 
 type XStateTransition = { target?: ReadonlyArray<{ key: string }>; guard?: unknown };
-type XStateNode = { key: string; type: string; transitions: Map<string, XStateTransition[]> };
+type XStateNode = {
+  key: string;
+  type: string;
+  tags: readonly string[];
+  transitions: Map<string, XStateTransition[]>;
+};
+
+/** States that are over: final, or concluded (they take a correction and nothing else). */
+export function isOver(node: { type: string; tags?: readonly string[] }): boolean {
+  return node.type === 'final' || (node.tags ?? []).includes(CONCLUDED_TAG);
+}
 
 function describeTransitions(
   stateId: string,
@@ -52,22 +64,22 @@ function describeTransitions(
 /**
  * The states and transitions of a machine, read from its XState definition (never a copy), for diagrams
  * and documentation. Transitions declared on the machine's root apply in every state that is not final,
- * so they are listed under each of those states.
+ * so they are listed under each of those states (a concluded state's are its corrections).
  */
 export function describeMachine(definition: MachineDefinition<never, never>): MachineDescription {
   const machine = definition.machine;
   const rootTransitions = machine.root.transitions as unknown as Map<string, XStateTransition[]>;
   const states = Object.values(machine.states as unknown as Record<string, XStateNode>).map((node) => {
-    const final = node.type === 'final';
     return {
       id: node.key,
-      final,
-      transitions: final
-        ? []
-        : [
-            ...describeTransitions(node.key, node),
-            ...describeTransitions(node.key, { transitions: rootTransitions }),
-          ],
+      final: isOver(node),
+      transitions:
+        node.type === 'final'
+          ? []
+          : [
+              ...describeTransitions(node.key, node),
+              ...describeTransitions(node.key, { transitions: rootTransitions }),
+            ],
     };
   });
   return {

@@ -9,7 +9,10 @@ import { Severity, type ItemContext } from './item-types';
  * between — progress, evidence, complaints — stays in the context; the correction is one more event.
  */
 
-/** States a correction may lead to: every non-final state (a final state accepts no further event). */
+/**
+ * States a correction may lead to: every active state. A correction may leave 已查否 or 已移送 (version 3)
+ * but never lead there: those need the dismissal's two signatures or a transfer of their own.
+ */
 export const CORRECTABLE_STATES = [
   'registered',
   'verifying',
@@ -214,6 +217,11 @@ function corrected(c: CorrectableContext, request: CorrectionRequest, at: string
   }
   if (BEFORE_CONFIRMED.has(target)) next = { ...next, confirmation: null };
   if (!CLOSED.has(target)) next = { ...next, closedAt: null };
+  // Out of 已查否 / 已移送 (version 3): the signed dismissal or the transfer no longer holds; the events that
+  // recorded them stay in the log, and the correction record names the state it left. (In versions 1–2
+  // both only exist in final states, which no correction leaves, so this changes nothing there.)
+  if (next.dismissal?.principalSignedAt) next = { ...next, dismissal: null };
+  if (next.transfer) next = { ...next, transfer: null };
   return next;
 }
 

@@ -1,4 +1,5 @@
 import { assign, setup } from 'xstate';
+import { CONCLUDED_TAG } from './common';
 import { firstFailure, requireInstant, requireText, toXStateGuards } from './guard-reasons';
 import { itemGuardReasons } from './item-guards';
 import {
@@ -13,8 +14,14 @@ import { ClueSource, type ItemContext, type ItemEvent, type ItemInput } from './
 
 /** Bump when states, guards or the reducer change meaning; stored streams keep the version they ran on. */
 export const ITEM_MACHINE_VERSION = 1;
-/** Version 2: version 1 plus audited corrections (item-corrections.ts). New items start on it. */
+/** Version 2: version 1 plus audited corrections (item-corrections.ts). */
 export const ITEM_MACHINE_V2 = 2;
+/**
+ * Version 3: version 2, and a wrong 查否 or 移送 can be corrected too. `dismissed` and `transferred` stay
+ * concluded (tagged, they accept nothing but the correction events) instead of XState-final, because a final
+ * state accepts no event at all. New items start on it.
+ */
+export const ITEM_MACHINE_V3 = 3;
 
 const CORRECTION_EVENTS = new Set(['REQUEST_CORRECTION', 'APPROVE_CORRECTION', 'REFUSE_CORRECTION']);
 
@@ -27,8 +34,20 @@ const apply = { actions: 'apply' } as const;
  * Deadlines arrive as events (VERIFICATION_OVERDUE, RECTIFICATION_OVERDUE) from the durable scheduler;
  * the machine has no timers and reads no clock.
  */
-function buildItemMachine(version: 1 | 2) {
+function buildItemMachine(version: 1 | 2 | 3) {
   const corrections = version >= 2;
+  const correctableConclusions = version >= 3;
+  // Accepted in every state that is not over. From version 3 on they are listed per state instead of on the
+  // root, so that the concluded states (which must stay non-final to accept a correction) refuse them.
+  const everywhere = {
+    RECORD_COMPLAINT: { guard: 'validComplaint', ...apply },
+    RECORD_SUPPRESSION: { guard: 'validSuppression', ...apply },
+  };
+  const rootEverywhere = correctableConclusions ? {} : everywhere;
+  const own = correctableConclusions ? everywhere : {};
+  const concluded = correctableConclusions
+    ? ({ entry: 'enterState', tags: [CONCLUDED_TAG] } as const)
+    : ({ entry: 'enterState', type: 'final' } as const);
   const reasons = corrections
     ? { ...itemGuardReasons, ...(correctionGuardReasons as unknown as typeof itemGuardReasons) }
     : itemGuardReasons;
@@ -53,14 +72,14 @@ function buildItemMachine(version: 1 | 2) {
         : initialItemContext(input),
     initial: 'registered',
     on: {
-      RECORD_COMPLAINT: { guard: 'validComplaint', ...apply },
-      RECORD_SUPPRESSION: { guard: 'validSuppression', ...apply },
+      ...rootEverywhere,
       ...((corrections ? correctionTransitions : {}) as object),
     },
     states: {
       registered: {
         entry: 'enterState',
         on: {
+          ...own,
           ASSIGN_VERIFICATION: { target: 'verifying', guard: 'validAssignment', ...apply },
           TRANSFER: { target: 'transferred', guard: 'validTransfer', ...apply },
           ADD_TAG: { guard: 'validTag', ...apply },
@@ -69,6 +88,7 @@ function buildItemMachine(version: 1 | 2) {
       verifying: {
         entry: 'enterState',
         on: {
+          ...own,
           ASSIGN_VERIFICATION: { guard: 'validAssignment', ...apply },
           VERIFICATION_OVERDUE: { guard: 'verificationDeadlineMatches', ...apply },
           CONFIRM: { target: 'confirmed', guard: 'validConfirmation', ...apply },
@@ -80,15 +100,17 @@ function buildItemMachine(version: 1 | 2) {
       dismissalPending: {
         entry: 'enterState',
         on: {
+          ...own,
           APPROVE_DISMISSAL: { target: 'dismissed', guard: 'principalOfHandlingUnit', ...apply },
           WITHDRAW_DISMISSAL: { target: 'verifying', guard: 'hasReason', ...apply },
         },
       },
-      dismissed: { entry: 'enterState', type: 'final' },
-      transferred: { entry: 'enterState', type: 'final' },
+      dismissed: concluded,
+      transferred: concluded,
       confirmed: {
         entry: 'enterState',
         on: {
+          ...own,
           START_RECTIFICATION: { target: 'rectifying', guard: 'completeLedgerRow', ...apply },
           ADD_TAG: { guard: 'validTag', ...apply },
         },
@@ -96,6 +118,7 @@ function buildItemMachine(version: 1 | 2) {
       rectifying: {
         entry: 'enterState',
         on: {
+          ...own,
           UPDATE_LEDGER: { guard: 'validLedgerUpdate', ...apply },
           RECORD_PROGRESS: { guard: 'hasNote', ...apply },
           RECORD_ACCOUNTABILITY: { guard: 'hasAccountability', ...apply },
@@ -109,6 +132,7 @@ function buildItemMachine(version: 1 | 2) {
       awaitingAcceptance: {
         entry: 'enterState',
         on: {
+          ...own,
           ACCEPT: { target: 'closed', ...apply },
           REJECT: { target: 'rectifying', guard: 'hasReason', ...apply },
           RECORD_ACCOUNTABILITY: { guard: 'hasAccountability', ...apply },
@@ -117,6 +141,7 @@ function buildItemMachine(version: 1 | 2) {
       closed: {
         entry: 'enterState',
         on: {
+          ...own,
           START_LOOK_BACK: { target: 'lookBack', ...apply },
           RECORD_ACCOUNTABILITY: { guard: 'hasAccountability', ...apply },
         },
@@ -124,6 +149,7 @@ function buildItemMachine(version: 1 | 2) {
       lookBack: {
         entry: 'enterState',
         on: {
+          ...own,
           PASS_LOOK_BACK: { target: 'closed', guard: 'hasNote', ...apply },
           REBOUND: { target: 'reopened', guard: 'hasNote', ...apply },
         },
@@ -131,6 +157,7 @@ function buildItemMachine(version: 1 | 2) {
       reopened: {
         entry: 'enterState',
         on: {
+          ...own,
           RESUME_RECTIFICATION: { target: 'rectifying', guard: 'validResumption', ...apply },
           ADD_TAG: { guard: 'validTag', ...apply },
         },
@@ -143,6 +170,8 @@ function buildItemMachine(version: 1 | 2) {
 export const itemMachine = buildItemMachine(1);
 /** Version 2: audited corrections (REQUEST_CORRECTION → APPROVE_CORRECTION by a second person). */
 export const itemMachineV2 = buildItemMachine(2);
+/** Version 3: version 2, with corrections out of 已查否 and 已移送. */
+export const itemMachineV3 = buildItemMachine(3);
 
 export type ItemMachine = typeof itemMachine;
 

@@ -67,3 +67,49 @@ export const itemV1ToV2: MachineMigration = {
     };
   },
 };
+
+const ALL = [...SAME, 'dismissed', 'transferred'];
+
+/** A concluded stream (XState `done` in versions 1–2) becomes active again: in version 3 it takes corrections. */
+const reopenable = (state: PersistedState): PersistedState =>
+  state.status === 'done' ? ({ ...state, status: 'active', output: undefined } as PersistedState) : state;
+
+/**
+ * Item version 2 → 3. Every state keeps its name and the context is unchanged; 已查否 and 已移送, final in
+ * version 2, become version 3's concluded states, which accept a correction and nothing else.
+ */
+export const itemV2ToV3: MachineMigration = {
+  streamType: 'item',
+  from: 2,
+  to: 3,
+  name: 'item-v2-to-v3',
+  states: Object.fromEntries(ALL.map((s) => [s, s])),
+  unmapped: {},
+  context: 'unchanged; dismissed and transferred items become correctable',
+  map(state) {
+    if (!ALL.includes(state.value))
+      return { ok: false, reason: `state ${state.value} has no mapping to version ${this.to}` };
+    return { ok: true, state: reopenable(state) };
+  },
+};
+
+/** Item version 1 → 3 in one step: version 1 → 2's context change, with 2 → 3's concluded states. */
+export const itemV1ToV3: MachineMigration = {
+  streamType: 'item',
+  from: 1,
+  to: 3,
+  name: 'item-v1-to-v3',
+  states: Object.fromEntries(ALL.map((s) => [s, s])),
+  unmapped: {},
+  context:
+    'unchanged, plus corrections: [] and pendingCorrection: null; dismissed and transferred items become correctable',
+  map(state) {
+    if (!ALL.includes(state.value))
+      return { ok: false, reason: `state ${state.value} has no mapping to version ${this.to}` };
+    const context = state.context as Record<string, unknown>;
+    return {
+      ok: true,
+      state: reopenable({ ...state, context: { ...context, corrections: [], pendingCorrection: null } }),
+    };
+  },
+};

@@ -12,12 +12,14 @@ import type { EscalationContext, EscalationInput } from './escalation-types';
 import type { GuardReasonTable } from './guard-reasons';
 import {
   ITEM_MACHINE_V2,
+  ITEM_MACHINE_V3,
   ITEM_MACHINE_VERSION,
   itemInputProblem,
   itemMachine,
   itemMachineV2,
+  itemMachineV3,
 } from './item-machine';
-import { itemV1ToV2, type MachineMigration } from './item-migration';
+import { itemV1ToV2, itemV1ToV3, itemV2ToV3, type MachineMigration } from './item-migration';
 import { correctionGuardReasons } from './item-corrections';
 import { itemGuardReasons } from './item-guards';
 import type { ItemContext, ItemInput } from './item-types';
@@ -85,6 +87,13 @@ const itemV2: MachineDefinition<ItemContext, ItemInput> = {
   guardReasons: { ...itemGuardReasons, ...correctionGuardReasons } as GuardReasonTable<ItemContext, never>,
 };
 
+/** Version 3: version 2, and 已查否 / 已移送 can be corrected (item-machine.ts). */
+const itemV3: MachineDefinition<ItemContext, ItemInput> = {
+  ...itemV2,
+  version: ITEM_MACHINE_V3,
+  machine: itemMachineV3,
+};
+
 const campaignV1: MachineDefinition<CampaignContext, CampaignInput> = {
   streamType: 'campaign',
   version: CAMPAIGN_MACHINE_VERSION,
@@ -124,6 +133,7 @@ const definitions: Record<StreamType, Record<number, MachineDefinition<never, ne
   item: {
     [itemV1.version]: itemV1 as MachineDefinition<never, never>,
     [itemV2.version]: itemV2 as MachineDefinition<never, never>,
+    [itemV3.version]: itemV3 as MachineDefinition<never, never>,
   },
   campaign: { [campaignV1.version]: campaignV1 as MachineDefinition<never, never> },
   escalation: { [escalationV1.version]: escalationV1 as MachineDefinition<never, never> },
@@ -159,7 +169,7 @@ export function isStreamType(value: string): value is StreamType {
 }
 
 /** The declared, tested migrations between installed versions (state and context mapping). */
-const migrations: readonly MachineMigration[] = [itemV1ToV2];
+const migrations: readonly MachineMigration[] = [itemV1ToV2, itemV2ToV3, itemV1ToV3];
 
 /** The migration from one installed version to another, or null when none is declared. */
 export function migrationFor(streamType: string, from: number, to: number): MachineMigration | null {

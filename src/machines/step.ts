@@ -1,4 +1,5 @@
 import { initialTransition, transition, type AnyMachineSnapshot, type Snapshot } from 'xstate';
+import { CONCLUDED_TAG } from './common';
 import type { MachineDefinition } from './registry';
 
 /** What the event store keeps of a machine's state: XState's persisted snapshot, as plain JSON. */
@@ -68,6 +69,19 @@ export function explainRejection(
 ): Rejection {
   const accepted = acceptedEvents(definition, state);
   const base = { state: state.value, acceptedEvents: accepted };
+  const node = (
+    definition.machine.states as Record<
+      string,
+      { tags: readonly string[]; transitions: Map<string, Array<{ guard?: unknown }>> }
+    >
+  )[state.value];
+  if (!accepted.includes(event.type) && node?.tags.includes(CONCLUDED_TAG)) {
+    return {
+      ...base,
+      code: 'STREAM_FINISHED',
+      message: `this ${definition.streamType} is concluded (${state.value}) and accepts only a correction (${accepted.join(', ')}), not ${event.type}`,
+    };
+  }
   if (!accepted.includes(event.type)) {
     return {
       ...base,
@@ -75,9 +89,6 @@ export function explainRejection(
       message: `this ${definition.streamType} is in state ${state.value} and does not accept ${event.type}; it accepts ${accepted.join(', ') || 'nothing'}`,
     };
   }
-  const node = (
-    definition.machine.states as Record<string, { transitions: Map<string, Array<{ guard?: unknown }>> }>
-  )[state.value];
   const candidates =
     node?.transitions.get(event.type) ??
     (definition.machine.root.transitions as Map<string, Array<{ guard?: unknown }>>).get(event.type) ??

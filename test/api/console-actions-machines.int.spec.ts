@@ -141,7 +141,8 @@ describe('GET /machines', () => {
       'campaign/v1 (current)',
       'escalation/v1 (current)',
       'item/v1',
-      'item/v2 (current)',
+      'item/v2',
+      'item/v3 (current)',
     ]);
     const items = (await api.runtime.database.dataSource.query(
       `SELECT count(*) AS n FROM streams WHERE stream_type = 'item' AND unit_path LIKE '/xn-city/xn-hz/%'

@@ -85,7 +85,7 @@ describe('audit CLI on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
   it('timeline and explain print the history and the reason', async () => {
     const t = await zz('audit', 'timeline', itemId);
     expect(t.lines[1]).toMatch(
-      /^ {3}1 2023-04-10T09:00:00.000Z REGISTER +u-officer@xn-county-hz {2}∅ → registered {2}\(machine v2\)$/,
+      /^ {3}1 2023-04-10T09:00:00.000Z REGISTER +u-officer@xn-county-hz {2}∅ → registered {2}\(machine v3\)$/,
     );
     const x = await zz('audit', 'explain', itemId);
     expect(x.lines.slice(0, 2)).toEqual([

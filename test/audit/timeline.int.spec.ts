@@ -4,7 +4,7 @@ import { replayStream } from '../../src/audit/fast-replay';
 import { replayEvents } from '../../src/engine/replay';
 import { checkSnapshots, type ReplayFunction } from '../../src/audit/replay-check';
 import { stateAt, timeline } from '../../src/audit/timeline';
-import { itemMachineV2 } from '../../src/machines/item-machine';
+import { itemMachineV3 } from '../../src/machines/item-machine';
 import { applyItemEvent } from '../../src/machines/item-reducer';
 import type { ItemContext, ItemEvent } from '../../src/machines/item-types';
 import { definitionFor, type MachineDefinition } from '../../src/machines/registry';
@@ -115,7 +115,7 @@ describe('timeline and time travel on ' + (process.env.ZZ_TEST_DB ?? 'postgres')
     expect(t.entries[3]).toMatchObject({
       unitId: 'xn-city',
       occurredAt: '2023-04-13T09:00:00.000Z',
-      machineVersion: 2,
+      machineVersion: 3,
       escalations: [],
     });
   });
@@ -155,8 +155,8 @@ describe('timeline and time travel on ' + (process.env.ZZ_TEST_DB ?? 'postgres')
     // A patched item machine whose reducer depends on how often it has run: replay no longer reproduces history.
     let runs = 0;
     const patched = {
-      ...definitionFor('item', 2),
-      machine: itemMachineV2.provide({
+      ...definitionFor('item', 3),
+      machine: itemMachineV3.provide({
         actions: {
           apply: assign(({ context, event }) => ({
             ...applyItemEvent(context as ItemContext, event as ItemEvent),

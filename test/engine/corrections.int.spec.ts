@@ -243,7 +243,7 @@ describe('audited corrections on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () 
     expect(approval).toMatchObject({
       stateBefore: 'closed',
       stateAfter: 'awaitingAcceptance',
-      machineVersion: 2,
+      machineVersion: 3,
       payload: expect.objectContaining({
         approvedBy: principal.userId,
         fromState: 'closed',

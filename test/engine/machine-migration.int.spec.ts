@@ -90,9 +90,9 @@ async function zz(...args: string[]): Promise<string[]> {
 }
 
 describe('machine versions and live migration on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
-  it('new items start on version 2; an item still on version 1 keeps working', async () => {
+  it('new items start on version 3; an item still on version 1 keeps working', async () => {
     const fresh = await runtime.engine.create('item', clueInput(campaignId), officer);
-    expect(fresh.event.machineVersion).toBe(2);
+    expect(fresh.event.machineVersion).toBe(3);
     const old = (await runtime.engine.create('item', clueInput(campaignId), officer, { machineVersion: 1 }))
       .streamId;
     const next = await runtime.engine.execute(old, assign, officer);
@@ -115,7 +115,8 @@ describe('machine versions and live migration on ' + (process.env.ZZ_TEST_DB ?? 
   it('machines list, and a dry run reporting counts per state and what cannot be mapped; nothing changes', async () => {
     const list = await zz('machines', 'list');
     expect(list).toContainEqual(expect.stringMatching(/^item +v1 +\d+ streams, +\d+ live$/));
-    expect(list).toContainEqual(expect.stringMatching(/^item +v2 \(new streams\) +\d+ streams/));
+    expect(list).toContainEqual(expect.stringMatching(/^item +v2 +\d+ streams/));
+    expect(list).toContainEqual(expect.stringMatching(/^item +v3 \(new streams\) +\d+ streams/));
     const before = await runtime.database.dataSource.query('SELECT count(*)::int AS n FROM events');
     const dry = await zz('machines', 'migrate', '--stream-type', 'item', '--to', '2', '--dry-run');
     expect(dry[0]).toBe(
@@ -128,8 +129,8 @@ describe('machine versions and live migration on ' + (process.env.ZZ_TEST_DB ?? 
     expect(await runtime.database.dataSource.query('SELECT count(*)::int AS n FROM events')).toEqual(before);
     const plan = await planMigration(runtime.store, 'item', 2);
     expect(plan.unmappable).toBe(2);
-    await expect(zz('machines', 'migrate', '--stream-type', 'item', '--to', '3')).rejects.toThrow(
-      'item machine version 3 is not installed (installed: 1, 2)',
+    await expect(zz('machines', 'migrate', '--stream-type', 'item', '--to', '4')).rejects.toThrow(
+      'item machine version 4 is not installed (installed: 1, 2, 3)',
     );
   });
 
@@ -183,5 +184,111 @@ describe('machine versions and live migration on ' + (process.env.ZZ_TEST_DB ?? 
       { streamType: 'item', toVersion: 2 },
     );
     expect(again.migrated).toBe(0);
+  });
+
+  it('version 3: every item migrates, 已查否 and 已移送 included; a wrong 查否 is then corrected; replay and verify pass', async () => {
+    const plan = await planMigration(runtime.store, 'item', 3);
+    expect(plan.unmappable).toBe(0);
+    expect(plan.lines).toContainEqual(
+      expect.objectContaining({ fromVersion: 1, state: 'dismissed', count: 1, mapsTo: 'dismissed' }),
+    );
+    expect(plan.lines).toContainEqual(
+      expect.objectContaining({ fromVersion: 2, state: 'closed', count: 1, mapsTo: 'closed' }),
+    );
+    const report = await migrateStreams(
+      runtime.store,
+      runtime.clock,
+      { userId: 'u-supervisor', unitId: 'xn-city' },
+      { streamType: 'item', toVersion: 3, batchSize: 4 },
+    );
+    expect(report.migrated).toBe(plan.migratable);
+    for (const [state, id] of Object.entries(items)) {
+      const stream = (await runtime.store.loadStream(id))!;
+      const events = await runtime.store.readStream(id);
+      expect([state, stream.machineVersion, stream.state, stream.snapshot.status]).toEqual([
+        state,
+        3,
+        state,
+        'active',
+      ]);
+      const concluded = state === 'dismissed' || state === 'transferred';
+      expect(events.at(-1)!.payload).toMatchObject({
+        fromVersion: concluded ? 1 : 2,
+        toVersion: 3,
+        migration: concluded ? 'item-v1-to-v3' : 'item-v2-to-v3',
+      });
+      // Replay crosses every version change of the stream (1 → 3, or 1 → 2 → 3) exactly.
+      expect(replayEvents('item', events)).toEqual(stream.snapshot);
+    }
+    // Concluded: only a correction. A complaint about a dismissed item is refused with what it accepts.
+    await expect(
+      runtime.engine.execute(
+        items.dismissed!,
+        { type: 'RECORD_COMPLAINT', receivedAt: '2023-04-20T00:00:00.000Z' },
+        officer,
+      ),
+    ).rejects.toThrow(
+      /^this item is concluded \(dismissed\) and accepts only a correction \(REQUEST_CORRECTION, .*\), not RECORD_COMPLAINT$/,
+    );
+    await runtime.directory.createUser(
+      {
+        id: 'u-supervisor',
+        username: 'supervisor',
+        displayName: '督导',
+        role: 'supervisor',
+        unitId: 'xn-city',
+      },
+      new Date(),
+    );
+    // The 查否 (event 4, APPROVE_DISMISSAL) was wrong: back to verification, after a second person approves.
+    await runtime.engine.execute(
+      items.dismissed!,
+      {
+        type: 'REQUEST_CORRECTION',
+        corrects: 4,
+        targetState: 'verifying',
+        reason: '查否依据不足：群众提供了新证据',
+        requestedBy: 'u-officer',
+      },
+      officer,
+    );
+    const approved = await runtime.engine.execute(
+      items.dismissed!,
+      { type: 'APPROVE_CORRECTION', approvedBy: 'u-supervisor' },
+      supervisor,
+    );
+    expect(approved.state).toBe('verifying');
+    expect(approved.event.payload).toMatchObject({ fromState: 'dismissed', targetState: 'verifying' });
+    const context = approved.snapshot.context as Record<string, unknown>;
+    expect(context.dismissal).toBeNull();
+    expect(context.corrections).toEqual([
+      expect.objectContaining({ corrects: 4, correctsType: 'APPROVE_DISMISSAL', outcome: 'approved' }),
+    ]);
+    // A wrong 移送 likewise, back to registered.
+    await runtime.engine.execute(
+      items.transferred!,
+      {
+        type: 'REQUEST_CORRECTION',
+        corrects: 2,
+        targetState: 'registered',
+        reason: '属本部门职责，误移送',
+        requestedBy: 'u-officer',
+      },
+      officer,
+    );
+    const back = await runtime.engine.execute(
+      items.transferred!,
+      { type: 'APPROVE_CORRECTION', approvedBy: 'u-supervisor' },
+      supervisor,
+    );
+    expect([back.state, (back.snapshot.context as Record<string, unknown>).transfer]).toEqual([
+      'registered',
+      null,
+    ]);
+    await runtime.engine.execute(items.transferred!, assign, officer);
+    expect((await checkSnapshots(runtime.database)).findings).toEqual([]);
+    expect((await verifyDatabase(runtime.database, {})).findings).toEqual([]);
+    const list = await zz('machines', 'list');
+    expect(list).toContainEqual(expect.stringMatching(/^item +v1 +0 streams/));
   });
 });
