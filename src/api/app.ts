@@ -23,6 +23,9 @@ import { withCodeLabels } from './response-labels';
 import { langOf } from '../vocabulary/labels';
 import { healthRouter } from './routes/health';
 import { routerFactories, type RouterFactory } from './routes';
+import type { SandboxClock } from '../runtime/sandbox';
+import { systemClock, type Clock } from '../shared/clock';
+import { SANDBOX_HEADER } from './routes/sandbox';
 
 export interface AppOptions {
   auth: AuthOptions;
@@ -47,6 +50,14 @@ export interface AppOptions {
   consoleDir?: string | false;
   /** Where evidence bytes live (default: from the environment, see `blobStoreFromEnvironment`). */
   evidenceStore?: BlobStore;
+  /**
+   * The sandbox clock (演练; issue 10): the runtime was created on it. Every response then carries
+   * `X-Zhengzhi-Sandbox: <instant>`, `POST /sandbox/clock` moves it, and credentials (token expiry,
+   * idempotency leases) run on `credentialsClock` instead (default: the wall clock).
+   */
+  sandbox?: SandboxClock;
+  /** The clock of tokens and idempotency leases (default: the runtime's clock, or the wall clock in a sandbox). */
+  credentialsClock?: Clock;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
@@ -63,10 +74,11 @@ export function apiContext(app: Express): ApiContext {
  */
 export function createApp(runtime: Runtime, options: AppOptions): Express {
   const logger = options.logger ?? pino({ name: 'zhengzhi' });
+  const credentialsClock = options.credentialsClock ?? (options.sandbox ? systemClock : runtime.clock);
   const context: ApiContext = {
     runtime,
-    auth: new AuthService(runtime, options.auth),
-    idempotency: new IdempotencyStore(runtime, options.idempotencyLeaseMs),
+    auth: new AuthService(runtime, options.auth, credentialsClock),
+    idempotency: new IdempotencyStore(runtime, options.idempotencyLeaseMs, credentialsClock),
     operations: new OperationRegistry(),
     evidence: new EvidenceService(
       runtime.database,
@@ -77,6 +89,7 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
     loginRateLimit: options.loginRateLimit,
     live: new LiveFeed(runtime.database, logger),
     liveHeartbeatMs: options.liveHeartbeatMs,
+    sandbox: options.sandbox ?? null,
   };
   const app = express();
   app.locals.context = context;
@@ -100,6 +113,7 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     }),
   );
+  if (options.sandbox) app.use(sandboxHeader(options.sandbox));
   const isUpload = uploadPaths(context.operations);
   app.use((req, res, next) =>
     isUpload().some((pattern) => pattern.test(req.path)) ? next() : requireJsonBodies(req, res, next),
@@ -127,6 +141,22 @@ export function createApp(runtime: Runtime, options: AppOptions): Express {
   });
   app.use(renderProblem(logger));
   return app;
+}
+
+/**
+ * On a sandbox server every response says so, with the instant it runs at: the clock is read again for
+ * each request, so a move made through another server is seen at once.
+ */
+function sandboxHeader(clock: SandboxClock) {
+  return (_req: Request, res: Response, next: NextFunction): void => {
+    clock.refresh().then(
+      (instant) => {
+        res.setHeader(SANDBOX_HEADER, instant);
+        next();
+      },
+      (error: unknown) => next(error),
+    );
+  };
 }
 
 /** Media types the workbook upload routes read themselves (src/api/workbook-upload.ts), with their own size limit. */

@@ -22,6 +22,8 @@ export const Permission = {
   liftEscalation: { name: 'escalation:lift', roles: ['supervisor'] },
   manageOwnTokens: { name: 'api-token:manage', roles: ['supervisor', 'officer'] },
   manageNotifications: { name: 'notifications:manage', roles: ['supervisor'] },
+  moveSandboxClock: { name: 'sandbox:clock', roles: ['supervisor'] },
+  changeDeadlines: { name: 'deadline:change', roles: ['supervisor'] },
 } as const satisfies Record<string, { name: string; roles: readonly Role[] }>;
 export type Permission = (typeof Permission)[keyof typeof Permission];
 

@@ -6,6 +6,7 @@ import type { IdempotencyStore } from './idempotency';
 import type { LiveFeed } from './live/live-feed';
 import type { OperationRegistry } from './endpoint';
 import type { EvidenceService } from '../evidence/evidence-service';
+import type { SandboxClock } from '../runtime/sandbox';
 
 /** The authenticated caller, as carried by the access token (no database read per request). */
 export interface AuthUser {
@@ -35,6 +36,8 @@ export interface ApiContext {
   liveHeartbeatMs?: number;
   /** Login attempts allowed per client address and username within `windowMs`. */
   loginRateLimit?: { limit: number; windowMs: number };
+  /** The sandbox clock when the server runs a drill database (演练); null on a production server. */
+  sandbox: SandboxClock | null;
 }
 
 declare module 'express-serve-static-core' {

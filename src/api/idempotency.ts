@@ -3,6 +3,7 @@ import type { EventStoreTransaction } from '../persistence/event-store';
 import { createHash, randomUUID } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import type { Runtime } from '../runtime/runtime';
+import type { Clock } from '../shared/clock';
 import type { AppendHook } from '../engine/engine';
 import { replayEvents } from '../engine/replay';
 import {
@@ -86,6 +87,8 @@ export class IdempotencyStore {
   constructor(
     private readonly runtime: Runtime,
     private readonly leaseMs = DEFAULT_LEASE_MS,
+    /** Leases run on this clock: the wall clock on a sandbox server, whose domain clock stands still. */
+    private readonly clock: Clock = runtime.clock,
   ) {}
 
   static checkKey(key: string): void {
@@ -107,7 +110,7 @@ export class IdempotencyStore {
   }
 
   #lease(): { holder: string; now: Date; leaseUntil: Date } {
-    const now = this.runtime.clock.now();
+    const now = this.clock.now();
     return { holder: randomUUID(), now, leaseUntil: new Date(now.getTime() + this.leaseMs) };
   }
 
@@ -169,7 +172,7 @@ export class IdempotencyStore {
   }
 
   async complete(ref: KeyRef, response: RecordedResponse): Promise<void> {
-    await completeIdempotencyKey(this.#db, ref, { ...response, completedAt: this.runtime.clock.now() });
+    await completeIdempotencyKey(this.#db, ref, { ...response, completedAt: this.clock.now() });
   }
 
   async release(held: HeldKey): Promise<void> {

@@ -2,15 +2,20 @@ import type { Command } from 'commander';
 import { createRuntime, type Runtime } from '../runtime/runtime';
 import { RuleSetRejectedError, startSchedulerLoop, type FiredJob } from '../escalation';
 import { openDatabaseFromEnvironment } from '../persistence/database';
+import { openDeploymentClock, sandboxScheduler, type SandboxClock } from '../runtime/sandbox';
 import { latestRuleFailures, summariseRuleFailures } from '../persistence/rule-failures';
 import { displaySafe } from '../rules';
 import { loadAnyRuleFile } from '../rules/io/decision-workbook';
 
 /** Opens the configured database (DATABASE_URL or the embedded default), runs `work`, closes it. */
-async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
+async function withRuntime<T>(
+  work: (runtime: Runtime, sandbox: SandboxClock | null) => Promise<T>,
+): Promise<T> {
   const database = await openDatabaseFromEnvironment();
   try {
-    return await work(createRuntime(database, { schedulerName: `cli-${process.pid}` }));
+    // On a drill database (演练) commands run at its sandbox clock, never at the wall clock.
+    const { clock, sandbox } = await openDeploymentClock(database, { sandbox: false });
+    return await work(createRuntime(database, { schedulerName: `cli-${process.pid}`, clock }), sandbox);
   } finally {
     await database.close();
   }
@@ -33,7 +38,7 @@ export function registerEngineCommands(program: Command): void {
     .option('--once', 'fire what is due now and exit')
     .option('--interval <seconds>', 'seconds between passes', '30')
     .action((options: { once?: boolean; interval: string }) =>
-      withRuntime(async (runtime) => {
+      withRuntime(async (runtime, sandbox) => {
         const interval = Number(options.interval);
         if (!Number.isFinite(interval) || interval <= 0)
           throw new Error(`--interval must be a positive number of seconds, not ${options.interval}`);
@@ -41,8 +46,9 @@ export function registerEngineCommands(program: Command): void {
           for (const job of jobs)
             console.log(`${job.dueAt} ${job.kind} ${job.streamId}: ${job.status} — ${job.outcome}`);
         };
-        if (options.once) return print(await runtime.scheduler.tick());
-        const loop = startSchedulerLoop(runtime.scheduler, interval * 1000, {
+        const scheduler = sandbox ? sandboxScheduler(runtime, sandbox) : runtime.scheduler;
+        if (options.once) return print(await scheduler.tick());
+        const loop = startSchedulerLoop(scheduler, interval * 1000, {
           fired: print,
           failed: (error) => console.error(`scheduler pass failed (jobs stay pending): ${String(error)}`),
         });

@@ -8,6 +8,7 @@ import { registerMachineCommands } from './machine-commands';
 import { registerCorrectionCommands } from './correction-commands';
 import { registerNotificationCommands } from './notification-commands';
 import { registerInspectCommand } from './inspect-command';
+import { registerSandboxCommands } from './sandbox-commands';
 import { cliLang, langFromArgv } from './lang';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerCorrectionCommands(program);
   registerNotificationCommands(program);
   registerInspectCommand(program);
+  registerSandboxCommands(program);
   return program;
 }
 

@@ -8,6 +8,7 @@ import { createApiRuntime } from '../api/runtime';
 import { loadDemo, demoLogins } from '../demo/load-demo';
 import { openDatabaseFromEnvironment, serverTimeoutsFromEnvironment } from '../persistence/database';
 import { startSchedulerLoop } from '../escalation';
+import { advanceSandboxClock, openDeploymentClock, sandboxScheduler } from '../runtime/sandbox';
 import { createDispatcher, emailSettingsFromEnvironment, startNotificationLoop } from '../notifications';
 import { UNIT_LEVEL_ORDER, type UnitLevel } from '../persistence/entities/unit.entity';
 
@@ -43,7 +44,10 @@ function trustProxyOf(value: string | undefined): boolean | number | string {
   return /^\d+$/.test(value) ? Number(value) : value;
 }
 
-/** `zhengzhi serve [--no-demo] [--port <n>] [--host <h>]`: the HTTP API (what `npm start` runs). */
+/**
+ * `zhengzhi serve [--no-demo] [--port <n>] [--host <h>] [--sandbox [--clock <instant>]]`: the HTTP API
+ * (what `npm start` runs).
+ */
 export function registerServeCommand(program: Command): void {
   registerBootstrapCommand(program);
   program
@@ -66,6 +70,14 @@ export function registerServeCommand(program: Command): void {
       'behind a load balancer: hops (or addresses) trusted for X-Forwarded-For (default: $ZHENGZHI_TRUST_PROXY or none)',
     )
     .option(
+      '--sandbox',
+      "drill mode (演练): run on the database's sandbox clock, moved by POST /sandbox/clock; an empty database becomes a sandbox, a production database is refused",
+    )
+    .option(
+      '--clock <instant>',
+      'with --sandbox: the clock of a new sandbox database (default: now), or a later instant to move an existing one to',
+    )
+    .option(
       '--no-notifications',
       'do not send e-mail, webhooks and RabbitMQ messages in this process (run `zhengzhi notifications dispatch` instead)',
     )
@@ -79,6 +91,8 @@ export function registerServeCommand(program: Command): void {
         notifications: boolean;
         cluster?: boolean;
         trustProxy?: string;
+        sandbox?: boolean;
+        clock?: string;
       }) => {
         const logger = pino({ name: 'zhengzhi' });
         const cluster = options.cluster === true || process.env.ZHENGZHI_CLUSTER === '1';
@@ -94,8 +108,19 @@ export function registerServeCommand(program: Command): void {
         const database = await openDatabaseFromEnvironment(process.env, {
           timeouts: serverTimeoutsFromEnvironment(),
         });
-        const runtime = await createApiRuntime(database);
+        // A drill database and a production server (or the reverse) never meet: refused before anything runs.
+        const deployment = await openDeploymentClock(database, {
+          sandbox: options.sandbox === true,
+          clock: options.clock,
+          requireMatch: true,
+        }).catch(async (error: unknown) => {
+          await database.close();
+          throw error;
+        });
+        const sandbox = deployment.sandbox;
+        const runtime = await createApiRuntime(database, { clock: deployment.clock });
         const app = createApp(runtime, {
+          ...(sandbox ? { sandbox } : {}),
           auth: { jwtSecret: secret },
           logger,
           trustProxy: trustProxyOf(options.trustProxy ?? process.env.ZHENGZHI_TRUST_PROXY),
@@ -120,19 +145,34 @@ export function registerServeCommand(program: Command): void {
         } else {
           console.log(`demo data not loaded: ${demo.reason}`);
         }
+        if (sandbox) {
+          if (deployment.moveTo) {
+            const move = await advanceSandboxClock(runtime, sandbox, deployment.moveTo);
+            console.log(
+              `sandbox clock moved ${move.from} → ${move.to}: ${move.firedJobs} job(s) fired in ${move.steps.length} step(s)`,
+            );
+          }
+          console.log(
+            `演练模式 (sandbox${deployment.created ? ', new database' : ''}): the clock stands at ${sandbox.now().toISOString()}; move it with POST /sandbox/clock {"to": …}`,
+          );
+        }
         const interval = Number(options.schedulerInterval);
         if (!Number.isFinite(interval) || interval <= 0)
           throw new Error('--scheduler-interval must be a positive number of seconds');
         // Deadlines, report dues and the daily rule sweep; safe beside other schedulers (jobs are claimed).
         const scheduler = options.scheduler
-          ? startSchedulerLoop(runtime.scheduler, interval * 1000, {
-              fired: (jobs) =>
-                logger.info(
-                  { jobs: jobs.map((j) => `${j.kind} ${j.streamId} ${j.status}`) },
-                  'scheduler fired jobs',
-                ),
-              failed: (error) => logger.error({ err: error }, 'scheduler pass failed; jobs stay pending'),
-            })
+          ? startSchedulerLoop(
+              sandbox ? sandboxScheduler(runtime, sandbox) : runtime.scheduler,
+              interval * 1000,
+              {
+                fired: (jobs) =>
+                  logger.info(
+                    { jobs: jobs.map((j) => `${j.kind} ${j.streamId} ${j.status}`) },
+                    'scheduler fired jobs',
+                  ),
+                failed: (error) => logger.error({ err: error }, 'scheduler pass failed; jobs stay pending'),
+              },
+            )
           : null;
         // The outbox's dispatcher: several may run against one database (deliveries are leased).
         const dispatcher = options.notifications

@@ -10,7 +10,7 @@ export interface SchedulerLoop {
  * and the loop goes on (the jobs stay pending and are retried on the next pass).
  */
 export function startSchedulerLoop(
-  scheduler: Scheduler,
+  scheduler: Pick<Scheduler, 'tick'>,
   intervalMs: number,
   report: { fired?: (jobs: FiredJob[]) => void; failed?: (error: unknown) => void } = {},
 ): SchedulerLoop {

@@ -12,6 +12,7 @@ import { loadDemoDirectory, demoLogins } from '../../src/demo/load-demo';
 import type { Runtime } from '../../src/runtime/runtime';
 import type { AppendHook } from '../../src/engine/engine';
 import { ManualClock, SequentialIds } from '../../src/shared/clock';
+import { openDeploymentClock } from '../../src/runtime/sandbox';
 import { createTestDatabase } from '../support/database';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,7 @@ const extraUsers = [
 export type Login = (typeof demoLogins.users)[number]['username'] | (typeof extraUsers)[number]['username'];
 
 export interface ApiHarness {
+  /** (On a sandbox harness the clock is the database's SandboxClock, not a ManualClock.) */
   runtime: Runtime & { clock: ManualClock };
   server: RunningServer;
   http: ReturnType<typeof request>;
@@ -83,10 +85,15 @@ export async function startApi(
     extraRouters?: RouterFactory[];
     liveHeartbeatMs?: number;
     evidenceStore?: BlobStore;
+    /** A drill database (演练): the runtime runs on its sandbox clock, starting at `clock`. */
+    sandbox?: { clock: string };
   } = {},
 ): Promise<ApiHarness> {
   const database = await createTestDatabase();
-  const clock = new ManualClock(T0);
+  const deployment = options.sandbox
+    ? await openDeploymentClock(database, { sandbox: true, clock: options.sandbox.clock })
+    : null;
+  const clock = deployment?.sandbox ?? new ManualClock(T0);
   const runtime = (await createApiRuntime(database, {
     clock,
     ids: new SequentialIds(),
@@ -106,6 +113,7 @@ export async function startApi(
     extraRouters: options.extraRouters,
     liveHeartbeatMs: options.liveHeartbeatMs,
     evidenceStore: options.evidenceStore ?? new FileSystemBlobStore(join(tmpdir(), 'zz-test-evidence')),
+    ...(deployment?.sandbox ? { sandbox: deployment.sandbox } : {}),
   });
   const server = await listen(app, 0);
   const http = request(server.url);

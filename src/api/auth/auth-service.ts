@@ -1,6 +1,7 @@
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { jwtVerify, SignJWT } from 'jose';
 import type { Runtime } from '../../runtime/runtime';
+import type { Clock } from '../../shared/clock';
 import type { Role } from '../../persistence/entities/user.entity';
 import {
   findRefreshTokenForUpdate,
@@ -90,6 +91,8 @@ export class AuthService {
   constructor(
     private readonly runtime: Runtime,
     options: AuthOptions,
+    /** Token expiry runs on this clock: the wall clock on a sandbox server, whose domain clock jumps. */
+    private readonly clock: Clock = runtime.clock,
   ) {
     if (options.jwtSecret.length < 32) throw new Error('the JWT secret must be at least 32 bytes');
     this.#secret = createSecretKey(options.jwtSecret);
@@ -142,7 +145,7 @@ export class AuthService {
   }
 
   async #issueSession(query: QueryExecutor, user: AuthUser, familyId: string): Promise<IssuedSession> {
-    const now = this.runtime.clock.now();
+    const now = this.clock.now();
     const refreshToken = `${REFRESH_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const refreshExpiresAt = new Date(now.getTime() + this.#refreshTtl * 1000).toISOString();
     await insertRefreshToken(query, {
@@ -172,7 +175,7 @@ export class AuthService {
   async refresh(refreshToken: string): Promise<IssuedSession> {
     const outcome = await this.runtime.store.transaction(async (tx) => {
       const query: QueryExecutor = (sql, parameters) => tx.query(sql, parameters);
-      const now = this.runtime.clock.now().toISOString();
+      const now = this.clock.now().toISOString();
       const row = await findRefreshTokenForUpdate(query, sha256(refreshToken));
       if (!row) return { refused: 'the refresh token is not valid; log in again' };
       if (row.revokedAt) return { refused: 'the refresh token was revoked; log in again' };
@@ -199,12 +202,12 @@ export class AuthService {
     await this.runtime.store.transaction(async (tx) => {
       const query: QueryExecutor = (sql, parameters) => tx.query(sql, parameters);
       const row = await findRefreshTokenForUpdate(query, sha256(refreshToken));
-      if (row) await revokeRefreshFamily(query, row.familyId, this.runtime.clock.now().toISOString());
+      if (row) await revokeRefreshFamily(query, row.familyId, this.clock.now().toISOString());
     });
   }
 
   async issueAccessToken(user: AuthUser): Promise<string> {
-    const now = Math.floor(this.runtime.clock.now().getTime() / 1000);
+    const now = Math.floor(this.clock.now().getTime() / 1000);
     return new SignJWT({
       username: user.username,
       role: user.role,
@@ -224,7 +227,7 @@ export class AuthService {
   /** The user a bearer credential (access token or API token) stands for; 401 when it is not valid. */
   async authenticate(credential: string): Promise<AuthUser> {
     if (credential.startsWith(API_TOKEN_PREFIX)) return this.#authenticateApiToken(credential);
-    const now = this.runtime.clock.now();
+    const now = this.clock.now();
     const cached = this.#verified.get(credential);
     if (cached && cached.expiresAt > now.getTime()) return cached.user;
     try {
@@ -269,7 +272,7 @@ export class AuthService {
   async createApiToken(userId: string, name: string): Promise<IssuedApiToken> {
     const id = this.runtime.ids.next('tok');
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-    const createdAt = this.runtime.clock.now().toISOString();
+    const createdAt = this.clock.now().toISOString();
     await this.runtime.database.dataSource.query(
       'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
       [id, userId, name, sha256(token), createdAt],
@@ -296,7 +299,7 @@ export class AuthService {
   async revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
     const rows = (await this.runtime.database.dataSource.query(
       'UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id',
-      [tokenId, userId, this.runtime.clock.now().toISOString()],
+      [tokenId, userId, this.clock.now().toISOString()],
     )) as [Array<{ id: string }>, number];
     return rows[1] > 0;
   }

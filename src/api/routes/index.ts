@@ -39,6 +39,7 @@ import { ruleSetsRouter } from './rule-sets';
 import { ledgersRouter } from './ledgers';
 import { createAuditRouter } from './audit';
 import { notificationsRouter } from './notifications';
+import { sandboxRouter } from './sandbox';
 
 /** Builds one router from the API context. */
 export type RouterFactory = (context: ApiContext) => Router;
@@ -60,4 +61,5 @@ export const routerFactories: RouterFactory[] = [
   ledgersRouter,
   createAuditRouter,
   notificationsRouter,
+  sandboxRouter,
 ];

@@ -12,6 +12,7 @@ import { RateLimits1733500000000 } from './1733500000000-rate-limits';
 import { DashboardIndexes1733600000000 } from './1733600000000-dashboard-indexes';
 import { Evidence1733700000000 } from './1733700000000-evidence';
 import { UnitItemCounts1733800000000 } from './1733800000000-unit-item-counts';
+import { Settings1733900000000 } from './1733900000000-settings';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -29,4 +30,5 @@ export const migrations = [
   DashboardIndexes1733600000000,
   Evidence1733700000000,
   UnitItemCounts1733800000000,
+  Settings1733900000000,
 ];
