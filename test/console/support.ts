@@ -9,6 +9,7 @@ import { listen, type RunningServer } from '../../src/api/server';
 import { chromiumPath } from '../../src/bulletins/bulletin-pdf';
 import { loadDemo } from '../../src/demo/load-demo';
 import type { Runtime } from '../../src/runtime/runtime';
+import { openDeploymentClock } from '../../src/runtime/sandbox';
 import { createTestDatabase, testDatabaseKind } from '../support/database';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -72,11 +73,15 @@ export const PASSWORD = 'zhengzhi-demo';
 const cheapHashing = { logN: 10, blockSize: 8, parallelism: 1 };
 
 /** The real API + console on a fresh PostgreSQL database with the demo loaded, and headless Chromium. */
-export async function startConsole(): Promise<ConsoleHarness> {
+export async function startConsole(options: { sandbox?: { clock: string } } = {}): Promise<ConsoleHarness> {
   ensureConsoleBuilt();
   mkdirSync(artifactsDir, { recursive: true });
   const database = await createTestDatabase();
-  const runtime = await createApiRuntime(database);
+  // A drill database (演练): the server runs on its sandbox clock and says so on every page.
+  const deployment = options.sandbox
+    ? await openDeploymentClock(database, { sandbox: true, clock: options.sandbox.clock })
+    : null;
+  const runtime = await createApiRuntime(database, deployment ? { clock: deployment.clock } : {});
   await loadDemo(runtime, cheapHashing);
   const app = createApp(runtime, {
     auth: {
@@ -86,6 +91,7 @@ export async function startConsole(): Promise<ConsoleHarness> {
     logger: pino({ level: 'silent' }),
     loginRateLimit: { limit: 1000, windowMs: 60_000 },
     consoleDir,
+    ...(deployment?.sandbox ? { sandbox: deployment.sandbox } : {}),
   });
   const server = await listen(app, 0);
   const browser = await chromium

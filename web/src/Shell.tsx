@@ -1,4 +1,4 @@
-import { Alert, Badge, Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
+import { Badge, Button, Layout, Menu, Segmented, Space, Tag, Typography } from 'antd';
 import {
   AuditOutlined,
   BellOutlined,
@@ -13,8 +13,9 @@ import {
 } from '@ant-design/icons';
 import { useSyncExternalStore } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
-import { isSandbox, subscribe } from './api';
+import { sandboxClock, subscribe } from './api';
 import { InboxBell } from './components/InboxBell';
+import { SandboxBar } from './components/SandboxBar';
 import { roleLabel } from './labels';
 import { useLiveUpdates } from './live';
 import { can, useSession, useT, useUser } from './session';
@@ -28,7 +29,7 @@ export function Shell() {
   const t = useT();
   const navigate = useNavigate();
   const location = useLocation();
-  const sandbox = useSyncExternalStore(subscribe, isSandbox);
+  const sandbox = useSyncExternalStore(subscribe, sandboxClock);
   const live = useLiveUpdates(true);
 
   const items = [
@@ -119,17 +120,7 @@ export function Shell() {
             {t('退出', 'Log out')}
           </Button>
         </Header>
-        {sandbox && (
-          <Alert
-            banner
-            type="warning"
-            data-testid="sandbox-banner"
-            message={t(
-              '沙盒环境：此处的操作不影响正式数据，时钟可调。',
-              'Sandbox: nothing here touches production data.',
-            )}
-          />
-        )}
+        {sandbox && <SandboxBar clock={sandbox} canMove={user.role === 'supervisor'} />}
         <Content style={{ padding: 16, overflow: 'auto' }}>
           <Outlet />
         </Content>

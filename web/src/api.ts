@@ -51,7 +51,8 @@ let accessToken: string | null = sessionStorage.getItem(STORAGE_KEY);
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 let refreshing: Promise<boolean> | null = null;
 const listeners = new Set<() => void>();
-let sandbox = false;
+/** The sandbox clock a drill server (演练) sends in `X-Zhengzhi-Sandbox` on every response; null elsewhere. */
+let sandbox: string | null = null;
 let sessionLost = false;
 
 function notify(): void {
@@ -63,7 +64,8 @@ export function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
-export const isSandbox = (): boolean => sandbox;
+export const isSandbox = (): boolean => sandbox !== null;
+export const sandboxClock = (): string | null => sandbox;
 export const hasToken = (): boolean => accessToken !== null;
 export const wasSessionLost = (): boolean => sessionLost;
 export const currentToken = (): string | null => accessToken;
@@ -178,8 +180,10 @@ export async function request(path: string, options: RequestOptions = {}): Promi
       setToken(null);
     }
   }
-  const flag = response.headers.get('x-zhengzhi-sandbox') === 'true';
-  if (flag !== sandbox) {
+  const flag = response.headers.get('x-zhengzhi-sandbox');
+  // The sandbox clock only moves forward: a slower response that began before a move keeps the newer one.
+  const stale = flag !== null && sandbox !== null && Date.parse(flag) < Date.parse(sandbox);
+  if (flag !== sandbox && !stale) {
     sandbox = flag;
     notify();
   }
