@@ -1,6 +1,5 @@
-import { hash as oneShotHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import { GENESIS_HASH } from '../persistence/event-hash';
+import { chainHash, GENESIS_HASH } from '../persistence/event-hash';
 import type { Finding } from './findings';
 
 /** One event as verification reads it: the stored canonical text and the chain fields around it. */
@@ -11,6 +10,11 @@ export interface ChainRow {
   hash: string;
   /** The stored canonical body text, hashed exactly as stored. */
   body: string;
+  /**
+   * The same body as the stored UTF-8 bytes, when the reader has them (verification reads COPY output as
+   * bytes): the link hash is computed over these, without decoding the text.
+   */
+  bodyBytes?: Uint8Array;
   /** Denormalised columns to compare with the body (absent in exports, where only the body is kept). */
   columns?: EventColumns;
   /** Line number in an export file, for findings. */
@@ -27,13 +31,8 @@ export interface EventColumns {
   payloadText: string;
 }
 
-/**
- * `chainHash` of the event store, computed with Node's one-shot `crypto.hash` (several times faster for
- * short inputs than a `createHash` object per event; the same SHA-256 over the same bytes).
- */
-export function linkHash(previousHash: string, body: string): string {
-  return oneShotHash('sha256', previousHash + '\n' + body, 'hex');
-}
+/** The link hash of a row: `chainHash` over the stored bytes when the reader has them, else the text. */
+const linkOf = (row: ChainRow): string => chainHash(row.prevHash, row.bodyBytes ?? row.body);
 
 /**
  * The body the columns imply, split around the payload. RFC 8785 orders the keys actorId, machineVersion,
@@ -171,7 +170,7 @@ export class ChainChecker {
         this.#report({ kind: 'prev-hash-mismatch', ...at(), expected: s.lastHash, found: row.prevHash });
         s.broken = true;
       } else {
-        const computed = linkHash(row.prevHash, row.body);
+        const computed = linkOf(row);
         if (computed !== row.hash) {
           this.#report({ kind: 'hash-mismatch', ...at(), expected: computed, found: row.hash });
           s.broken = true;
@@ -279,7 +278,7 @@ export class InterleavedChainChecker {
     const intact =
       row.sequence === s.expected &&
       row.prevHash === s.lastHash &&
-      linkHash(row.prevHash, row.body) === row.hash &&
+      linkOf(row) === row.hash &&
       (!this.#checkBodies || (row.columns !== undefined && bodyAgrees(row, row.columns)));
     if (!intact) {
       this.suspects.add(row.streamId);

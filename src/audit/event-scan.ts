@@ -1,4 +1,3 @@
-import { StringDecoder } from 'node:string_decoder';
 import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../persistence/database';
@@ -56,28 +55,142 @@ function splitCopyLine(line: string): Array<string | null> {
   return fields;
 }
 
+/**
+ * Streams the output of `COPY (sql) TO STDOUT` line by line as bytes: `onLine(chunk, start, end)` gets one
+ * row's text-format bytes (no newline). A raw newline byte only ends a row (newlines inside values are
+ * escaped, and 0x0A never occurs inside a multi-byte UTF-8 character), so chunks are split without decoding.
+ * If `onLine` throws, the scan fails and the connection is discarded rather than returned to the pool in the
+ * middle of a COPY; an error from the server fails the scan and leaves the connection usable (the server
+ * ends the COPY itself).
+ */
+export async function copyLines(
+  database: Database,
+  sql: string,
+  onLine: (chunk: Buffer, start: number, end: number) => void,
+): Promise<void> {
+  const client: PoolClient = await poolOf(database).connect();
+  let abandoned: Error | undefined;
+  let streamError: Error | undefined;
+  try {
+    const stream = client.query(copyTo(`COPY (${sql}) TO STDOUT`));
+    // An error emitted after the loop stopped reading (the stream is destroyed then) must not go unhandled.
+    stream.on('error', (error: Error) => {
+      streamError ??= error;
+    });
+    let carry: Buffer | null = null;
+    const read = (chunk: Buffer, start: number, end: number): void => {
+      try {
+        onLine(chunk, start, end);
+      } catch (error) {
+        abandoned = error as Error;
+        throw error;
+      }
+    };
+    for await (const data of stream as AsyncIterable<Buffer>) {
+      const chunk: Buffer = carry === null ? data : Buffer.concat([carry, data]);
+      carry = null;
+      let start = 0;
+      for (let end = chunk.indexOf(0x0a, start); end !== -1; end = chunk.indexOf(0x0a, start)) {
+        read(chunk, start, end);
+        start = end + 1;
+      }
+      if (start < chunk.length) carry = chunk.subarray(start);
+    }
+    if (streamError) throw streamError;
+    if (carry !== null) read(carry, 0, carry.length);
+  } finally {
+    client.release(abandoned);
+  }
+}
+
 /** Streams the rows of `sql` through COPY TO STDOUT, calling `onRow` with the unescaped fields. */
 export async function copyRows(
   database: Database,
   sql: string,
   onRow: (fields: Array<string | null>) => void,
 ): Promise<void> {
-  const client: PoolClient = await poolOf(database).connect();
-  try {
-    const stream = client.query(copyTo(`COPY (${sql}) TO STDOUT`));
-    const decoder = new StringDecoder('utf8');
-    let rest = '';
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      // A raw newline only ends a row (newlines inside values are escaped), so split the chunk at once.
-      const lines = (rest + decoder.write(chunk)).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) onRow(splitCopyLine(line));
-    }
-    rest += decoder.end();
-    if (rest.length > 0) onRow(splitCopyLine(rest));
-  } finally {
-    client.release();
+  await copyLines(database, sql, (chunk, start, end) =>
+    onRow(splitCopyLine(chunk.toString('utf8', start, end))),
+  );
+}
+
+const TAB = 0x09;
+const BACKSLASH = 0x5c;
+
+/** A decimal integer field of COPY text, read from its bytes. */
+function integerAt(chunk: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) n = n * 10 + (chunk[i]! - 0x30);
+  return n;
+}
+
+/**
+ * One link read from COPY bytes: the body stays bytes (the link hash is computed over them); its text is
+ * decoded only if someone asks (a finding, a column check).
+ */
+class LinkRow implements ChainRow {
+  constructor(
+    readonly streamId: string,
+    readonly sequence: number,
+    readonly prevHash: string,
+    readonly hash: string,
+    readonly bodyBytes: Uint8Array,
+  ) {}
+
+  get body(): string {
+    return Buffer.from(this.bodyBytes.buffer, this.bodyBytes.byteOffset, this.bodyBytes.length).toString(
+      'utf8',
+    );
   }
+}
+
+/**
+ * Reads lines of `[global_position,] stream_id, sequence, prev_hash, hash, body` without decoding the body:
+ * verification's hot loop. A line with a backslash anywhere (COPY escaped something) takes the general path.
+ */
+function linkLineReader(
+  withPosition: boolean,
+  onRow: (row: ChainRow, position: number) => void,
+): (chunk: Buffer, start: number, end: number) => void {
+  return (chunk, start, end) => {
+    const escaped = chunk.indexOf(BACKSLASH, start);
+    if (escaped !== -1 && escaped < end) {
+      const f = splitCopyLine(chunk.toString('utf8', start, end));
+      const o = withPosition ? 1 : 0;
+      onRow(
+        {
+          streamId: String(f[o]),
+          sequence: Number(f[o + 1]),
+          prevHash: String(f[o + 2]),
+          hash: String(f[o + 3]),
+          body: String(f[o + 4]),
+        },
+        withPosition ? Number(f[0]) : 0,
+      );
+      return;
+    }
+    let at = start;
+    let position = 0;
+    if (withPosition) {
+      const tab = chunk.indexOf(TAB, at);
+      position = integerAt(chunk, at, tab);
+      at = tab + 1;
+    }
+    const t1 = chunk.indexOf(TAB, at);
+    const t2 = chunk.indexOf(TAB, t1 + 1);
+    const t3 = chunk.indexOf(TAB, t2 + 1);
+    const t4 = chunk.indexOf(TAB, t3 + 1);
+    onRow(
+      new LinkRow(
+        chunk.toString('utf8', at, t1),
+        integerAt(chunk, t1 + 1, t2),
+        chunk.toString('latin1', t2 + 1, t3),
+        chunk.toString('latin1', t3 + 1, t4),
+        chunk.subarray(t4 + 1, end),
+      ),
+      position,
+    );
+  };
 }
 
 const isoSql = (column: string): string =>
@@ -174,10 +287,10 @@ async function scanLinks(
     body: String(f[4]),
   });
   if (resolveMode(database, mode) === 'copy') {
-    await copyRows(
+    await copyLines(
       database,
       `SELECT stream_id, sequence, prev_hash, hash, body FROM events ${where} ORDER BY stream_id, sequence`,
-      (f) => onRow(toRow(f)),
+      linkLineReader(false, (row) => onRow(row)),
     );
     return;
   }
@@ -222,9 +335,9 @@ export async function scanByPosition(
         };
   if (resolveMode(database, mode) === 'copy') {
     const where = filter ? `WHERE stream_id IN (${literalList(filter.streamIds)})` : '';
-    await copyRows(database, `SELECT ${select} FROM events ${where} ORDER BY global_position`, (f) =>
-      onRow(toRow(f), Number(f[0])),
-    );
+    const sql = `SELECT ${select} FROM events ${where} ORDER BY global_position`;
+    if (columns) await copyRows(database, sql, (f) => onRow(toRow(f), Number(f[0])));
+    else await copyLines(database, sql, linkLineReader(true, onRow));
     return;
   }
   for (let after = 0; ;) {

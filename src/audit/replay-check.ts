@@ -1,12 +1,12 @@
 import type { ReplayStep } from '../engine/replay';
-import { replayStream } from './fast-replay';
+import { replayEvents, ReplayError } from '../engine/replay';
 import type { PersistedState } from '../machines/step';
 import type { Database } from '../persistence/database';
 import { toStoredEvent, type StoredEvent } from '../persistence/event-store';
 import { jsonEqual } from './chain-check';
 import type { Finding } from './findings';
 
-/** How events are replayed: `replayStream` (the engine's machines, persisted once per stream) unless a test substitutes a patched machine. */
+/** How events are replayed: `replayEvents` (the engine's one replay path) unless a test substitutes a patched machine. */
 export type ReplayFunction = (
   streamType: string,
   events: readonly StoredEvent[],
@@ -45,18 +45,17 @@ export function checkStreamSnapshot(
   streamType: string,
   stored: unknown,
   events: readonly StoredEvent[],
-  replay: ReplayFunction = replayStream,
+  replay: ReplayFunction = replayEvents,
 ): Finding | null {
-  let lastGood = 0;
   let replayed: PersistedState | null;
   try {
-    replayed = replay(streamType, events, (s) => (lastGood = s.event.sequence));
+    // No onStep: the replay persists the state once, at the end; a refusal names its event.
+    replayed = replay(streamType, events);
   } catch (error) {
-    const failing = events.find((e) => e.sequence > lastGood);
     return {
       kind: 'replay-failed',
       streamId,
-      sequence: failing?.sequence ?? null,
+      sequence: error instanceof ReplayError ? error.sequence : null,
       message: (error as Error).message,
     };
   }

@@ -1,4 +1,5 @@
-import { ChainChecker, jsonEqual, linkHash } from '../../src/audit/chain-check';
+import { createHash } from 'node:crypto';
+import { ChainChecker, jsonEqual } from '../../src/audit/chain-check';
 import { unescapeCopyField } from '../../src/audit/event-scan';
 import { canonicalEventBody, chainHash, GENESIS_HASH } from '../../src/persistence/event-hash';
 
@@ -26,9 +27,43 @@ const columns = (over: Partial<typeof fields> = {}) => {
 };
 
 describe('chain check (pure)', () => {
-  it('linkHash is the event store chainHash', () => {
-    expect(linkHash(GENESIS_HASH, body)).toBe(chainHash(GENESIS_HASH, body));
-    expect(linkHash('ab', '')).toBe(chainHash('ab', ''));
+  it('chainHash is SHA-256 of previous hash, newline, body, whether the body comes as text or as its UTF-8 bytes', () => {
+    const expected = createHash('sha256').update(`${GENESIS_HASH}\n${body}`).digest('hex');
+    expect(chainHash(GENESIS_HASH, body)).toBe(expected);
+    expect(chainHash(GENESIS_HASH, Buffer.from(body, 'utf8'))).toBe(expected);
+    expect(chainHash('ab', '')).toBe(chainHash('ab', new Uint8Array(0)));
+    // A body larger than the reused buffer, and a non-ASCII previous hash (a tampered column), hash alike.
+    const large = '整'.repeat(100_000);
+    expect(chainHash('前', Buffer.from(large))).toBe(
+      createHash('sha256').update(`前\n${large}`).digest('hex'),
+    );
+  });
+
+  it('a row read as bytes checks like the same row read as text', () => {
+    const hash = chainHash(GENESIS_HASH, body);
+    const asText = new ChainChecker({ checkBodies: false });
+    const asBytes = new ChainChecker({ checkBodies: false });
+    asText.push({ streamId: 'item-1', sequence: 1, prevHash: GENESIS_HASH, hash, body });
+    asBytes.push({
+      streamId: 'item-1',
+      sequence: 1,
+      prevHash: GENESIS_HASH,
+      hash,
+      body,
+      bodyBytes: Buffer.from(body),
+    });
+    expect(asText.finish()).toEqual([]);
+    expect(asBytes.finish()).toEqual([]);
+    const tampered = new ChainChecker({ checkBodies: false });
+    tampered.push({
+      streamId: 'item-1',
+      sequence: 1,
+      prevHash: GENESIS_HASH,
+      hash,
+      body,
+      bodyBytes: Buffer.from(body.replace('item-1', 'item-2')),
+    });
+    expect(tampered.finish()).toEqual([expect.objectContaining({ kind: 'hash-mismatch' })]);
   });
 
   it('columns that say what the body says pass; key order and formatting of the jsonb text do not matter', () => {

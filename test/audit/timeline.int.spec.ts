@@ -1,7 +1,6 @@
 import { assign } from 'xstate';
 import { explainState } from '../../src/audit/explain';
-import { replayStream } from '../../src/audit/fast-replay';
-import { replayEvents } from '../../src/engine/replay';
+import { replayEvents, ReplayError } from '../../src/engine/replay';
 import { checkSnapshots, type ReplayFunction } from '../../src/audit/replay-check';
 import { stateAt, timeline } from '../../src/audit/timeline';
 import { itemMachineV3 } from '../../src/machines/item-machine';
@@ -192,26 +191,51 @@ describe('timeline and time travel on ' + (process.env.ZZ_TEST_DB ?? 'postgres')
   });
 });
 
-describe('bulk replay', () => {
-  it('replayStream gives exactly what the engine replay gives, and refuses what it refuses', async () => {
+describe('the one replay path', () => {
+  /** What live traffic does per command: start, then step() on the persisted state of the previous event. */
+  const stepByStep = (streamType: string, events: Awaited<ReturnType<typeof runtime.store.readStream>>) => {
+    const states: PersistedState[] = [];
+    for (const e of events) {
+      const definition = definitionFor(streamType, e.machineVersion);
+      const r: StepResult =
+        states.length === 0
+          ? start(definition, e.payload)
+          : step(definition, states[states.length - 1]!, { ...e.payload, type: e.type } as {
+              type: string;
+              at: string;
+            });
+      if (!r.ok) throw new Error(r.rejection.message);
+      states.push(r.state);
+    }
+    return states;
+  };
+
+  it('replayEvents gives, at every step and at the end, what stepping each stored state gives, and refuses what it refuses', async () => {
+    for (const [streamType, id] of [
+      ['item', itemId],
+      ['campaign', campaignId],
+    ] as const) {
+      const events = await runtime.store.readStream(id);
+      const live = stepByStep(streamType, events);
+      const steps: PersistedState[] = [];
+      expect(replayEvents(streamType, events, (s) => steps.push(s.snapshot))).toEqual(live[live.length - 1]);
+      expect(steps).toEqual(live);
+      expect(replayEvents(streamType, events)).toEqual(live[live.length - 1]);
+    }
     const events = await runtime.store.readStream(itemId);
-    expect(replayStream('item', events)).toEqual(replayEvents('item', events));
-    const campaignEvents = await runtime.store.readStream(campaignId);
-    expect(replayStream('campaign', campaignEvents)).toEqual(replayEvents('campaign', campaignEvents));
     const scrambled = [events[0]!, events[3]!, ...events.slice(1, 3)];
-    const engineError = (() => {
-      try {
-        replayEvents('item', scrambled);
-      } catch (error) {
-        return (error as Error).message;
-      }
-      return 'no error';
-    })();
-    expect(engineError).toMatch(
+    let refusal: unknown;
+    try {
+      replayEvents('item', scrambled);
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ReplayError);
+    expect((refusal as ReplayError).sequence).toBe(4);
+    expect((refusal as Error).message).toMatch(
       new RegExp(
         `^stream ${itemId} event 4 \\(START_RECTIFICATION\\) does not replay: .*registered.*START_RECTIFICATION`,
       ),
     );
-    expect(() => replayStream('item', scrambled)).toThrow(engineError);
   });
 });

@@ -42,6 +42,42 @@ describe('verify on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
     }
   });
 
+  it('chain-only verification finds an edited body whether COPY bytes need unescaping or not, as keyset pages do', async () => {
+    const plain = await checkpointedItem();
+    const escaped = await checkpointedItem();
+    await tamper(
+      runtime,
+      `UPDATE events SET body = replace(body, '已培训', '未培训') WHERE stream_id = $1 AND sequence = 5`,
+      [plain],
+    );
+    // A backslash, a quote and a tab in the body: COPY's text format escapes them.
+    await tamper(
+      runtime,
+      `UPDATE events SET body = replace(body, '已培训', $2) WHERE stream_id = $1 AND sequence = 5`,
+      [escaped, '未\\"培\t训'],
+    );
+    for (const id of [plain, escaped]) {
+      const select = await verifyDatabase(runtime.database, {
+        streamId: id,
+        columns: false,
+        snapshots: false,
+        mode: 'select',
+      });
+      expect(select.findings).toEqual([
+        expect.objectContaining({ kind: 'hash-mismatch', streamId: id, sequence: 5 }),
+      ]);
+      if (runtime.database.kind === 'postgres') {
+        const copy = await verifyDatabase(runtime.database, {
+          streamId: id,
+          columns: false,
+          snapshots: false,
+          mode: 'copy',
+        });
+        expect(copy).toEqual(select);
+      }
+    }
+  });
+
   it('an edited payload column: the column no longer says what the hashed body says', async () => {
     const id = await checkpointedItem();
     await tamper(
