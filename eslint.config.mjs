@@ -33,7 +33,7 @@ export default tseslint.config(
   },
   {
     files: ['src/machines/**/*.ts', 'src/rules/**/*.ts'],
-    ignores: ['src/rules/cli/**', 'src/rules/io/**'],
+
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { XLSX_MEDIA_TYPE } from '../rules/io/decision-workbook';
+import { XLSX_MEDIA_TYPE } from '../rule-files/decision-workbook';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
 import pino, { type Logger } from 'pino';

@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { Role } from '../persistence/entities/user.entity';
-import type { AuthUser } from './context';
+import type { AuthUser } from './auth/auth-user';
 import { forbidden, HttpProblem } from './problem';
 
 /**

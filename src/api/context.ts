@@ -1,24 +1,14 @@
 import type { Logger } from 'pino';
 import type { Runtime } from '../runtime/runtime';
-import type { Role } from '../persistence/entities/user.entity';
+import type { AuthUser } from './auth/auth-user';
 import type { AuthService } from './auth/auth-service';
 import type { IdempotencyStore } from './idempotency';
 import type { LiveFeed } from './live/live-feed';
-import type { OperationRegistry } from './endpoint';
+import type { OperationRegistry } from './operations';
 import type { EvidenceService } from '../evidence/evidence-service';
 import type { SandboxClock } from '../runtime/sandbox';
 
-/** The authenticated caller, as carried by the access token (no database read per request). */
-export interface AuthUser {
-  id: string;
-  username: string;
-  role: Role;
-  unitId: string;
-  /** Materialised path of the user's unit, e.g. `/xn-city/xn-county-hz/`: the subtree they act in. */
-  unitPath: string;
-  /** 单位主要负责人 of `unitId`: may sign dismissals of items handled by that unit. */
-  isPrincipal: boolean;
-}
+export type { AuthUser } from './auth/auth-user';
 
 /** What every router gets: the engine runtime and the API's own services. */
 export interface ApiContext {

@@ -1,6 +1,5 @@
 import busboy from 'busboy';
 import type { Request } from 'express';
-import type { OperationRegistry } from './endpoint';
 import { HttpProblem } from './problem';
 
 /**
@@ -25,7 +24,9 @@ const tooLarge = (limit: number) =>
   new HttpProblem('payloadTooLarge', `the file exceeds the limit of ${limit} bytes`, { limit });
 
 /** Paths of the endpoints that take uploads, as regular expressions over `req.path`. */
-export function uploadPaths(operations: OperationRegistry): () => RegExp[] {
+export function uploadPaths(operations: {
+  readonly operations: ReadonlyArray<{ path: string; upload?: unknown }>;
+}): () => RegExp[] {
   let cache: { count: number; patterns: RegExp[] } | undefined;
   return () => {
     if (cache?.count !== operations.operations.length) {

@@ -5,7 +5,7 @@ import { openDatabaseFromEnvironment } from '../persistence/database';
 import { openDeploymentClock, sandboxScheduler, type SandboxClock } from '../runtime/sandbox';
 import { latestRuleFailures, summariseRuleFailures } from '../persistence/rule-failures';
 import { displaySafe } from '../rules';
-import { loadAnyRuleFile } from '../rules/io/decision-workbook';
+import { loadAnyRuleFile } from '../rule-files/decision-workbook';
 
 /** Opens the configured database (DATABASE_URL or the embedded default), runs `work`, closes it. */
 async function withRuntime<T>(

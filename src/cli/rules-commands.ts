@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { displaySafe, exampleDiagnostics, runExamples } from '../rules';
 import { writeFileSync } from 'node:fs';
 import { sourceToTables } from '../rules/decision-table';
-import { loadAnyRuleFile, writeDecisionWorkbook } from '../rules/io/decision-workbook';
+import { loadAnyRuleFile, writeDecisionWorkbook } from '../rule-files/decision-workbook';
 import { sourceLine } from '../rules/source';
 
 /** Where command output goes; injectable so tests can capture it. */

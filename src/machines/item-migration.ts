@@ -1,4 +1,4 @@
-import type { PersistedState } from './step';
+import type { PersistedState } from './persisted-state';
 
 /** The event type a migration appends; replay maps the state instead of running a transition. */
 export const MIGRATED = 'MIGRATED';

@@ -1,9 +1,9 @@
-import { initialTransition, transition, type AnyMachineSnapshot, type Snapshot } from 'xstate';
+import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { CONCLUDED_TAG } from './common';
+import type { PersistedState } from './persisted-state';
 import type { MachineDefinition } from './registry';
 
-/** What the event store keeps of a machine's state: XState's persisted snapshot, as plain JSON. */
-export type PersistedState = Snapshot<unknown> & { value: string; context: unknown; status: string };
+export type { PersistedState } from './persisted-state';
 
 /** Why a command was refused; `code` is stable, `message` is for the user. */
 export interface Rejection {

@@ -6,7 +6,7 @@ import { sliceRange } from './source';
 /**
  * Decision tables (issue 10 point 2): a workbook of sheets of cells, turned into `.rules` text that the one
  * checker and compiler read, with every generated piece remembered by the cell it came from, so a
- * diagnostic points at `表1!C7`. Pure: sheets are plain grids of cell text here; src/rules/io reads .xlsx.
+ * diagnostic points at `表1!C7`. Pure: sheets are plain grids of cell text here; src/rule-files reads .xlsx.
  *
  * Layout. Sheet `规则集`: column A labels 规则集 / 版本 / 标题, column B values. Every other sheet but
  * `示例` is a table: A1 `命中策略`, B1 the hit policy; row 2 the headers; one rule per row from row 3.

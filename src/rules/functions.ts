@@ -1,4 +1,4 @@
-import type { Ty } from './ir';
+import type { Ty } from './expression-type';
 
 /**
  * The only functions rule text can call. Each is implemented in `compile-expression.ts` by its `code`;

@@ -1,7 +1,8 @@
 import type { ArithOp, CompareOp } from './ast';
 import { ENUMS } from './fact-enums';
-import type { FactType, FieldSpec } from './facts';
+import type { FieldSpec } from './facts';
 import type { FunctionSpec } from './functions';
+import type { Ty } from './expression-type';
 import type { SourceRange } from './source';
 
 /**
@@ -9,14 +10,7 @@ import type { SourceRange } from './source';
  * resolved to codes, `and`/`or` chains flattened. Only this IR is compiled, so nothing unchecked runs.
  */
 
-/** Types in checked expressions: the fact types plus literal lists, measures, targets and an error type. */
-export type Ty =
-  | FactType
-  | { readonly kind: 'list'; readonly of: Ty }
-  | { readonly kind: 'measure' }
-  | { readonly kind: 'target' }
-  /** A subexpression that already failed to check; suppresses follow-on errors. */
-  | { readonly kind: 'error' };
+export type { Ty } from './expression-type';
 
 /** Checked expression nodes. */
 export type IR =

@@ -1,7 +1,6 @@
 import type { CompiledNode, EvalContext, Fn } from './compile-expression';
 import type { ConditionTrace, FactRead, FiredRule } from './decision';
 import type { IR, Ty } from './ir';
-import type { CompiledRule } from './rule-set';
 import { sliceRange, type SourceRange } from './source';
 
 const SCOPE_ZH = { item: '事项', unit: '单位', campaign: '行动' } as const;
@@ -84,12 +83,21 @@ function collectReads(node: CompiledNode, source: string, out: ReadPlan[]): void
   for (const kid of node.kids) collectReads(kid, source, out);
 }
 
+/** What explaining a fired rule reads of it (a `CompiledRule` is one). */
+export interface TracedRule {
+  readonly id: string;
+  readonly title: string;
+  readonly priority: number;
+  readonly source: string | null;
+  readonly trace: TracePlan;
+}
+
 /**
  * Provenance of a rule that fired: runs each sub-condition's own compiled closure (the same code the
  * decision used, so the explanation cannot disagree with it) and records the fact values read. Called only
  * for fired rules, so a sweep pays nothing for rules that did not fire.
  */
-export function traceRule(rule: CompiledRule, c: EvalContext): FiredRule {
+export function traceRule(rule: TracedRule, c: EvalContext): FiredRule {
   const reads: FactRead[] = [];
   const condition = trace(rule.trace, c, reads);
   return {

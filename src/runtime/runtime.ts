@@ -6,7 +6,7 @@ import { randomIds, systemClock, type Clock, type IdGenerator } from '../shared/
 import { appendNotifyHook } from '../engine/append-notify';
 import { Engine, type AppendHook } from '../engine/engine';
 import type { GroupCommitOptions } from '../engine/group-commit';
-import { correctionsHook } from '../engine/corrections';
+import { correctionsHook } from '../engine/corrections-hook';
 import { deadlineHook, EscalationIssuer, RuleSetRegistry, rulesHook, Scheduler } from '../escalation';
 import { NotificationOutbox } from '../notifications/outbox';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeDecisionWorkbook, XLSX_MEDIA_TYPE } from '../../src/rules/io/decision-workbook';
+import { writeDecisionWorkbook, XLSX_MEDIA_TYPE } from '../../src/rule-files/decision-workbook';
 import { createXiningCampaign, startApi, type ApiHarness } from './support';
 
 /** Decision-table workbooks uploaded as themselves, next to the JSON form (issue 10 point 2). */

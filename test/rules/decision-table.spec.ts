@@ -17,7 +17,7 @@ import {
   compileWorkbook,
   readDecisionWorkbook,
   writeDecisionWorkbook,
-} from '../../src/rules/io/decision-workbook';
+} from '../../src/rule-files/decision-workbook';
 
 const SEEDS = ['xining-2023', 'jiangyuan-2023', 'rushan-long-term'];
 const rulesDir = join(__dirname, '../../rules');

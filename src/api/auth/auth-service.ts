@@ -10,7 +10,7 @@ import {
   revokeRefreshFamily,
   type QueryExecutor,
 } from '../../persistence/refresh-tokens';
-import type { AuthUser } from '../context';
+import type { AuthUser } from './auth-user';
 import { HttpProblem } from '../problem';
 import { hashPassword, verifyPassword, type PasswordHashing } from './passwords';
 

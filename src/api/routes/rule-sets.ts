@@ -1,5 +1,5 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { compileWorkbook, type LoadedRules } from '../../rules/io/decision-workbook';
+import { compileWorkbook, type LoadedRules } from '../../rule-files/decision-workbook';
 import { ZhengzhiError } from '../../shared/errors';
 import { checkRuleSource, RuleSetRejectedError } from '../../escalation';
 import { evaluate, factsFromJson, formatDiagnostic, runExamples, type Diagnostic } from '../../rules';

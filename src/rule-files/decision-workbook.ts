@@ -1,16 +1,17 @@
+/** Rule sets read from files and uploads: `.rules` text or a decision-table workbook (.xlsx), compiled by the pure rules core. */
 import { readFileSync } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { checkWorkbookBytes } from '../../ledgers/workbook-limits';
-import { compileRuleSet, type CompileResult } from '../compile-rule-set';
+import { checkWorkbookBytes } from '../ledgers/workbook-limits';
+import { compileRuleSet, type CompileResult } from '../rules/compile-rule-set';
 import {
   formatTableDiagnostic,
   locateInTable,
   tablesToSource,
   type Grid,
   type TableSource,
-} from '../decision-table';
-import { diagnostic, type Diagnostic } from '../errors';
-import { formatDiagnostic } from '../format-diagnostic';
+} from '../rules/decision-table';
+import { diagnostic, type Diagnostic } from '../rules/errors';
+import { formatDiagnostic } from '../rules/format-diagnostic';
 
 /** The media type a decision-table workbook is uploaded with. */
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
