@@ -9,6 +9,7 @@ import { registerCorrectionCommands } from './correction-commands';
 import { registerNotificationCommands } from './notification-commands';
 import { registerInspectCommand } from './inspect-command';
 import { registerSandboxCommands } from './sandbox-commands';
+import { registerSimulateCommand } from './rules-simulate';
 import { cliLang, langFromArgv } from './lang';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   // before the engine's commands, which add `rules publish` and `rules versions` to the same group
   registerRulesCommands(program);
   registerEngineCommands(program);
+  registerSimulateCommand(program);
   registerAuditCommands(program);
   registerLedgerCommands(program);
   registerMachineCommands(program);

@@ -3,6 +3,8 @@ import {
   type EscalationContext,
   type EscalationTrigger,
 } from '../machines/escalation-types';
+import type { ConditionTrace, FactRead } from '../rules';
+import { formatValue } from '../rules/format-value';
 import type {
   CandidateView,
   RecordedEscalation,
@@ -25,6 +27,8 @@ export interface ReportFact {
   fact: string;
   factEn: string;
   value: unknown;
+  /** The value as a person reads it (Chinese labels, `31 天`). */
+  text: string;
 }
 
 /** One escalation, recorded or simulated, with the facts behind it. */
@@ -44,6 +48,11 @@ export interface ReportEscalation {
   respondBy: string | null;
   facts: ReportFact[];
 }
+
+/** Why the candidate did not issue a removed escalation, at the instant it was recorded. */
+export type CandidateReport =
+  | Exclude<CandidateView, { outcome: 'conditionFalse' }>
+  | { outcome: 'conditionFalse'; failedConditions: string[]; facts: ReportFact[] };
 
 export type ChangeKind = 'heavier' | 'lighter' | 'otherTarget' | 'earlier' | 'later';
 
@@ -84,7 +93,7 @@ export interface SimulationReport {
     identical: boolean;
   };
   added: ReportEscalation[];
-  removed: Array<ReportEscalation & { candidate: CandidateView }>;
+  removed: Array<ReportEscalation & { candidate: CandidateReport }>;
   changed: ReportChange[];
   byRule: Array<{ ruleId: string; ruleTitle: string } & GroupCounts>;
   byUnit: Array<{ unitId: string } & GroupCounts>;
@@ -96,8 +105,13 @@ export interface SimulationReport {
 const weight = (measure: string): number => ESCALATION_MEASURES.indexOf(measure as never);
 
 function factsOf(provenance: unknown): ReportFact[] {
-  const reads = (provenance as { reads?: Array<{ zh: string; en: string; value: unknown }> } | null)?.reads;
-  return (reads ?? []).map((r) => ({ fact: r.zh, factEn: r.en, value: r.value }));
+  const reads = (provenance as { reads?: FactRead[] } | null)?.reads;
+  return (reads ?? []).map((r) => ({
+    fact: r.zh,
+    factEn: r.en,
+    value: r.value,
+    text: r.type ? formatValue(r.type, r.value, 'zh') : String(r.value),
+  }));
 }
 
 function view(
@@ -119,6 +133,23 @@ function view(
     reason: context.reason,
     respondBy: context.respondBy,
     facts: factsOf(provenance),
+  };
+}
+
+/** The leaf conditions that did not hold, as written in the candidate file. */
+function failedLeaves(trace: ConditionTrace, out: string[] = []): string[] {
+  if (trace.children.length === 0) {
+    if (!trace.holds) out.push(trace.text);
+  } else for (const child of trace.children) failedLeaves(child, out);
+  return out;
+}
+
+function candidateReport(view: CandidateView): CandidateReport {
+  if (view.outcome !== 'conditionFalse') return view;
+  return {
+    outcome: 'conditionFalse',
+    failedConditions: failedLeaves(view.facts.condition),
+    facts: factsOf(view.facts),
   };
 }
 
@@ -189,7 +220,7 @@ export function buildSimulationReport(
       simulated: s,
     });
   }
-  const removed = removedLeft.map((r) => ({ ...recordedView(r), candidate: r.candidate }));
+  const removed = removedLeft.map((r) => ({ ...recordedView(r), candidate: candidateReport(r.candidate) }));
   added.sort(byTime);
   removed.sort(byTime);
   changed.sort((a, b) => byTime(a.simulated, b.simulated));

@@ -1,3 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { registerSimulateCommand } from '../../src/cli/rules-simulate';
 import { replayEvents } from '../../src/engine/replay';
 import { simulateRuleSet } from '../../src/escalation/simulate-rule-set';
 import { startItem, stepItem, type ItemReplayState } from '../../src/machines/item-stepper';
@@ -66,7 +71,9 @@ describe('what-if simulation over a recorded campaign', () => {
         target: { kind: 'unit_leader', id: 'xn-county-hz' },
         issuedAt: '2023-05-12T16:00:00.000Z',
         trigger: { kind: 'clock', tick: '2023-05-12T16:00:00.000Z' },
-        facts: expect.arrayContaining([{ fact: '事项.超期天数', factEn: 'item.days_overdue', value: 11 }]),
+        facts: expect.arrayContaining([
+          { fact: '事项.超期天数', factEn: 'item.days_overdue', value: 11, text: '11' },
+        ]),
         candidate: expect.objectContaining({ outcome: 'conditionFalse' }),
       }),
     ]);
@@ -161,5 +168,100 @@ describe('what-if simulation over a recorded campaign', () => {
     await expect(simulateSource(SIM_RULES_V1, { from: 'yesterday' })).rejects.toThrow(
       /from must be an ISO instant/,
     );
+  });
+});
+
+describe('zhengzhi rules simulate', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'zz-simulate-'));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  /** Runs `zhengzhi rules simulate …` against the test database; returns stdout, stderr and the exit code. */
+  async function zz(...args: string[]): Promise<{ out: string[]; err: string[]; exitCode: number }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    let exitCode = 0;
+    const program = new Command('zhengzhi').exitOverride();
+    registerSimulateCommand(program, {
+      openDatabase: async () => ({ ...runtime.database, close: async () => undefined }),
+      io: { out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => (exitCode = c) },
+    });
+    await program.parseAsync(['node', 'zhengzhi', 'rules', 'simulate', ...args]);
+    return { out, err, exitCode };
+  }
+
+  it('exit 0 and 一致 for the published rule set, in Chinese', async () => {
+    const result = await zz(file('published.rules', SIM_RULES_V1), '--campaign', recorded.campaignId);
+    expect(result.exitCode).toBe(0);
+    expect(result.out.join('\n')).toMatch(/结论：与实际下发完全一致/);
+    expect(result.out[3]).toMatch(/^实际下发 \d+ 项，模拟下发 \d+ 项：不变 \d+，新增 0，撤销 0，变化 0$/);
+  });
+
+  it('exit 1 with the differences grouped per rule, unit and item, and the facts behind each', async () => {
+    const result = await zz(
+      file('raised.rules', withAdmonishThreshold(20)),
+      '--campaign',
+      recorded.campaignId,
+    );
+    expect(result.exitCode).toBe(1);
+    const text = result.out.join('\n');
+    expect(text).toContain('按规则\n  overdue-admonish「整改超期10天约谈」：新增 0，撤销 1，变化 1');
+    expect(text).toContain(
+      '按单位\n  xn-county-dt：新增 0，撤销 0，变化 1\n  xn-county-hz：新增 0，撤销 1，变化 0',
+    );
+    expect(text).toMatch(
+      /撤销（实际下发，候选规则集不会下发）\n {2}- 事项 \S+ · 约谈 单位负责人（xn-county-hz） · 规则 overdue-admonish/,
+    );
+    expect(text).toContain('实际依据：事项.状态 = 整改中；事项.超期天数 = 11');
+    expect(text).toContain('候选规则集：条件不成立：事项.超期天数 > 20（');
+    expect(text).toMatch(
+      /~ 事项 \S+ · 规则 overdue-admonish · 推迟：约谈 单位负责人（xn-county-dt） 2023-05-13 00:00 → 约谈 单位负责人（xn-county-dt） 2023-05-23 00:00/,
+    );
+  });
+
+  it('--json gives the report shape; --from/--to bound it', async () => {
+    const result = await zz(
+      file('lowered.rules', withAdmonishThreshold(5)),
+      '--campaign',
+      recorded.campaignId,
+      '--json',
+      '--to',
+      '2023-05-08T00:00:00+08:00',
+    );
+    expect(result.exitCode).toBe(1);
+    const report = JSON.parse(result.out.join('\n')) as Record<string, unknown>;
+    expect(Object.keys(report)).toEqual([
+      'campaignId',
+      'candidate',
+      'published',
+      'window',
+      'evaluated',
+      'summary',
+      'added',
+      'removed',
+      'changed',
+      'byRule',
+      'byUnit',
+      'byItem',
+      'tags',
+      'failures',
+    ]);
+    expect(report.window).toEqual({ from: '2023-04-10T09:00:00.000Z', to: '2023-05-07T16:00:00.000Z' });
+    expect(report.summary).toMatchObject({ added: 3, removed: 0, changed: 0 });
+  });
+
+  it('exit 2 with located errors for a broken file, and for an unknown campaign', async () => {
+    const broken = await zz(
+      file('broken.rules', SIM_RULES_V1.replace('超期天数 > 0', '超期天数 > ')),
+      '--campaign',
+      recorded.campaignId,
+    );
+    expect(broken.exitCode).toBe(2);
+    expect(broken.err.join('\n')).toMatch(/broken\.rules:10:3: error ZR1007/);
+    const unknown = await zz(file('ok.rules', SIM_RULES_V1), '--campaign', 'nope');
+    expect(unknown).toMatchObject({ exitCode: 2, err: ['错误：campaign nope does not exist'] });
   });
 });

@@ -68,6 +68,20 @@ export class RuleSourceDto {
   @IsOptional() @IsString() @Matches(/^[\w.\-\u4e00-\u9fff]{1,100}$/) fileName?: string;
 }
 
+/** `POST /campaigns/:id/rule-sets/simulate`: a candidate rule file and the window of history to run it over. */
+export class RuleSimulateDto extends RuleSourceDto {
+  /** ISO instant; default: when the campaign's first rule set was published. */
+  @IsOptional() @IsString() @MaxLength(40) from?: string;
+  /** ISO instant; default: the last recorded instant. */
+  @IsOptional() @IsString() @MaxLength(40) to?: string;
+}
+
+/** The window as query parameters (for a workbook uploaded as the body). */
+export class RuleSimulateQueryDto {
+  @IsOptional() @IsString() @MaxLength(40) from?: string;
+  @IsOptional() @IsString() @MaxLength(40) to?: string;
+}
+
 /** Facts to evaluate a rule set on: each scope overrides the defaults an in-file example starts from. */
 export class RuleTestCaseDto {
   @IsOptional() @IsString() @MaxLength(200) title?: string;

@@ -8,7 +8,8 @@ import { latestRuleFailures, summariseRuleFailures } from '../../persistence/rul
 import { isRelated, Permission, requireRole, requireWithin } from '../authz';
 import { actorOf, loadStreamOf } from '../commands';
 import type { ApiContext } from '../context';
-import { RuleSourceDto, RuleTestDto } from '../dto/escalations.dto';
+import { RuleSimulateDto, RuleSimulateQueryDto, RuleSourceDto, RuleTestDto } from '../dto/escalations.dto';
+import { simulateRuleSet } from '../../escalation/simulate-rule-set';
 import { endpoint } from '../endpoint';
 import { forbidden, HttpProblem, notFound } from '../problem';
 
@@ -52,7 +53,7 @@ export function ruleSetsRouter(context: ApiContext): Router {
   const router = Router();
   const { runtime } = context;
   router.post(
-    ['/rule-sets/check', '/rule-sets/test', '/campaigns/:id/rule-sets'],
+    ['/rule-sets/check', '/rule-sets/test', '/campaigns/:id/rule-sets', '/campaigns/:id/rule-sets/simulate'],
     (req, res, next) => void workbookBody(req, res, next),
   );
 
@@ -154,6 +155,36 @@ export function ruleSetsRouter(context: ApiContext): Router {
         );
         res.setHeader('Location', `/campaigns/${campaign.streamId}/rule-sets/${published.version}`);
         return published;
+      } catch (error) {
+        if (error instanceof RuleSetRejectedError) {
+          throw new HttpProblem('invalidInput', error.message, {
+            diagnostics: error.diagnostics.map(diagnosticView(body.source, res)),
+          });
+        }
+        throw error;
+      }
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'post',
+    path: '/campaigns/:id/rule-sets/simulate',
+    summary:
+      'What-if: run a candidate rule set over the campaign’s recorded history and compare with the escalations issued (changes nothing)',
+    tag: 'rule sets',
+    body: RuleSimulateDto,
+    query: RuleSimulateQueryDto,
+    handler: async ({ user, params, body, query, res }) => {
+      const campaign = await loadStreamOf(context, 'campaign', params.id!);
+      requireWithin(user, campaign.unitPath, Permission.publishRules);
+      try {
+        return await simulateRuleSet(
+          runtime.database,
+          campaign.streamId,
+          body.source,
+          body.fileName ?? 'candidate.rules',
+          { from: body.from ?? query.from, to: body.to ?? query.to },
+        );
       } catch (error) {
         if (error instanceof RuleSetRejectedError) {
           throw new HttpProblem('invalidInput', error.message, {
