@@ -11,7 +11,7 @@ import type {
 } from '../escalation/simulation-report';
 import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
 import { displaySafe } from '../rules';
-import { loadAnyRuleFile } from '../rules/io/decision-workbook';
+import { loadAnyRuleFile } from '../rule-files/decision-workbook';
 import { ZhengzhiError } from '../shared/errors';
 import { labelOf } from '../vocabulary/labels';
 import type { RulesCommandIo } from './rules-commands';
