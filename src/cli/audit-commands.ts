@@ -18,7 +18,7 @@ import { keyIdOf, signingKeyFromEnvironment } from '../audit/keys';
 import { AuditService } from '../audit/service';
 import type { AsOf } from '../audit/timeline';
 import { explainText, timelineText } from '../audit/auditor-text';
-import { cliLang } from './lang';
+import { currentLang } from './lang';
 import { verifyExportFile } from '../audit/verify-export';
 import type { ScanMode } from '../audit/event-scan';
 import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
@@ -347,7 +347,7 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     .action(async (streamId: string, o: ReaderOption & { lang?: string }) => {
       await withService(o, async (service, reader) => {
         const t = await service.timeline(reader, streamId);
-        print(o.json, t, () => timelineText(t, cliLang(o.lang)));
+        print(o.json, t, () => timelineText(t, currentLang(o.lang)));
       });
     });
 
@@ -362,7 +362,7 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     .action(async (streamId: string, o: ReaderOption & { lang?: string }) => {
       await withService(o, async (service, reader) => {
         const x = await service.explain(reader, streamId);
-        print(o.json, x, () => explainText(x, cliLang(o.lang)));
+        print(o.json, x, () => explainText(x, currentLang(o.lang)));
       });
     });
 

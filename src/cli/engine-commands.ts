@@ -6,6 +6,8 @@ import { openDeploymentClock, sandboxScheduler, type SandboxClock } from '../run
 import { latestRuleFailures, summariseRuleFailures } from '../persistence/rule-failures';
 import { displaySafe } from '../rules';
 import { loadAnyRuleFile } from '../rule-files/decision-workbook';
+import { currentLang } from './lang';
+import { CliError, say } from './messages';
 
 /** Opens the configured database (DATABASE_URL or the embedded default), runs `work`, closes it. */
 async function withRuntime<T>(
@@ -28,7 +30,7 @@ export function registerEngineCommands(program: Command): void {
     .description('apply pending database migrations (DATABASE_URL, or the embedded database under ./data/)')
     .action(() =>
       withRuntime(async (runtime) => {
-        console.log(`database schema is up to date (${runtime.database.kind})`);
+        console.log(say(currentLang(), 'schemaUpToDate', { kind: runtime.database.kind }));
       }),
     );
 
@@ -40,17 +42,17 @@ export function registerEngineCommands(program: Command): void {
     .action((options: { once?: boolean; interval: string }) =>
       withRuntime(async (runtime, sandbox) => {
         const interval = Number(options.interval);
+        const lang = currentLang();
         if (!Number.isFinite(interval) || interval <= 0)
-          throw new Error(`--interval must be a positive number of seconds, not ${options.interval}`);
+          throw new CliError(say(lang, 'notANumber', { option: '--interval', value: options.interval }));
         const print = (jobs: FiredJob[]) => {
-          for (const job of jobs)
-            console.log(`${job.dueAt} ${job.kind} ${job.streamId}: ${job.status} — ${job.outcome}`);
+          for (const job of jobs) console.log(say(lang, 'jobFired', job));
         };
         const scheduler = sandbox ? sandboxScheduler(runtime, sandbox) : runtime.scheduler;
         if (options.once) return print(await scheduler.tick());
         const loop = startSchedulerLoop(scheduler, interval * 1000, {
           fired: print,
-          failed: (error) => console.error(`scheduler pass failed (jobs stay pending): ${String(error)}`),
+          failed: (error) => console.error(say(lang, 'schedulerPassFailed', { error: String(error) })),
         });
         await new Promise<void>((resolve) => {
           process.once('SIGINT', resolve);
@@ -88,9 +90,7 @@ export function registerEngineCommands(program: Command): void {
             runtime.clock.now().toISOString(),
             file,
           );
-          console.log(
-            `published ${published.ruleSetId} version ${published.version} (${published.ruleCount} rules) for ${published.campaignId} at ${published.publishedAt}`,
-          );
+          console.log(say(currentLang(), 'ruleSetPublished', { ...published, at: published.publishedAt }));
         } catch (error) {
           if (error instanceof RuleSetRejectedError) {
             process.exitCode = 1;
@@ -112,10 +112,15 @@ export function registerEngineCommands(program: Command): void {
         const summary = await summariseRuleFailures(db, options.campaign);
         const latest = await latestRuleFailures(db, options.campaign, 20);
         if (options.json) return console.log(JSON.stringify({ summary, latest }, null, 2));
-        if (summary.length === 0) return console.log(`no rule failures in ${options.campaign}`);
+        if (summary.length === 0)
+          return console.log(say(currentLang(), 'noRuleFailures', { campaignId: options.campaign }));
         for (const s of summary) {
           console.log(
-            `v${s.ruleSetVersion} ${s.ruleId} (${s.stage}): ${s.count} failure(s) ${s.firstAt} … ${s.lastAt} — ${displaySafe(s.lastMessage)}`,
+            say(currentLang(), 'ruleFailureLine', {
+              ...s,
+              version: s.ruleSetVersion,
+              message: displaySafe(s.lastMessage),
+            }),
           );
         }
       }),
@@ -128,7 +133,12 @@ export function registerEngineCommands(program: Command): void {
       withRuntime(async (runtime) => {
         for (const r of await runtime.ruleSets.list(options.campaign)) {
           console.log(
-            `v${r.version}  ${r.ruleSetId}  ${r.ruleCount} rules  published ${r.publishedAt} by ${r.publishedBy}  sha256 ${r.sourceSha256.slice(0, 12)}`,
+            say(currentLang(), 'ruleSetVersionLine', {
+              ...r,
+              at: r.publishedAt,
+              by: r.publishedBy,
+              sha: r.sourceSha256.slice(0, 12),
+            }),
           );
         }
       }),

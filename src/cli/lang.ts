@@ -15,3 +15,18 @@ export function langFromArgv(argv: readonly string[]): string | undefined {
   if (i < 0) return undefined;
   return argv[i]!.includes('=') ? argv[i]!.split('=')[1] : argv[i + 1];
 }
+
+let chosen: string | undefined;
+
+/** Remembers the `--lang` of the command about to run (the program's preAction hook calls this). */
+export function chooseLang(flag: string | undefined): void {
+  chosen = flag;
+}
+
+/**
+ * The language of the running command's messages: `--lang` (the program's, or `flag` where a command is
+ * registered on a program of its own), else the shell's locale, else English.
+ */
+export function currentLang(flag?: string, env: NodeJS.ProcessEnv = process.env): Lang {
+  return cliLang(flag ?? chosen, env);
+}

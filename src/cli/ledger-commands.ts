@@ -7,7 +7,9 @@ import { periodBound } from '../bulletins/bulletin-query';
 import { createRuntime, type Runtime } from '../runtime/runtime';
 import type { Actor } from '../engine/engine';
 import { exportClueLedger, importClueLedger } from '../ledgers/clue-ledger';
-import { formatProblem, type ImportProblem } from '../ledgers/import-problems';
+import { formatProblem, reasonIn, type ImportProblem } from '../ledgers/import-problems';
+import { currentLang } from './lang';
+import { CliError, say } from './messages';
 import { exportConsolidatedLedger } from '../ledgers/consolidated-ledger';
 import { exportRectificationLedger } from '../ledgers/ledger-export';
 import { importRectificationLedger, unitAliasesFromEnvironment } from '../ledgers/ledger-import';
@@ -45,14 +47,13 @@ function progress(verb: string): ProgressListener & { done(): void } {
 export function instantOf(text: string, option: string, endOfDay: boolean): string {
   // The same reading of dates as the HTTP bulletin (Asia/Shanghai days): one function for both.
   const ms = Date.parse(periodBound(text, endOfDay));
-  if (Number.isNaN(ms)) throw new Error(`${option} ${text} is not a date (YYYY-MM-DD) or an ISO instant`);
+  if (Number.isNaN(ms)) throw new CliError(say(currentLang(), 'notADate', { option, value: text }));
   return new Date(ms).toISOString();
 }
 
 async function actorOf(runtime: Runtime, userId: string): Promise<Actor> {
   const user = await runtime.directory.findUser(userId);
-  if (!user)
-    throw new Error(`--actor ${userId}: no such user (the import records its events for an existing user)`);
+  if (!user) throw new CliError(say(currentLang(), 'noSuchUser', { option: '--actor', userId }));
   return { userId: user.id, unitId: user.unitId };
 }
 
@@ -62,12 +63,11 @@ function reportProblems(
   failures: ImportProblem[],
   applied: boolean,
 ): void {
-  for (const problem of problems) console.error(formatProblem(problem, file));
-  for (const failure of failures) console.error(formatProblem(failure, file));
+  const lang = currentLang();
+  for (const problem of problems) console.error(formatProblem(problem, file, lang));
+  for (const failure of failures) console.error(formatProblem(failure, file, lang));
   if (problems.length > 0 && !applied)
-    console.error(
-      `${file}: ${problems.length} problem(s); nothing was imported (use --take-good-rows to take the rows without problems)`,
-    );
+    console.error(say(lang, 'nothingImported', { file, problems: problems.length }));
   if (problems.length > 0 || failures.length > 0) process.exitCode = 1;
 }
 
@@ -119,7 +119,7 @@ function runExport(
       onProgress: bar,
     });
     bar.done();
-    console.log(`${flags.out}: ${rows} rows`);
+    console.log(say(currentLang(), 'rowsExported', { file: flags.out, rows }));
   });
 }
 
@@ -139,9 +139,7 @@ export function registerLedgerCommands(program: Command): void {
     .action((flags: { campaign: string; out: string }) =>
       withRuntime(async (runtime) => {
         const { categories, units } = await writeLedgerTemplate(runtime, flags.out, flags.campaign);
-        console.log(
-          `${flags.out}: blank 整改工作台账, ${categories} categories and ${units} units in its drop-down lists`,
-        );
+        console.log(say(currentLang(), 'templateWritten', { file: flags.out, categories, units }));
       }),
     );
   exportOptions(
@@ -177,12 +175,18 @@ export function registerLedgerCommands(program: Command): void {
           : undefined,
       });
       bar.done();
+      const lang = currentLang();
       for (const s of report.skipped)
-        console.error(`${file}: sheet ${report.sheet}, row ${s.row}: skipped, ${s.reason}`);
-      if (report.dryRun) console.log(`${file}: dry run — nothing was written`);
-      console.log(
-        `${file} (sheet ${report.sheet}): ${report.rows} rows, ${report.created} created, ${report.updated} updated, ${report.unchanged} unchanged${report.applied ? '' : ', nothing applied'}`,
-      );
+        console.error(
+          say(lang, 'rowSkipped', {
+            file,
+            sheet: report.sheet,
+            row: s.row,
+            reason: reasonIn(lang, s.reason),
+          }),
+        );
+      if (report.dryRun) console.log(say(lang, 'dryRunNothingWritten', { file }));
+      console.log(say(lang, 'ledgerImported', { ...report, file }));
       reportProblems(file, report.problems, report.failures, report.applied);
     }),
   );
@@ -203,9 +207,7 @@ export function registerLedgerCommands(program: Command): void {
         onProgress: bar,
       });
       bar.done();
-      console.log(
-        `${file} (sheet ${report.sheet}): ${report.rows} rows, ${report.created} registered, ${report.unchanged} unchanged${report.applied ? '' : ', nothing applied'}`,
-      );
+      console.log(say(currentLang(), 'cluesImported', { ...report, file }));
       reportProblems(file, report.problems, report.failures, report.applied);
     }),
   );
@@ -223,7 +225,7 @@ export function registerLedgerCommands(program: Command): void {
           campaignId: flags.campaign,
           unitId: flags.unit,
         });
-        console.log(`${flags.out}: ${rows} rows`);
+        console.log(say(currentLang(), 'rowsExported', { file: flags.out, rows }));
       }),
     );
 
@@ -240,7 +242,7 @@ export function registerLedgerCommands(program: Command): void {
       (flags: { campaign: string; from: string; to: string; format: string; out: string; issue?: string }) =>
         withRuntime(async (runtime) => {
           if (flags.format !== 'html' && flags.format !== 'pdf')
-            throw new Error(`--format must be html or pdf, not ${flags.format}`);
+            throw new CliError(say(currentLang(), 'bulletinFormat', { format: flags.format }));
           const bulletin = await buildBulletin(runtime, {
             campaignId: flags.campaign,
             from: instantOf(flags.from, '--from', false),
@@ -254,7 +256,12 @@ export function registerLedgerCommands(program: Command): void {
             await closePdfBrowser();
           }
           console.log(
-            `${flags.out}: bulletin of ${bulletin.campaign.name}, ${bulletin.totals.current.clues} clues, ${bulletin.campaigns.length} campaign(s)`,
+            say(currentLang(), 'bulletinWritten', {
+              file: flags.out,
+              name: bulletin.campaign.name,
+              clues: bulletin.totals.current.clues,
+              campaigns: bulletin.campaigns.length,
+            }),
           );
         }),
     );

@@ -10,13 +10,18 @@ import { registerNotificationCommands } from './notification-commands';
 import { registerInspectCommand } from './inspect-command';
 import { registerSandboxCommands } from './sandbox-commands';
 import { registerSimulateCommand } from './rules-simulate';
-import { cliLang, langFromArgv } from './lang';
+import { registerReportingCommands } from './reporting-commands';
+import { chooseLang, cliLang, langFromArgv } from './lang';
+import { say } from './messages';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
 export function buildProgram(): Command {
   const program = new Command('zhengzhi')
     .description('整治 — campaigns, problem items and escalation rules for rectification campaigns')
+    .option('--lang <zh|en>', 'messages in Chinese or English (default: from LANG, e.g. zh_CN.UTF-8)')
     .showHelpAfterError();
+  // Every subcommand speaks through the message table (messages.ts) in the language chosen here.
+  program.hook('preAction', () => chooseLang(program.opts<{ lang?: string }>().lang));
   registerServeCommand(program);
   // before the engine's commands, which add `rules publish` and `rules versions` to the same group
   registerRulesCommands(program);
@@ -29,6 +34,7 @@ export function buildProgram(): Command {
   registerNotificationCommands(program);
   registerInspectCommand(program);
   registerSandboxCommands(program);
+  registerReportingCommands(program);
   return program;
 }
 
@@ -39,7 +45,7 @@ export function main(argv: string[]): void {
     .catch((error: unknown) => {
       // Located messages (file:line:col, sheet!cell) keep their location; Chinese output says 错误 first.
       const message = error instanceof Error ? error.message : String(error);
-      console.error(cliLang(langFromArgv(argv)) === 'zh' ? `错误：${message}` : message);
+      console.error(say(cliLang(langFromArgv(argv)), 'failed', { message }));
       process.exitCode = 1;
     });
 }

@@ -1,5 +1,7 @@
 import type { AppendHook } from '../engine/engine';
+import type { CampaignContext } from '../machines/campaign-types';
 import type { ItemContext } from '../machines/item-types';
+import { missedReportDues } from '../machines/reporting-cadence';
 import type { EventStoreTransaction } from '../persistence/event-store';
 import { deadlineJobsFor, type DeadlineJob } from './deadline-jobs';
 import type { EscalationIssuer } from './issuer';
@@ -14,11 +16,32 @@ export async function scheduleJobs(tx: EventStoreTransaction, jobs: readonly Dea
   }
 }
 
-/** After every item event: evaluate the campaign's rules in the same transaction. */
+/**
+ * After every item event: evaluate the campaign's rules in the same transaction. After a campaign's
+ * REPORT_DUE: each unit that missed that due instant is a rule subject of its own (no item needed).
+ */
 export function rulesHook(issuer: EscalationIssuer): AppendHook {
   return {
     name: 'rules',
     async afterAppend(tx, { streamType, event, state, unitId }) {
+      if (streamType === 'campaign' && event.type === 'REPORT_DUE') {
+        const campaign = state.context as CampaignContext;
+        const dueAt = String(event.payload.dueAt);
+        const trigger = {
+          kind: 'event' as const,
+          streamId: event.streamId,
+          sequence: event.sequence,
+          eventType: event.type,
+        };
+        const issued = [];
+        for (const missing of campaign.reporting?.unitIds ?? []) {
+          if (!missedReportDues(campaign, missing).includes(dueAt)) continue;
+          issued.push(
+            ...(await issuer.evaluateUnit(tx, campaign.campaignId, missing, event.occurredAt, trigger)),
+          );
+        }
+        return issued;
+      }
       if (streamType !== 'item') return [];
       const context = state.context as ItemContext;
       // `unitId` is the unit the append just wrote to the stream's head.

@@ -1,4 +1,11 @@
-import type { Decision, EscalationOrder, RuleSet, UnitFacts } from '../rules';
+import {
+  evaluateUnitSubject,
+  unitSubjectRules,
+  type Decision,
+  type EscalationOrder,
+  type RuleSet,
+  type UnitFacts,
+} from '../rules';
 import type { Actor, Engine } from '../engine/engine';
 import type { CampaignContext } from '../machines/campaign-types';
 import type { EscalationContext, EscalationTrigger } from '../machines/escalation-types';
@@ -14,6 +21,8 @@ import {
   ruleSetCanFire,
   withoutOpen,
 } from './item-decision';
+import { campaignFactsFor } from './item-facts';
+import { missedReportDues } from '../machines/reporting-cadence';
 import {
   evaluateRecordingFailures,
   PublishedRuleSetUnusableError,
@@ -104,29 +113,83 @@ export class EscalationIssuer {
     const suppressions = await recordSuppressions(situation);
     const issued: IssuedEscalationSummary[] = [];
     for (const order of toIssue) {
-      issued.push(await this.#issue(tx, item, order, decision, open, at, trigger));
+      const subject = { campaignId, itemId: item.context.itemId, unitId: item.unitId };
+      const dues = missedReportDues(campaign.context, item.unitId);
+      issued.push(await this.#issue(tx, subject, dues, order, decision, open, at, trigger));
     }
     return [...issued, ...recorded, ...suppressions];
   }
 
+  /**
+   * Evaluates the rules that apply to a unit alone (rules/unit-subject.ts) — no item needed — and issues
+   * what they decide against the unit or its leader, de-duplicated against the open escalations on it.
+   * After a REPORT_DUE the units that missed it are judged this way (躺平式 units with no open item too).
+   */
+  async evaluateUnit(
+    tx: EventStoreTransaction,
+    campaignId: string,
+    unitId: string,
+    at: string,
+    trigger: EscalationTrigger,
+  ): Promise<IssuedEscalationSummary[]> {
+    const site = { campaignId, itemId: `unit:${unitId}`, at, trigger };
+    const ruleSet = await this.ruleSets.activeAt(tx, campaignId, at).catch(async (error: unknown) => {
+      if (!(error instanceof PublishedRuleSetUnusableError)) throw error;
+      const failure = { ruleId: '*', stage: 'rule-set' as const, message: error.message };
+      await recordRuleFailures(tx, error.ruleSetId, error.version, site, [failure]);
+      return null;
+    });
+    if (!ruleSet || unitSubjectRules(ruleSet).length === 0) return [];
+    // No item: the surroundings query reads the unit's counts and the escalations addressed to the unit.
+    const noItem = { context: { itemId: site.itemId } as ItemContext, unitId };
+    const around = await this.#surroundings(tx, campaignId, noItem, at);
+    if (!around.campaign) return [];
+    const campaign = around.campaign;
+    const evaluated = evaluateUnitSubject(
+      ruleSet,
+      { ...around.unit, missedReports: campaign.context.missedReports?.[unitId] ?? 0 },
+      campaignFactsFor(campaign.state, campaign.context, at),
+      at,
+    );
+    if (evaluated.failures.length > 0)
+      await recordRuleFailures(tx, ruleSet.id, ruleSet.version, site, evaluated.failures);
+    const open = openEscalations(around.escalations);
+    const decision = withoutOpen(evaluated, open);
+    const subject = { campaignId, itemId: null, unitId };
+    const dues = missedReportDues(campaign.context, unitId);
+    const issued: IssuedEscalationSummary[] = [];
+    for (const order of decision.escalations) {
+      issued.push(await this.#issue(tx, subject, dues, order, decision, open, at, trigger));
+    }
+    return issued;
+  }
+
+  /**
+   * Creates one escalation record (stepping up lighter open ones on the same target). Its provenance is the
+   * fired rule's; a rule that read the unit's missed reports (单位.漏报次数) also cites the due instants
+   * the unit missed, so the record says which reports were not made.
+   */
   async #issue(
     tx: EventStoreTransaction,
-    item: { context: ItemContext; unitId: string },
+    subject: { campaignId: string; itemId: string | null; unitId: string },
+    missedDues: readonly string[],
     order: EscalationOrder,
     decision: Decision,
     open: Array<{ streamId: string; state: string; context: EscalationContext }>,
     at: string,
     trigger: EscalationTrigger,
   ): Promise<IssuedEscalationSummary> {
-    const actor: Actor = { userId: RULES_ACTOR_ID, unitId: item.unitId };
+    const actor: Actor = { userId: RULES_ACTOR_ID, unitId: subject.unitId };
+    const fired = decision.fired.find((f) => f.ruleId === order.ruleId) ?? null;
+    const readsMissedReports = fired?.reads.some((r) => r.en === 'unit.missed_reports') === true;
     const lighter = lighterOpen(order, open);
     const created = await this.engine.createIn(
       tx,
       'escalation',
       {
-        campaignId: item.context.campaignId,
-        itemId: item.context.itemId,
-        unitId: item.unitId,
+        campaignId: subject.campaignId,
+        itemId: subject.itemId,
+        unitId: subject.unitId,
         measure: order.measure,
         target: order.target,
         respondBy: order.respondBy,
@@ -135,7 +198,7 @@ export class EscalationIssuer {
         ruleTitle: order.ruleTitle,
         ruleSetId: order.ruleSetId,
         ruleSetVersion: order.ruleSetVersion,
-        provenance: decision.fired.find((f) => f.ruleId === order.ruleId) ?? null,
+        provenance: fired && readsMissedReports ? { ...fired, missedReportDues: [...missedDues] } : fired,
         overridden: decision.overridden,
         trigger,
         stepsUpFrom: lighter[0]?.streamId ?? null,

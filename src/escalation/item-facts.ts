@@ -4,6 +4,7 @@ import type { EscalationContext } from '../machines/escalation-types';
 import {
   normalizeTag,
   type Channel,
+  type CampaignFacts,
   type CampaignPhase,
   type IssuedEscalation,
   type ItemState,
@@ -39,9 +40,6 @@ export function ruleFactsFor(input: {
 }): RuleFacts {
   const { state, item, at, campaign } = input;
   const deadline = currentDeadline(state, item);
-  const phase = (campaign.phaseHistory[campaign.phaseHistory.length - 1]?.phase ??
-    'mobilize') as CampaignPhase;
-  const phaseDeadline = input.campaignState === 'finished' ? undefined : campaign.deadlines[phase];
   return {
     item: {
       id: item.itemId,
@@ -60,12 +58,24 @@ export function ruleFactsFor(input: {
       responsiblePerson: item.ledger?.responsiblePerson ?? item.verification?.officerId ?? '',
     },
     unit: input.unit,
-    campaign: {
-      id: campaign.campaignId,
-      phase,
-      daysToPhaseDeadline: phaseDeadline ? wholeDays(at, phaseDeadline) : NaN,
-    },
+    campaign: campaignFactsFor(input.campaignState, campaign, at),
     history: input.history,
+  };
+}
+
+/** The facts rules read about the campaign at instant `at`. Pure. */
+export function campaignFactsFor(
+  campaignState: string,
+  campaign: CampaignContext,
+  at: string,
+): CampaignFacts {
+  const phase = (campaign.phaseHistory[campaign.phaseHistory.length - 1]?.phase ??
+    'mobilize') as CampaignPhase;
+  const phaseDeadline = campaignState === 'finished' ? undefined : campaign.deadlines[phase];
+  return {
+    id: campaign.campaignId,
+    phase,
+    daysToPhaseDeadline: phaseDeadline ? wholeDays(at, phaseDeadline) : NaN,
   };
 }
 

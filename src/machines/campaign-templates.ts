@@ -1,4 +1,5 @@
 import type { CampaignInput, Category, Obligation } from './campaign-types';
+import { CADENCE_PRESETS, type ReportingCadence } from './reporting-cadence';
 
 /** Phase obligations drawn from the Xining plan (seed 002, 五、步骤安排) and the Jiangyuan plan (seed 003). */
 export const defaultObligations: Array<Pick<Obligation, 'code' | 'label' | 'phase'>> = [
@@ -70,3 +71,19 @@ export const campaignTemplates: Record<string, CampaignTemplate> = {
     deadlines: { identify: '2021-06-30T23:59:59+08:00', summarize: '2021-10-31T23:59:59+08:00' },
   },
 };
+
+/**
+ * The reporting cadence each template's seed prescribes, used by `set-reporting` when no cadence is given:
+ * 江源 reports on the 8th, 18th and 28th at 18:00 (seed 003, 三(二)5); 湛江 every Monday and Wednesday before
+ * 09:00 (seed 000). Kept beside, not inside, the templates: a campaign's creation input has no cadence (who
+ * reports is only known once the units are chosen).
+ */
+export const templateReportingCadences: Readonly<Record<string, ReportingCadence>> = Object.freeze({
+  'jiangyuan-2023': CADENCE_PRESETS.jiangyuan!,
+  'zhanjiang-2021': CADENCE_PRESETS.zhanjiang!,
+});
+
+/** The seed cadence of a campaign's template, or null when its seed sets none. */
+export function seedCadenceOf(template: string | null | undefined): ReportingCadence | null {
+  return (template && templateReportingCadences[template]) || null;
+}

@@ -55,3 +55,22 @@ export function nextReportDue(cadence: ReportingCadence, after: string): string 
   }
   throw new Error('no due instant within 70 days; the cadence is invalid');
 }
+
+/** What a campaign's context records about reporting (the fields `missedReportDues` reads). */
+export interface ReportingLog {
+  reportDues: readonly string[];
+  reports: ReadonlyArray<{ unitId: string; dueAt: string; at: string }>;
+}
+
+/**
+ * The due instants a unit missed (漏报): every due instant fired so far for which it has no report naming
+ * it, made by then — the same reading as REPORT_DUE's count in the campaign machine. Oldest first. Pure.
+ */
+export function missedReportDues(log: ReportingLog, unitId: string): string[] {
+  return log.reportDues.filter(
+    (dueAt) =>
+      !log.reports.some(
+        (r) => r.unitId === unitId && r.dueAt === dueAt && Date.parse(r.at) <= Date.parse(dueAt),
+      ),
+  );
+}

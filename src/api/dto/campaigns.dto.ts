@@ -132,9 +132,12 @@ export class ReportingCadenceDto {
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/) time!: string;
 }
 
-/** `set-reporting`: who must report and when; the scheduler fires each due instant (漏报 when missed). */
+/**
+ * `set-reporting`: who must report and when; the scheduler fires each due instant (漏报 when missed).
+ * Without `cadence`, the seed cadence of the campaign's template (江源 8/18/28 18:00, 湛江 周一周三 09:00).
+ */
 export class SetReportingDto extends VersionedCommandDto {
-  @ValidateNested() @Type(() => ReportingCadenceDto) cadence!: ReportingCadenceDto;
+  @IsOptional() @ValidateNested() @Type(() => ReportingCadenceDto) cadence?: ReportingCadenceDto;
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(500)

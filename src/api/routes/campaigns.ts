@@ -3,7 +3,8 @@ import { Router } from 'express';
 import { streamOverdueSql } from '../../persistence/overdue';
 import { ancestorCampaigns, subCampaigns } from '../../engine/campaign-tree';
 import { phaseRank } from '../../machines/campaign-guards';
-import { campaignTemplates } from '../../machines/campaign-templates';
+import { campaignTemplates, seedCadenceOf } from '../../machines/campaign-templates';
+import type { CampaignContext } from '../../machines/campaign-types';
 import type { StreamRecord } from '../../persistence/event-store';
 import { isRelated, Permission, requireRole, requireWithin } from '../authz';
 import {
@@ -27,6 +28,21 @@ interface CampaignCommandSpec {
   segment: string;
   summary: string;
   dto: ClassConstructor<VersionedCommandDto>;
+  complete?: (payload: Record<string, unknown>, stream: StreamRecord) => Record<string, unknown>;
+}
+
+/** `set-reporting` without a cadence takes the seed cadence of the campaign's template (江源, 湛江). */
+function withSeedCadence(payload: Record<string, unknown>, stream: StreamRecord): Record<string, unknown> {
+  if (payload.cadence !== undefined) return payload;
+  const template = (stream.snapshot.context as CampaignContext).template;
+  const cadence = seedCadenceOf(template);
+  if (!cadence)
+    throw new HttpProblem(
+      'validationFailed',
+      `cadence: required — the template ${template ?? '(none)'} of this campaign has no seed cadence`,
+      { invalidFields: [{ field: 'cadence', messages: ['required without a template seed cadence'] }] },
+    );
+  return { ...payload, cadence };
 }
 
 /** Campaign events people issue; PHASE_DEADLINE_PASSED is the scheduler's. */
@@ -74,6 +90,7 @@ export const campaignCommands: CampaignCommandSpec[] = [
     summary:
       'Set the reporting cadence and the units that must report (templates: 江源 8/18/28 18:00, 湛江 周一周三 09:00)',
     dto: dto.SetReportingDto,
+    complete: withSeedCadence,
   },
   {
     type: 'START_LOOK_BACK_ROUND',

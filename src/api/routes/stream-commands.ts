@@ -4,6 +4,7 @@ import { requireWithin, type Permission } from '../authz';
 import { actorOf, authorisedCommand, expectedVersionOf, sendCommand } from '../commands';
 import type { ApiContext } from '../context';
 import type { VersionedCommandDto } from '../dto/common.dto';
+import type { StreamRecord } from '../../persistence/event-store';
 import { endpoint } from '../endpoint';
 
 /** One machine event people may issue on a stream, as a POST route. */
@@ -13,6 +14,8 @@ export interface StreamCommandSpec {
   summary: string;
   dto: ClassConstructor<VersionedCommandDto>;
   permission: Permission;
+  /** Fills what the body may leave out from the stream (e.g. the template's seed cadence); may throw a 400. */
+  complete?: (payload: Record<string, unknown>, stream: StreamRecord) => Record<string, unknown>;
 }
 
 /**
@@ -51,10 +54,17 @@ export function registerStreamCommands(
           params.id!,
           expectedVersionOf(req, bodyVersion),
           (stream) => requireWithin(user, stream.unitPath, spec.permission),
-          (tx, _stream, version) =>
-            runtime.engine.executeIn(tx, params.id!, { ...payload, type: spec.type }, actorOf(user), {
-              expectedVersion: version,
-            }),
+          async (tx, _head, version) => {
+            const stored = spec.complete ? await tx.loadStream(params.id!) : null;
+            const completed = spec.complete && stored ? spec.complete(payload, stored) : payload;
+            return runtime.engine.executeIn(
+              tx,
+              params.id!,
+              { ...completed, type: spec.type },
+              actorOf(user),
+              { expectedVersion: version },
+            );
+          },
         );
         return sendCommand(res, result);
       },
