@@ -251,7 +251,7 @@ describe('the durable scheduler', () => {
     expect((await runtime.store.loadStream(itemId))!.overdue).toBe(false);
   });
 
-  it('fires report due instants; a unit that did not report is criticised at the next sweep', async () => {
+  it('fires report due instants; a unit that did not report is criticised at the due instant, citing it; the sweep adds no second record', async () => {
     runtime.clock.set('2023-04-01T00:00:00.000Z');
     const campaign = (
       await runtime.engine.create('campaign', { ...campaignInput, deadlines: {} }, supervisor)
@@ -286,18 +286,20 @@ describe('the durable scheduler', () => {
       missedReports: Record<string, number>;
     };
     expect(context.missedReports).toEqual({ 'xn-county-hz': 1 });
+    // The unit is a rule subject of its own at the due instant (issue 10 point 5): no item needed.
+    const atDue = (await escalations()).filter((e) => e.context.campaignId === campaign);
+    expect(atDue.map((e) => [e.context.measure, e.context.itemId, e.context.target])).toEqual([
+      ['circulate_criticism', null, { kind: 'unit', id: 'xn-county-hz' }],
+    ]);
+    expect((atDue[0]!.context.provenance as { missedReportDues: string[] }).missedReportDues).toEqual([
+      '2023-04-08T10:00:00.000Z',
+    ]);
     runtime.clock.set('2023-04-08T16:00:00.000Z');
     await runtime.scheduler.tick();
+    // The sweep finds the same rule firing for the unit's item: an occurrence of the open record, not a second one.
     const issued = (await escalations()).filter((e) => e.context.campaignId === campaign);
-    expect(issued).toEqual([
-      expect.objectContaining({
-        context: expect.objectContaining({
-          measure: 'circulate_criticism',
-          itemId: item.streamId,
-          target: { kind: 'unit', id: 'xn-county-hz' },
-        }),
-      }),
-    ]);
+    expect(issued).toHaveLength(1);
+    expect(issued[0]!.context.occurrences?.map((o) => o.itemId)).toEqual([item.streamId]);
   });
 
   it('the scheduler loop that `serve` runs fires what is due on its first pass and stops cleanly', async () => {
