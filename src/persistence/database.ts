@@ -1,9 +1,11 @@
 import 'reflect-metadata';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
+import { defaultTemplatePath, templateBlob, usableTemplate, type DumpableDatabase } from './pglite-template';
 
 /** An open database: PostgreSQL through `DATABASE_URL`, or the embedded PGlite default. */
 export interface Database {
@@ -27,6 +29,11 @@ export interface OpenDatabaseOptions {
    * commands that scan the whole log (verify, export) leave them unset.
    */
   timeouts?: DatabaseTimeouts;
+  /**
+   * PGlite only: the template a brand-new data directory starts from (default: the build's, when usable);
+   * `null` runs initdb and every migration from scratch.
+   */
+  pgliteTemplate?: string | null;
 }
 
 export interface DatabaseTimeouts {
@@ -70,7 +77,9 @@ function timeoutOptions(timeouts: DatabaseTimeouts | undefined): string | undefi
  * on an ephemeral loopback port by `@electric-sql/pglite-socket`, with a single pooled connection. PGlite
  * has one session, so a single connection is what makes its transactions isolated (writes serialise).
  */
-export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<Database> {
+export async function openDatabase(
+  options: OpenDatabaseOptions = {},
+): Promise<Database & { pglite?: DumpableDatabase }> {
   const migrate = options.migrate ?? true;
   if (options.url) {
     const pooled = (max: number, timeouts?: DatabaseTimeouts) =>
@@ -100,7 +109,16 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
   // PGlite's default start parameters include -F (fsync off); durable by default: see README "Databases".
   const startParams = PGlite.defaultStartParams.filter((parameter) => parameter !== '-F');
-  const pglite = await PGlite.create(dataDir, { startParams });
+  // A brand-new data directory starts from the build's migrated template instead of initdb (see pglite-template.ts).
+  const fresh = dataDir.startsWith('memory://') || !existsSync(join(dataDir, 'PG_VERSION'));
+  const template =
+    fresh && options.pgliteTemplate !== null
+      ? usableTemplate(options.pgliteTemplate ?? defaultTemplatePath(), migrationNames())
+      : null;
+  const pglite = await PGlite.create(dataDir, {
+    startParams,
+    ...(template ? { loadDataDir: templateBlob(template) } : {}),
+  });
   const server = new PGLiteSocketServer({ db: pglite, host: '127.0.0.1', port: 0 });
   await server.start();
   const { port } = (server as unknown as { server: { address(): AddressInfo } }).server.address();
@@ -124,7 +142,13 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<D
       await server.stop();
       await pglite.close();
     },
+    pglite,
   };
+}
+
+/** The names of this code's migrations, in order (what a PGlite template records). */
+export function migrationNames(): string[] {
+  return migrations.map((M) => new (M as new () => { name?: string })().name ?? M.name);
 }
 
 /** `DATABASE_URL` if set, otherwise the embedded default under ./data/. */
