@@ -6,5 +6,6 @@ export { RuleSetRegistry, RuleSetRejectedError, checkRuleSource, type PublishedR
 export { EscalationIssuer, RULES_ACTOR_ID, type IssuedEscalationSummary } from './issuer';
 export { Scheduler, SCHEDULER_ACTOR_ID, type FiredJob } from './scheduler';
 export { rulesHook, deadlineHook, scheduleJobs } from './hooks';
+export { deadlineJobsFor } from './deadline-jobs';
 export { ruleFactsFor } from './item-facts';
 export { startSchedulerLoop, type SchedulerLoop } from './scheduler-loop';

@@ -57,11 +57,23 @@ export class Scheduler {
     return fired;
   }
 
-  async #fireOne(tx: EventStoreTransaction, now: string): Promise<FiredJob | null> {
+  /**
+   * Fires, inside the caller's transaction, the jobs of one stream that are due at `now` (a deadline just
+   * moved into the past fires with the change that moved it, not at the next pass).
+   */
+  async fireDueFor(tx: EventStoreTransaction, streamId: string, now: string): Promise<FiredJob[]> {
+    const fired: FiredJob[] = [];
+    for (let job = await this.#fireOne(tx, now, streamId); job; job = await this.#fireOne(tx, now, streamId))
+      fired.push(job);
+    return fired;
+  }
+
+  async #fireOne(tx: EventStoreTransaction, now: string, streamId?: string): Promise<FiredJob | null> {
     const [job] = await tx.query<JobRow>(
       `SELECT id, kind, stream_id, due_at, payload FROM scheduled_jobs
-        WHERE status = 'pending' AND due_at <= $1 ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
-      [now],
+        WHERE status = 'pending' AND due_at <= $1 AND ($2::text IS NULL OR stream_id = $2)
+        ORDER BY due_at, id LIMIT 1 FOR UPDATE SKIP LOCKED`,
+      [now, streamId ?? null],
     );
     if (!job) return null;
     let status: FiredJob['status'] = 'done';
@@ -104,10 +116,28 @@ export class Scheduler {
   /** The daily clock evaluation of a campaign's open items: facts such as days overdue change with time alone. */
   async #sweep(tx: EventStoreTransaction, job: JobRow, now: string): Promise<string> {
     const campaign = await tx.loadStream(job.stream_id);
+    const { items, issued } = await this.evaluateOpenItems(tx, job.stream_id, now);
+    if (campaign && campaign.state !== 'finished') {
+      await scheduleJobs(tx, [
+        { kind: 'RULE_SWEEP', streamId: job.stream_id, dueAt: nextSweepAfter(now), payload: {} },
+      ]);
+    }
+    return `swept ${items} item(s), issued ${issued} escalation(s)`;
+  }
+
+  /**
+   * The clock evaluation of every open item of a campaign at `now`, inside the caller's transaction: what
+   * the daily sweep does, and what a deadline change does at once (its facts changed without an item event).
+   */
+  async evaluateOpenItems(
+    tx: EventStoreTransaction,
+    campaignId: string,
+    now: string,
+  ): Promise<{ items: number; issued: number }> {
     const items = await tx.query<{ state: string; context: ItemContext; unit_id: string }>(
       `SELECT state, snapshot -> 'context' AS context, unit_id FROM streams
         WHERE stream_type = 'item' AND campaign_id = $1 AND state = ANY($2) ORDER BY stream_id`,
-      [job.stream_id, SWEPT_STATES],
+      [campaignId, SWEPT_STATES],
     );
     let issued = 0;
     for (const item of items) {
@@ -119,12 +149,7 @@ export class Scheduler {
       );
       issued += result.filter((r) => !('recorded' in r)).length;
     }
-    if (campaign && campaign.state !== 'finished') {
-      await scheduleJobs(tx, [
-        { kind: 'RULE_SWEEP', streamId: job.stream_id, dueAt: nextSweepAfter(now), payload: {} },
-      ]);
-    }
-    return `swept ${items.length} item(s), issued ${issued} escalation(s)`;
+    return { items: items.length, issued };
   }
 
   async #unitOf(tx: EventStoreTransaction, streamId: string): Promise<string> {

@@ -113,6 +113,18 @@ export const itemGuardReasons: GuardReasonTable<ItemContext, ItemEvent> = {
         : null,
     );
   },
+  validDeadlineChange: (context, event) => {
+    const e = event as Of<'CHANGE_DEADLINE'>;
+    return firstFailure(
+      requireText(e.reason, 'reason'),
+      requireInstant(e.deadline, 'deadline'),
+      context.ledger &&
+        requireInstant(e.deadline, 'deadline') === null &&
+        Date.parse(e.deadline) === Date.parse(context.ledger.deadline)
+        ? `the deadline is already ${context.ledger.deadline}`
+        : null,
+    );
+  },
   rectificationDeadlineMatches: (context, event) => {
     const e = event as Of<'RECTIFICATION_OVERDUE'>;
     if (!context.ledger) return 'the item has no ledger row';

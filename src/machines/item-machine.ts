@@ -19,7 +19,8 @@ export const ITEM_MACHINE_V2 = 2;
 /**
  * Version 3: version 2, and a wrong 查否 or 移送 can be corrected too. `dismissed` and `transferred` stay
  * concluded (tagged, they accept nothing but the correction events) instead of XState-final, because a final
- * state accepts no event at all. New items start on it.
+ * state accepts no event at all. New items start on it. It also takes a supervisor's CHANGE_DEADLINE in
+ * 整改中 (earlier or later, with a reason; issue 10 point 4) — an event no version-1/2 stream ever holds.
  */
 export const ITEM_MACHINE_V3 = 3;
 
@@ -124,6 +125,7 @@ function buildItemMachine(version: 1 | 2 | 3) {
           RECORD_ACCOUNTABILITY: { guard: 'hasAccountability', ...apply },
           MARK_LONG_TERM: { guard: 'validLongTerm', ...apply },
           EXTEND_DEADLINE: { guard: 'laterDeadline', ...apply },
+          ...(correctableConclusions ? { CHANGE_DEADLINE: { guard: 'validDeadlineChange', ...apply } } : {}),
           RECTIFICATION_OVERDUE: { guard: 'rectificationDeadlineMatches', ...apply },
           SUBMIT_FOR_ACCEPTANCE: { target: 'awaitingAcceptance', guard: 'evidenceSubmitted', ...apply },
           ADD_TAG: { guard: 'validTag', ...apply },

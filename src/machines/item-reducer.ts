@@ -149,6 +149,7 @@ export function applyItemEvent(context: ItemContext, event: ItemEvent): ItemCont
           },
         },
       };
+    case 'CHANGE_DEADLINE':
     case 'EXTEND_DEADLINE': {
       // The clerk's wording described the old deadline: an extended one is shown as a date.
       const { deadlineText: _replaced, ...kept } = ledger ?? ({} as LedgerRow);

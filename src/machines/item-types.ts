@@ -181,6 +181,8 @@ export type ItemEvent =
   | ({ type: 'RECORD_ACCOUNTABILITY' } & Timed & { accountability: string })
   | ({ type: 'MARK_LONG_TERM' } & Timed & { currentResult: string; longTermMeasures: string })
   | ({ type: 'EXTEND_DEADLINE' } & Timed & { deadline: string; reason: string })
+  /** A supervisor moves the rectification deadline either way (machine version 3). */
+  | ({ type: 'CHANGE_DEADLINE' } & Timed & { deadline: string; reason: string })
   | ({ type: 'RECTIFICATION_OVERDUE' } & Timed & { deadline: string })
   | ({ type: 'SUBMIT_FOR_ACCEPTANCE' } & Timed & { result: string; evidence: Evidence[] })
   | ({ type: 'ACCEPT' } & Timed & { note?: string })

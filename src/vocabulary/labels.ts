@@ -83,6 +83,7 @@ const eventType = {
   RECORD_ACCOUNTABILITY: { zh: '登记问责情况', en: 'record accountability' },
   MARK_LONG_TERM: { zh: '转为长期推进', en: 'mark long-term' },
   EXTEND_DEADLINE: { zh: '延长整改时限', en: 'extend deadline' },
+  CHANGE_DEADLINE: { zh: '调整整改时限', en: 'change deadline' },
   RECTIFICATION_OVERDUE: { zh: '整改超期', en: 'rectification overdue' },
   SUBMIT_FOR_ACCEPTANCE: { zh: '提请验收', en: 'submit for acceptance' },
   ACCEPT: { zh: '验收销号', en: 'accept' },

@@ -26,9 +26,9 @@ const all =
   (target, key) => {
     for (const d of decorators) d(target, key);
   };
-const RequiredText = (max?: number) => all(...Text(max));
+export const RequiredText = (max?: number) => all(...Text(max));
 const OptionalText = (max?: number) => all(IsOptional(), ...Text(max));
-const Instant = () => all(IsISO8601({ strict: true }));
+export const Instant = () => all(IsISO8601({ strict: true }));
 const EvidenceList = () =>
   all(IsArray(), ArrayMaxSize(50), IsString({ each: true }), MaxLength(500, { each: true }));
 /** SHA-256 ids of files uploaded to the item (POST /items/:id/evidence); the event cites them by hash. */

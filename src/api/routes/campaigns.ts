@@ -270,7 +270,10 @@ export function campaignsRouter(context: ApiContext): Router {
     streamType: 'campaign',
     resource: 'campaigns',
     tag: 'campaign commands',
-    specs: campaignCommands.map((spec) => ({ ...spec, permission: Permission.configureCampaign })),
+    // SET_PHASE_DEADLINE has its own route with a dry run and recomputed timers (deadline-changes.ts).
+    specs: campaignCommands
+      .filter((spec) => spec.type !== 'SET_PHASE_DEADLINE')
+      .map((spec) => ({ ...spec, permission: Permission.configureCampaign })),
   });
 
   // A report is submitted by the reporting unit (or a unit above it), not only by the campaign's unit.

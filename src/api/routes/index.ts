@@ -40,6 +40,7 @@ import { ledgersRouter } from './ledgers';
 import { createAuditRouter } from './audit';
 import { notificationsRouter } from './notifications';
 import { sandboxRouter } from './sandbox';
+import { deadlineChangesRouter } from './deadline-changes';
 
 /** Builds one router from the API context. */
 export type RouterFactory = (context: ApiContext) => Router;
@@ -48,6 +49,8 @@ export type RouterFactory = (context: ApiContext) => Router;
 export const routerFactories: RouterFactory[] = [
   authRouter,
   directoryRouter,
+  // before the campaign and item routers: set-phase-deadline with ?dryRun replaces the generic route
+  deadlineChangesRouter,
   campaignsRouter,
   itemsRouter,
   itemEvidenceRouter,
