@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 
 /** Chromium from the system (Debian `chromium`, with fonts-noto-cjk); override with ZHENGZHI_CHROMIUM. */
 export function chromiumPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -44,7 +44,10 @@ let idleTimer: NodeJS.Timeout | null = null;
 function browserFor(executablePath: string): Promise<Browser> {
   if (shared && shared.path === executablePath) return shared.browser;
   const previous = shared;
-  const browser = chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
+  // playwright-core is loaded on the first PDF, not at start-up (it is the heaviest module to load).
+  const browser = import('playwright-core').then(({ chromium }) =>
+    chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS }),
+  );
   shared = { path: executablePath, browser };
   void previous?.browser.then((b) => b.close()).catch(() => undefined);
   // A browser that crashed or failed to start is forgotten: the next request launches a fresh one.

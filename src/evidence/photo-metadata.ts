@@ -1,5 +1,4 @@
 import exifr from 'exifr';
-import sharp from 'sharp';
 
 /** When and where a photo was taken, as its EXIF says (absent for scans, documents and stripped photos). */
 export interface PhotoMetadata {
@@ -57,6 +56,8 @@ export async function photoMetadata(bytes: Buffer, mediaType: string): Promise<P
 /** A 320-pixel JPEG preview, turned upright by its EXIF orientation; undefined when the image cannot be decoded. */
 export async function thumbnailOf(bytes: Buffer): Promise<Buffer | undefined> {
   try {
+    // sharp (native, slow to load) only when a thumbnail is asked for, not at start-up.
+    const { default: sharp } = await import('sharp');
     return await sharp(bytes, { limitInputPixels: 100_000_000 })
       .rotate()
       .resize(320, 320, { fit: 'inside', withoutEnlargement: true })

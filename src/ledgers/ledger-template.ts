@@ -1,5 +1,5 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { excel } from './exceljs';
 import type { Runtime } from '../runtime/runtime';
 import { calendarDateOf, chineseDate, columnLetter } from './cells';
 import { finishDataRow, LAYOUT_ROWS, writeLayoutHead } from './layout';
@@ -26,7 +26,7 @@ export async function writeLedgerTemplate(
     'SELECT name FROM units WHERE path LIKE $1 ORDER BY path',
     [`${campaign.unitPath}%`],
   );
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   const sheet = workbook.addWorksheet(xiningLedgerLayout.sheetName, {
     views: [{ state: 'frozen', ySplit: LAYOUT_ROWS.header }],
   });

@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from './exceljs';
 import { ErrorCode, ZhengzhiError } from '../shared/errors';
 import { columnLetter, plainCellValue, type CellValue } from './cells';
 import { chooseWorksheet, findHeaderRow, footerReason, mapHeader } from './sheet-match';
@@ -52,7 +53,7 @@ function isLegacyXls(source: string | Buffer): boolean {
 
 /** Loads a workbook from a path or bytes; a file that is not .xlsx is refused with its name. */
 export async function loadWorkbook(source: string | Buffer, fileName: string): Promise<ExcelJS.Workbook> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   if (isLegacyXls(source)) throw legacyXls(fileName);
   try {
     if (typeof source === 'string') await workbook.xlsx.readFile(source);

@@ -1,5 +1,6 @@
 import type { Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from './exceljs';
 import { finishDataRow, writeLayoutHead, type LedgerHead, type LedgerLayout } from './layout';
 
 /** Where an export goes: a file path or any writable stream (an HTTP response). */
@@ -19,7 +20,7 @@ export class LedgerSheetWriter {
   #rows = 0;
 
   constructor(target: ExportTarget, layout: LedgerLayout, head: LedgerHead) {
-    this.#workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
+    this.#workbook = new (excel().stream.xlsx.WorkbookWriter)({
       ...(typeof target === 'string' ? { filename: target } : { stream: target }),
       useStyles: true,
       useSharedStrings: false,

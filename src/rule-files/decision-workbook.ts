@@ -1,6 +1,7 @@
 /** Rule sets read from files and uploads: `.rules` text or a decision-table workbook (.xlsx), compiled by the pure rules core. */
 import { readFileSync } from 'node:fs';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
+import { excel } from '../ledgers/exceljs';
 import { checkWorkbookBytes } from '../ledgers/workbook-limits';
 import { compileRuleSet, type CompileResult } from '../rules/compile-rule-set';
 import {
@@ -33,7 +34,7 @@ const isWorkbookName = (file: string): boolean => /\.xlsx$/i.test(file);
 /** Reads the sheets of a decision-table workbook as grids of cell text (bytes checked against the limits first). */
 export async function readDecisionWorkbook(bytes: Buffer, file: string): Promise<Grid[]> {
   checkWorkbookBytes(bytes, file);
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
   return workbook.worksheets.map((sheet) => {
     const cells: Array<Array<string | null>> = [];
@@ -64,7 +65,7 @@ function cellText(value: ExcelJS.CellValue): string | null {
 
 /** Writes grids as a workbook (numbers stay numbers, so 版本 and 优先级 read as numbers in Excel). */
 export async function writeDecisionWorkbook(grids: readonly Grid[]): Promise<Buffer> {
-  const workbook = new ExcelJS.Workbook();
+  const workbook = new (excel().Workbook)();
   for (const grid of grids) {
     const sheet = workbook.addWorksheet(grid.name);
     grid.cells.forEach((row, r) =>
