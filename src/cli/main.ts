@@ -9,6 +9,7 @@ import { registerCorrectionCommands } from './correction-commands';
 import { registerNotificationCommands } from './notification-commands';
 import { registerInspectCommand } from './inspect-command';
 import { registerSandboxCommands } from './sandbox-commands';
+import { registerDeadlineCommands } from './deadline-commands';
 import { registerSimulateCommand } from './rules-simulate';
 import { registerReportingCommands } from './reporting-commands';
 import { chooseLang, cliLang, langFromArgv } from './lang';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerNotificationCommands(program);
   registerInspectCommand(program);
   registerSandboxCommands(program);
+  registerDeadlineCommands(program);
   registerReportingCommands(program);
   return program;
 }
