@@ -1,3 +1,4 @@
+import { createDispatcher } from '../../src/notifications';
 import { apiAs } from './helpers';
 import { describeOnPostgres, startConsole, type ConsoleHarness } from './support';
 
@@ -80,14 +81,6 @@ describeOnPostgres(
       }
     });
 
-    test('a supervisor sees the delivery dead letters with redelivery', async () => {
-      const { page, errors } = await harness.loginAs('supervisor', '/console/inbox');
-      await page.getByRole('tab', { name: '投递失败' }).click();
-      await page.getByRole('button', { name: '全部重新投递' }).waitFor();
-      await page.getByText('没有投递失败的消息').waitFor();
-      expect(errors).toEqual([]);
-    });
-
     test('a correction approved over the API is linked to the event it corrects, both ways, on the item and audit pages', async () => {
       const id = await assignedToOfficer('更正测试：类别认定错误');
       const officer = await apiAs(harness.url, 'officer');
@@ -115,9 +108,9 @@ describeOnPostgres(
         await row(3).getByTestId('corrected-by-5').filter({ hasText: '已被 #5 更正' }).waitFor();
         expect(await row(4).getByTestId('corrects-3').innerText()).toBe('#3');
         expect(await row(4).innerText()).toContain('#5 已批准');
-        await row(3).getByTestId('corrected-by-5').click();
+        await row(3).getByTestId('corrected-by-5').press('Enter');
         await page.locator('tr#event-5.ant-table-row-selected').waitFor();
-        await row(5).getByTestId('corrects-3').click();
+        await row(5).getByTestId('corrects-3').press('Enter');
         await page.locator('tr#event-3.ant-table-row-selected').waitFor();
         await harness.screenshot(page, 'item-correction');
 
@@ -134,6 +127,44 @@ describeOnPostgres(
         expect(errors).toEqual([]);
       } catch (error) {
         await harness.screenshot(page, 'failure-correction');
+        throw error;
+      }
+    });
+
+    test('a supervisor sees a dead-lettered webhook delivery and queues it again from the console', async () => {
+      // A webhook endpoint nobody listens on (port 1 refuses connections), then one event for it.
+      const saved = await supervisor('/notification-endpoints', {
+        id: 'ep-console-dead',
+        kind: 'webhook',
+        url: 'http://127.0.0.1:1/hook',
+        secret: 'console-test-webhook-secret',
+        topics: ['event.item.REGISTER'],
+      });
+      expect(saved.status).toBe(201);
+      await assignedToOfficer('死信测试：无人接收的推送');
+      const dispatcher = createDispatcher(harness.runtime, { retry: { maxAttempts: 1 } });
+      try {
+        expect((await dispatcher.dispatchOnce()).dead).toBe(1);
+      } finally {
+        await dispatcher.closeChannels();
+      }
+
+      const { page, errors } = await harness.loginAs('supervisor', '/console/inbox');
+      try {
+        await page.getByRole('tab', { name: '投递失败' }).click();
+        const row = page.locator('tr').filter({ hasText: 'ep-console-dead' });
+        await row.waitFor();
+        expect(await row.innerText()).toContain('webhook');
+        await harness.screenshot(page, 'inbox-dead-letters');
+        await row.getByRole('checkbox').check();
+        await page.getByRole('button', { name: /重新投递所选（1）/ }).click();
+        await page.getByText('已重新排队 1 条').waitFor();
+        await page.getByText('没有投递失败的消息').waitFor();
+        const queue = await supervisor('/notification-deliveries?status=pending&target=ep-console-dead');
+        expect(queue.body.deliveries).toEqual([expect.objectContaining({ status: 'pending', attempts: 1 })]);
+        expect(errors).toEqual([]);
+      } catch (error) {
+        await harness.screenshot(page, 'failure-dead-letters');
         throw error;
       }
     });
