@@ -19,6 +19,8 @@ interface Report {
   result: { streamId: string; version: number; state: string };
 }
 
+jest.setTimeout(180_000);
+
 /** Escalation ids come from the id generator, which a rolled-back dry run also advanced: compare without them. */
 function comparable(report: Report) {
   const escalationIds = new Set(report.escalations.map((e) => e.escalationId));
