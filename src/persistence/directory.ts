@@ -3,6 +3,17 @@ import { UnitEntity, UNIT_LEVEL_ORDER, type UnitLevel } from './entities/unit.en
 import { UserEntity, type Role } from './entities/user.entity';
 import { NotFoundError, ZhengzhiError, ErrorCode } from '../shared/errors';
 
+/**
+ * The materialised path of a unit, read now (no cache: request handlers check a unit a caller names), or
+ * null when no such unit exists.
+ */
+export async function findUnitPath(dataSource: DataSource, unitId: string): Promise<string | null> {
+  const rows = (await dataSource.query('SELECT path FROM units WHERE id = $1', [unitId])) as Array<{
+    path: string;
+  }>;
+  return rows[0]?.path ?? null;
+}
+
 export interface NewUnit {
   id: string;
   name: string;

@@ -22,6 +22,7 @@ import type { VersionedCommandDto } from '../dto/common.dto';
 import { endpoint } from '../endpoint';
 import { registerStreamCommands } from './stream-commands';
 import { forbidden, HttpProblem } from '../problem';
+import { requireUnitPath } from '../unit-paths';
 
 interface CampaignCommandSpec {
   type: string;
@@ -140,14 +141,8 @@ export function campaignsRouter(context: ApiContext): Router {
     body: dto.CreateCampaignDto,
     idempotent: true,
     handler: async ({ body, user, res }) => {
-      const rows = (await runtime.database.dataSource.query('SELECT path FROM units WHERE id = $1', [
-        body.unitId,
-      ])) as Array<{ path: string }>;
-      if (!rows[0])
-        throw new HttpProblem('validationFailed', `unitId: unit ${body.unitId} does not exist`, {
-          invalidFields: [{ field: 'unitId', messages: ['no such unit'] }],
-        });
-      requireWithin(user, rows[0].path, Permission.configureCampaign);
+      const unitPath = await requireUnitPath(runtime, body.unitId, 'unitId');
+      requireWithin(user, unitPath, Permission.configureCampaign);
       if (body.parentCampaignId !== undefined) await requireReadableParent(user, body.parentCampaignId);
       const template = body.template ? campaignTemplates[body.template] : undefined;
       const { template: _t, campaignId, deadlines, ...explicit } = body;

@@ -3,7 +3,8 @@ import { Permission, requireRole, requireWithin, subtreeFilter } from '../authz'
 import type { ApiContext } from '../context';
 import { CreateUnitDto, CreateUserDto, ListUsersQueryDto } from '../dto/directory.dto';
 import { endpoint } from '../endpoint';
-import { HttpProblem, notFound } from '../problem';
+import { notFound } from '../problem';
+import { requireUnitPath } from '../unit-paths';
 
 /** Units and users of the caller's subtree; supervisors create them there. */
 export function directoryRouter(context: ApiContext): Router {
@@ -13,12 +14,7 @@ export function directoryRouter(context: ApiContext): Router {
     (await runtime.database.dataSource.query(sql, parameters)) as T[];
 
   const unitPath = async (unitId: string, field: string) => {
-    const rows = await query<{ path: string }>('SELECT path FROM units WHERE id = $1', [unitId]);
-    if (!rows[0])
-      throw new HttpProblem('validationFailed', `${field}: unit ${unitId} does not exist`, {
-        invalidFields: [{ field, messages: ['no such unit'] }],
-      });
-    return rows[0].path;
+    return requireUnitPath(runtime, unitId, field);
   };
 
   endpoint(router, context, {

@@ -6,7 +6,7 @@ import type { ApiContext } from '../context';
 import * as dto from '../dto/escalations.dto';
 import { endpoint } from '../endpoint';
 import { registerStreamCommands, type StreamCommandSpec } from './stream-commands';
-import { HttpProblem } from '../problem';
+import { requireUnitPath } from '../unit-paths';
 
 /** Escalation events people issue; ISSUE, STEP_UP and RESPONSE_OVERDUE belong to the rules and the scheduler. */
 const escalationCommands: StreamCommandSpec[] = [
@@ -69,14 +69,8 @@ export function escalationsRouter(context: ApiContext): Router {
       requireRole(user, Permission.readAll);
       let unitPrefix: string | null = null;
       if (query.unitId !== undefined) {
-        const rows = (await runtime.database.dataSource.query('SELECT path FROM units WHERE id = $1', [
-          query.unitId,
-        ])) as Array<{ path: string }>;
-        if (!rows[0])
-          throw new HttpProblem('validationFailed', `unitId: unit ${query.unitId} does not exist`, {
-            invalidFields: [{ field: 'unitId', messages: ['no such unit'] }],
-          });
-        unitPrefix = `${rows[0].path}%`;
+        const unitPath = await requireUnitPath(runtime, query.unitId, 'unitId');
+        unitPrefix = `${unitPath}%`;
       }
       const rows = (await runtime.database.dataSource.query(
         `WITH matched AS (

@@ -20,6 +20,7 @@ import { forbidden, HttpProblem } from '../problem';
 import { validateInput } from '../validation';
 import { citeEvidence } from './item-evidence';
 import { authoriseItemCommand, itemCommandByType, itemCommands, type ItemCommandSpec } from './item-commands';
+import { requireUnitPath } from '../unit-paths';
 
 const IF_MATCH = [
   { name: 'If-Match', description: 'The stream version the client saw ("3"); 409 if it moved on' },
@@ -32,14 +33,7 @@ export function itemsRouter(context: ApiContext): Router {
 
   /** The unit's path, or 400 when the body names a unit that does not exist. */
   const unitPathOf = async (unitId: string, field: string): Promise<string> => {
-    const rows = (await runtime.database.dataSource.query('SELECT path FROM units WHERE id = $1', [
-      unitId,
-    ])) as Array<{ path: string }>;
-    if (!rows[0])
-      throw new HttpProblem('validationFailed', `${field}: unit ${unitId} does not exist`, {
-        invalidFields: [{ field, messages: [`unit ${unitId} does not exist`] }],
-      });
-    return rows[0].path;
+    return requireUnitPath(runtime, unitId, field);
   };
 
   endpoint(router, context, {

@@ -23,20 +23,15 @@ import { checkStates, loadCampaign } from '../../ledgers/ledger-source';
 import { codesOf } from '../../vocabulary/labels';
 import { exportSupervisionLedger } from '../../ledgers/supervision-ledger';
 import type { ImportProblem } from '../../ledgers/import-problems';
+import { requireUnitPath } from '../unit-paths';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 /** The unit whose subtree an export covers: the one asked for (inside the caller's subtree) or the caller's. */
 async function exportUnit(runtime: Runtime, user: AuthUser, unitId: string | undefined): Promise<string> {
   if (!unitId) return user.unitId;
-  const rows = (await runtime.database.dataSource.query('SELECT path FROM units WHERE id = $1', [
-    unitId,
-  ])) as Array<{ path: string }>;
-  if (!rows[0])
-    throw new HttpProblem('validationFailed', `unitId: unit ${unitId} does not exist`, {
-      invalidFields: [{ field: 'unitId', messages: ['no such unit'] }],
-    });
-  requireWithin(user, rows[0].path, Permission.readAll);
+  const unitPath = await requireUnitPath(runtime, unitId, 'unitId');
+  requireWithin(user, unitPath, Permission.readAll);
   return unitId;
 }
 

@@ -6,7 +6,7 @@ import { DUE_SOON_MS, PRINCIPAL_STATE, WORKLIST_STATES } from '../console/workli
 import type { ApiContext } from '../context';
 import { WorklistQueryDto } from '../dto/console.dto';
 import { endpoint } from '../endpoint';
-import { HttpProblem } from '../problem';
+import { requireUnitPath } from '../unit-paths';
 
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -28,12 +28,8 @@ export function worklistRouter(context: ApiContext): Router {
       requireRole(user, Permission.readAll);
       let unitPattern: string | undefined;
       if (q.unitId !== undefined) {
-        const units = await query<{ path: string }>('SELECT path FROM units WHERE id = $1', [q.unitId]);
-        if (!units[0])
-          throw new HttpProblem('validationFailed', `unitId: unit ${q.unitId} does not exist`, {
-            invalidFields: [{ field: 'unitId', messages: [`unit ${q.unitId} does not exist`] }],
-          });
-        unitPattern = `${escapeLike(units[0].path)}%`;
+        const unitPath = await requireUnitPath(runtime, q.unitId, 'unitId');
+        unitPattern = `${escapeLike(unitPath)}%`;
       }
       const now = runtime.clock.now();
       const { rows, total } = await queryWorklist(query, {
