@@ -1,7 +1,8 @@
 import { Router } from 'express';
 import { streamOverdueSql } from '../../persistence/overdue';
 import { replayEvents } from '../../engine/replay';
-import { Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
+import { isWithin, Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
+import { coUnitIdsOf, itemReadableSql } from '../../persistence/item-visibility';
 import {
   actorOf,
   authorisedCommand,
@@ -73,7 +74,7 @@ export function itemsRouter(context: ApiContext): Router {
     query: ListItemsQueryDto,
     handler: async ({ query, user }) => {
       requireRole(user, Permission.readAll);
-      const where = [`stream_type = 'item'`, `unit_path LIKE $1`];
+      const where = [`stream_type = 'item'`, itemReadableSql('streams', '$1')];
       // $2: the instant overdue is derived at (persistence/overdue.ts), not the scheduler's flag
       const parameters: unknown[] = [subtreeFilter(user), runtime.clock.now().toISOString()];
       const add = (clause: string, value: unknown) => {
@@ -129,8 +130,14 @@ export function itemsRouter(context: ApiContext): Router {
     },
   });
 
+  /** Readable by its unit's line, and (read only) by its co-operating units' (persistence/item-visibility.ts). */
   const readable = async (user: AuthUser, id: string) => {
     const stream = await loadStreamOf(context, 'item', id);
+    requireRole(user, Permission.readAll);
+    for (const unitId of coUnitIdsOf(stream.snapshot.context)) {
+      const path = await runtime.directory.unitPath(unitId).catch(() => null);
+      if (path !== null && isWithin(user, path)) return stream;
+    }
     requireWithin(user, stream.unitPath, Permission.readAll);
     return stream;
   };
