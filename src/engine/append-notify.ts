@@ -24,7 +24,7 @@ export function appendNotifyHook(database: Database): AppendHook {
         unitId: appended.unitId,
         unitPath: await unitPathOf(tx, appended),
       };
-      if (database.kind === 'postgres') notifyAppend(tx, notice);
+      if (database.kind === 'postgres') await notifyAppend(tx, notice);
       else tx.afterCommit(() => localAppendBus(database).emit('append', notice));
       return [];
     },

@@ -22,10 +22,8 @@ export interface AppendNotice {
 }
 
 /** Announces an append on PostgreSQL inside its transaction: delivered at commit, never after a rollback. */
-export function notifyAppend(tx: EventStoreTransaction, notice: AppendNotice): void {
-  // Sent with the transaction's other notices in one statement just before COMMIT (one round trip for a
-  // whole group-commit batch).
-  tx.notifyAtCommit(APPEND_CHANNEL, JSON.stringify(notice));
+export async function notifyAppend(tx: EventStoreTransaction, notice: AppendNotice): Promise<void> {
+  await tx.query('SELECT pg_notify($1, $2)', [APPEND_CHANNEL, JSON.stringify(notice)]);
 }
 
 const localBuses = new WeakMap<Database, EventEmitter>();

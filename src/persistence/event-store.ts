@@ -111,7 +111,6 @@ const EVENT_COLUMNS =
  */
 export class EventStoreTransaction {
   readonly #afterCommit: Array<() => void> = [];
-  readonly #notices: Array<{ channel: string; payload: string }> = [];
   #writes = 0;
   #failed = false;
 
@@ -136,26 +135,6 @@ export class EventStoreTransaction {
    */
   afterCommit(callback: () => void): void {
     this.#afterCommit.push(callback);
-  }
-
-  /**
-   * Queues a PostgreSQL NOTIFY, sent just before COMMIT together with the transaction's other notices in
-   * one statement (a transaction's notices are delivered at commit in any case, never after a rollback).
-   */
-  notifyAtCommit(channel: string, payload: string): void {
-    this.#notices.push({ channel, payload });
-    this.#writes++;
-  }
-
-  /** Sends the queued notices in one round trip (called by `EventStore.transaction` before COMMIT). */
-  async sendNotices(): Promise<void> {
-    if (this.#notices.length === 0) return;
-    const notices = this.#notices.splice(0);
-    await this.#run({
-      name: 'notify-batch',
-      text: 'SELECT pg_notify(n.channel, n.payload) FROM unnest($1::text[], $2::text[]) AS n(channel, payload)',
-      values: [notices.map((n) => n.channel), notices.map((n) => n.payload)],
-    });
   }
 
   /** Runs the after-commit callbacks (called by `EventStore.transaction` after COMMIT). */
@@ -452,7 +431,6 @@ export class EventStore {
       await client.query('BEGIN');
       const tx = new EventStoreTransaction(client);
       const result = await work(tx);
-      await tx.sendNotices();
       await client.query('COMMIT');
       tx.committed();
       return result;
