@@ -166,7 +166,12 @@ const UPLOAD_MEDIA_TYPES = [
 ];
 
 /** Routes that take a rule file: JSON `{source}` or the decision-table workbook itself. */
-const RULE_SET_PATHS = ['/rule-sets/check', '/rule-sets/test', '/campaigns/:id/rule-sets'];
+const RULE_SET_PATHS = [
+  '/rule-sets/check',
+  '/rule-sets/test',
+  '/campaigns/:id/rule-sets',
+  '/campaigns/:id/rule-sets/simulate',
+];
 
 /** A request with a body must declare it as JSON (415 otherwise); an empty body is always fine. */
 function requireJsonBodies(req: Request, _res: Response, next: NextFunction): void {

@@ -78,6 +78,8 @@ export class RuleSimulateDto extends RuleSourceDto {
 
 /** The window as query parameters (for a workbook uploaded as the body). */
 export class RuleSimulateQueryDto {
+  /** The uploaded workbook's name (read by the workbook body parser, for located diagnostics). */
+  @IsOptional() @IsString() @MaxLength(100) fileName?: string;
   @IsOptional() @IsString() @MaxLength(40) from?: string;
   @IsOptional() @IsString() @MaxLength(40) to?: string;
 }
