@@ -1,5 +1,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports */
 import type { BenchMetric, BenchSuite } from '../types';
+import { simulationBench } from './rules-simulation';
 import {
   compileRuleSet,
   formatDiagnostic,
@@ -490,6 +491,8 @@ function latency(ruleSet: RuleSet, sample: RuleFacts[]): { p50: number; p99: num
 export const rulesSuite: BenchSuite = {
   name: 'rules',
   async run(): Promise<BenchMetric[]> {
+    // `ZZ_BENCH_RULES_ONLY=simulation`: only the what-if simulation (issue 10), for dev runs.
+    if (process.env.ZZ_BENCH_RULES_ONLY === 'simulation') return simulationBench(BENCH_RULES);
     const ruleSet = compileBench();
     const items = generateFacts(SWEEP_ITEMS);
     const noIndex: RuleSet = { ...ruleSet, byState: new Map() };
@@ -600,6 +603,7 @@ export const rulesSuite: BenchSuite = {
       { metric: 'evaluate() per event p50', value: lat.p50, unit: 'ms' },
       { metric: 'evaluate() per event p99', value: lat.p99, unit: 'ms', target: '< 1 ms', met: lat.p99 < 1 },
       ...largeFileChecks(),
+      ...(await simulationBench(BENCH_RULES)),
     ];
   },
 };

@@ -187,6 +187,10 @@ class Simulation {
   readonly #from: string | null;
   readonly #to: string | null;
   readonly #campaignId: string;
+  readonly #fromMs: number;
+  readonly #toMs: number;
+  /** Item ids in `ORDER BY stream_id` order (as the scheduler's sweep reads them), rebuilt when items arrive. */
+  #sweepOrder: SimItem[] = [];
   #campaign: PersistedState | null = null;
   #campaignVersion = 1;
   readonly #items = new Map<string, SimItem>();
@@ -227,12 +231,14 @@ class Simulation {
     this.#from = input.from;
     this.#to = input.to;
     this.#campaignId = input.campaignId;
+    this.#fromMs = input.from === null ? -Infinity : iso(input.from);
+    this.#toMs = input.to === null ? Infinity : iso(input.to);
     this.#recordedSweeps = [...input.recordedSweeps].sort((a, b) => a.ranAt.localeCompare(b.ranAt));
   }
 
   #inWindow(at: string): boolean {
     const t = iso(at);
-    return (this.#from === null || t >= iso(this.#from)) && (this.#to === null || t <= iso(this.#to));
+    return t >= this.#fromMs && t <= this.#toMs;
   }
 
   consume(event: HistoryEvent): void {
@@ -307,10 +313,13 @@ class Simulation {
     if (this.#inWindow(sweep.ranAt)) {
       this.#lastEvaluations = new Map();
       const tick = sweep.ranAt;
-      const swept = [...this.#items.values()]
-        .filter((item) => SWEPT_STATES.includes(item.state.value))
-        .sort((a, b) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0));
-      for (const item of swept) this.#evaluate(item, tick, { kind: 'clock', tick });
+      if (this.#sweepOrder.length !== this.#items.size)
+        this.#sweepOrder = [...this.#items.values()].sort((a, b) =>
+          a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0,
+        );
+      const trigger: EscalationTrigger = { kind: 'clock', tick };
+      for (const item of this.#sweepOrder)
+        if (SWEPT_STATES.includes(item.state.value)) this.#evaluate(item, tick, trigger);
     }
     // The scheduler plans the next sweep only while the campaign has not finished.
     if (this.#campaign?.value === 'finished' && this.#nextRecordedSweep >= this.#recordedSweeps.length)
@@ -416,13 +425,28 @@ class Simulation {
     const complaints = next.context.complaints;
     const complaintsBefore = before?.context.complaints ?? [];
     if (unitBefore === item.unitId && complaintsBefore === complaints) return;
+    const unit = this.#units.get(item.unitId)!;
+    // The common case — one more complaint on an item that stays in its unit — keeps the unit's sorted list
+    // by one insertion instead of sorting every complaint of the unit again.
+    if (
+      unitBefore === item.unitId &&
+      complaints.length === complaintsBefore.length + 1 &&
+      unit.sortedComplaints !== null
+    ) {
+      unit.complaints.set(item.itemId, complaints);
+      const added = complaints[complaints.length - 1]!;
+      const sorted = unit.sortedComplaints;
+      let at = sorted.length;
+      while (at > 0 && sorted[at - 1]! > added) at--;
+      sorted.splice(at, 0, added);
+      return;
+    }
     if (complaintsBefore.length > 0) {
       const old = this.#units.get(unitBefore)!;
       old.complaints.delete(item.itemId);
       old.sortedComplaints = null;
     }
     if (complaints.length > 0) {
-      const unit = this.#units.get(item.unitId)!;
       unit.complaints.set(item.itemId, complaints);
       unit.sortedComplaints = null;
     }
