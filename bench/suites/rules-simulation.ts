@@ -10,6 +10,7 @@ import { currentDefinition } from '../../src/machines/registry';
 import {
   campaignHistory,
   readOnlySnapshot,
+  recordedIssueTriggers,
   recordedRuleSweeps,
 } from '../../src/persistence/campaign-history';
 import type { Database } from '../../src/persistence/database';
@@ -260,6 +261,7 @@ async function timedSimulation(
       ruleSet,
       history: campaignHistory(db, campaignId, 20_000),
       recordedSweeps: await recordedRuleSweeps(db, campaignId),
+      recordedIssueTriggers: await recordedIssueTriggers(db, campaignId),
       from: null,
       to: null,
     });

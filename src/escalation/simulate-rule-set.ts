@@ -7,6 +7,7 @@ import {
   campaignHistory,
   publishedRuleSetVersions,
   readOnlySnapshot,
+  recordedIssueTriggers,
   recordedRuleSweeps,
 } from '../persistence/campaign-history';
 import { ErrorCode, NotFoundError, ZhengzhiError } from '../shared/errors';
@@ -65,6 +66,7 @@ export async function simulateRuleSet(
       ruleSet,
       history: campaignHistory(db, campaignId),
       recordedSweeps: await recordedRuleSweeps(db, campaignId),
+      recordedIssueTriggers: await recordedIssueTriggers(db, campaignId),
       from: from ?? published[0]?.publishedAt ?? null,
       to,
     });

@@ -74,6 +74,11 @@ export interface SimulationInput {
   from: string | null;
   /** Up to this instant (inclusive); null = the last recorded instant. */
   to: string | null;
+  /**
+   * Where the recorded escalations were issued (`itemId|c:<tick>`, `itemId|e:<stream>:<sequence>`): only the
+   * candidate's evaluations there are kept to explain a removed one. Undefined = keep every evaluation.
+   */
+  recordedIssueTriggers?: ReadonlySet<string>;
 }
 
 /** An escalation in the simulated world: recorded before the window, or issued by the candidate. */
@@ -170,7 +175,7 @@ interface Evaluation {
 const SWEPT_STATES = ['registered', 'verifying', 'confirmed', 'rectifying', 'awaitingAcceptance', 'reopened'];
 const UNIT_TARGETS = new Set(['unit', 'unit_leader']);
 const triggerKey = (t: EscalationTrigger): string =>
-  t.kind === 'clock' ? `c:${t.tick}` : `e:${t.streamId}:${t.sequence}`;
+  t.kind === 'clock' ? `c:${new Date(t.tick).toISOString()}` : `e:${t.streamId}:${t.sequence}`;
 const twinKey = (itemId: string | null, ruleId: string, target: { kind: string; id: string }) =>
   `${itemId}\u0000${ruleId}\u0000${target.kind}\u0000${target.id}`;
 const iso = (value: unknown): number => Date.parse(String(value));
@@ -188,6 +193,7 @@ class Simulation {
   readonly #to: string | null;
   readonly #campaignId: string;
   readonly #fromMs: number;
+  readonly #explainAt: ReadonlySet<string> | undefined;
   readonly #toMs: number;
   /** Item ids in `ORDER BY stream_id` order (as the scheduler's sweep reads them), rebuilt when items arrive. */
   #sweepOrder: SimItem[] = [];
@@ -231,6 +237,7 @@ class Simulation {
     this.#from = input.from;
     this.#to = input.to;
     this.#campaignId = input.campaignId;
+    this.#explainAt = input.recordedIssueTriggers;
     this.#fromMs = input.from === null ? -Infinity : iso(input.from);
     this.#toMs = input.to === null ? Infinity : iso(input.to);
     this.#recordedSweeps = [...input.recordedSweeps].sort((a, b) => a.ranAt.localeCompare(b.ranAt));
@@ -523,7 +530,8 @@ class Simulation {
       underHeavier: [],
       issued: [],
     };
-    this.#lastEvaluations.set(item.itemId, evaluation);
+    if (!this.#explainAt || this.#explainAt.has(`${item.itemId}|${evaluation.trigger}`))
+      this.#lastEvaluations.set(item.itemId, evaluation);
     if (!decision) return;
     const deduped = withoutOpen(decision, open);
     evaluation.decision = deduped;

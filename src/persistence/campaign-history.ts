@@ -25,22 +25,8 @@ export interface CampaignHistoryEvent {
 const iso = (value: unknown): string =>
   value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
 
-/** The campaign's events (its own, its items' and its escalations') after `afterPosition`, in append order. */
-export async function campaignEventsAfter(
-  db: Queryable,
-  campaignId: string,
-  afterPosition: number,
-  limit: number,
-): Promise<CampaignHistoryEvent[]> {
-  const rows = await db.query<Record<string, unknown>>(
-    `SELECT e.global_position, e.stream_id, s.stream_type, e.sequence, e.type, e.payload, e.actor_id,
-            e.occurred_at, e.machine_version
-       FROM events e JOIN streams s ON s.stream_id = e.stream_id
-      WHERE s.campaign_id = $1 AND e.global_position > $2
-      ORDER BY e.global_position LIMIT $3`,
-    [campaignId, afterPosition, limit],
-  );
-  return rows.map((row) => ({
+function toHistoryEvent(row: Record<string, unknown>): CampaignHistoryEvent {
+  return {
     position: Number(row.global_position),
     streamId: String(row.stream_id),
     streamType: String(row.stream_type),
@@ -53,23 +39,55 @@ export async function campaignEventsAfter(
     actorId: String(row.actor_id),
     occurredAt: iso(row.occurred_at),
     machineVersion: Number(row.machine_version),
-  }));
+  };
 }
 
-/** Every event of the campaign in append order, `batch` at a time. */
+/**
+ * Every event of the campaign in append order, `batch` at a time, through one cursor (inside the caller's
+ * transaction): the events are ordered once, not once per page as keyset pages over a join would be.
+ */
 export async function* campaignHistory(
   db: Queryable,
   campaignId: string,
   batch = 5_000,
 ): AsyncGenerator<CampaignHistoryEvent[]> {
-  let after = 0;
-  for (;;) {
-    const events = await campaignEventsAfter(db, campaignId, after, batch);
-    if (events.length === 0) return;
-    yield events;
-    after = events[events.length - 1]!.position;
-    if (events.length < batch) return;
+  const cursor = 'zz_campaign_history';
+  await db.query(
+    `DECLARE ${cursor} NO SCROLL CURSOR FOR
+     SELECT e.global_position, e.stream_id, s.stream_type, e.sequence, e.type, e.payload, e.actor_id,
+            e.occurred_at, e.machine_version
+       FROM events e JOIN streams s ON s.stream_id = e.stream_id
+      WHERE s.campaign_id = $1
+      ORDER BY e.global_position`,
+    [campaignId],
+  );
+  try {
+    for (;;) {
+      const rows = await db.query<Record<string, unknown>>(`FETCH ${batch} FROM ${cursor}`);
+      if (rows.length === 0) return;
+      yield rows.map(toHistoryEvent);
+      if (rows.length < batch) return;
+    }
+  } finally {
+    await db.query(`CLOSE ${cursor}`).catch(() => undefined);
   }
+}
+
+/** Where each escalation the recorded rules issued came from: `itemId|c:<tick>` or `itemId|e:<stream>:<seq>`. */
+export async function recordedIssueTriggers(db: Queryable, campaignId: string): Promise<Set<string>> {
+  const rows = await db.query<{ item_id: string | null; trigger: Record<string, unknown> | null }>(
+    `SELECT e.payload ->> 'itemId' AS item_id, e.payload -> 'trigger' AS trigger
+       FROM events e JOIN streams s ON s.stream_id = e.stream_id
+      WHERE s.campaign_id = $1 AND s.stream_type = 'escalation' AND e.sequence = 1`,
+    [campaignId],
+  );
+  return new Set(
+    rows.map((r) => {
+      const t = r.trigger ?? {};
+      const key = t.kind === 'clock' ? `c:${iso(t.tick)}` : `e:${String(t.streamId)}:${String(t.sequence)}`;
+      return `${r.item_id}|${key}`;
+    }),
+  );
 }
 
 /** The daily rule sweeps the scheduler ran for the campaign: when each was due and when it ran. */
