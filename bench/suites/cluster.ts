@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { createApiRuntime } from '../../src/api/runtime';
 import { demoLogins, loadDemoDirectory } from '../../src/demo/load-demo';
-import { campaignTemplates } from '../../src/machines/campaign-templates';
 import type { BenchMetric, BenchSuite } from '../types';
 import {
   clusterToolsPresent,
@@ -21,7 +20,8 @@ import {
   stopNode,
   type Node,
 } from '../support/cluster';
-import { runConcurrently, throwawayPostgres } from '../support/databases';
+import { throwawayPostgres } from '../support/databases';
+import { itemsInRectification } from '../support/rectifying-items';
 import { hostileWorkbook } from '../support/hostile-workbook';
 
 const CONNECTIONS = 16;
@@ -122,45 +122,7 @@ export const clusterSuite: BenchSuite = {
     const database = await throwawayPostgres(4);
     const runtime = await createApiRuntime(database);
     await loadDemoDirectory(runtime, { logN: 10, blockSize: 8, parallelism: 1 });
-    const campaign = await runtime.engine.create(
-      'campaign',
-      { ...campaignTemplates['xining-2023']!, unitId: 'xn-city' },
-      { userId: 'u-supervisor', unitId: 'xn-city' },
-    );
-    const officer = { userId: 'u-officer', unitId: 'xn-hz' };
-    const items: string[] = [];
-    await runConcurrently(ITEMS, 8, async (i) => {
-      const item = await runtime.engine.create(
-        'item',
-        {
-          campaignId: campaign.streamId,
-          reportedUnitId: 'xn-hz',
-          source: 'hotline12328',
-          description: `线索 ${i}`,
-          receivedAt: '2023-04-09T00:00:00.000Z',
-        },
-        officer,
-      );
-      for (const command of [
-        {
-          type: 'ASSIGN_VERIFICATION',
-          unitId: 'xn-hz',
-          officerId: 'u-officer',
-          deadline: '2030-05-01T00:00:00.000Z',
-        },
-        { type: 'CONFIRM', category: 'non_standard', severity: 'general', findings: '查实' },
-        {
-          type: 'START_RECTIFICATION',
-          manifestation: '随意拦车',
-          measures: '培训',
-          responsibleUnitId: 'xn-hz',
-          responsiblePerson: '张三',
-          deadline: '2030-08-01T00:00:00.000Z',
-        },
-      ])
-        await runtime.engine.execute(item.streamId, command as never, officer);
-      items[i] = item.streamId;
-    });
+    const { campaignId, itemIds: items } = await itemsInRectification(runtime, ITEMS);
 
     const entry = join(process.cwd(), 'bin', 'zhengzhi.js');
     const env = { ZHENGZHI_JWT_SECRET: randomBytes(32).toString('hex') };
@@ -191,7 +153,7 @@ export const clusterSuite: BenchSuite = {
       const health = await healthDuringHostileUploads(
         `http://127.0.0.1:${balancers[2]!.port}`,
         supervisor,
-        campaign.streamId,
+        campaignId,
       );
       const [one, five] = loadavg();
       const context = `${cpus().length} cores, load ${one!.toFixed(2)}/${five!.toFixed(2)}${one! > cpus().length ? ' (noisy)' : ''}`;

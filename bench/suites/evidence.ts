@@ -9,10 +9,10 @@ import { createApiRuntime } from '../../src/api/runtime';
 import { listen } from '../../src/api/server';
 import { loadDemoDirectory, demoLogins } from '../../src/demo/load-demo';
 import { EvidenceService } from '../../src/evidence/evidence-service';
-import { campaignTemplates } from '../../src/machines/campaign-templates';
 import { FileSystemBlobStore } from '../../src/persistence/blob-store';
 import type { BenchMetric, BenchSuite } from '../types';
 import { runConcurrently, throwawayPostgres } from '../support/databases';
+import { itemsInRectification } from '../support/rectifying-items';
 
 const PHOTOS = Number(process.env.BENCH_EVIDENCE_PHOTOS ?? 1000);
 const PHOTO_MB = Number(process.env.BENCH_EVIDENCE_PHOTO_MB ?? 3);
@@ -45,48 +45,6 @@ function sha256sumRate(paths: string[], totalBytes: number): number {
   return totalBytes / 2 ** 20 / run();
 }
 
-async function itemsInRectification(runtime: Awaited<ReturnType<typeof createApiRuntime>>, count: number) {
-  const campaign = await runtime.engine.create(
-    'campaign',
-    { ...campaignTemplates['xining-2023']!, unitId: 'xn-city' },
-    { userId: 'u-supervisor', unitId: 'xn-city' },
-  );
-  const ids: string[] = [];
-  await runConcurrently(count, 8, async (i) => {
-    const { streamId } = await runtime.engine.create(
-      'item',
-      {
-        campaignId: campaign.streamId,
-        reportedUnitId: 'xn-hz',
-        source: 'hotline12328',
-        description: `线索 ${i}`,
-        receivedAt: '2023-04-09T00:00:00.000Z',
-      },
-      officer,
-    );
-    for (const command of [
-      {
-        type: 'ASSIGN_VERIFICATION',
-        unitId: 'xn-hz',
-        officerId: 'u-officer',
-        deadline: '2030-05-01T00:00:00.000Z',
-      },
-      { type: 'CONFIRM', category: 'non_standard', severity: 'general', findings: '查实' },
-      {
-        type: 'START_RECTIFICATION',
-        manifestation: '随意拦车',
-        measures: '培训',
-        responsibleUnitId: 'xn-hz',
-        responsiblePerson: '张三',
-        deadline: '2030-08-01T00:00:00.000Z',
-      },
-    ])
-      await runtime.engine.execute(streamId, command, officer);
-    ids[i] = streamId;
-  });
-  return ids;
-}
-
 /**
  * Evidence: upload-and-hash throughput of 3 MB photos through `POST /items/:id/evidence` (a real server on
  * loopback, content sniffing, SHA-256, the filesystem store, the database rows) against `sha256sum` of the same
@@ -99,7 +57,7 @@ async function run(): Promise<BenchMetric[]> {
   const store = new FileSystemBlobStore(join(dir, 'store'));
   try {
     await loadDemoDirectory(runtime, hashing);
-    const items = await itemsInRectification(runtime, 100);
+    const items = (await itemsInRectification(runtime, 100)).itemIds;
     const app = createApp(runtime, {
       auth: { jwtSecret: randomBytes(32), passwordHashing: hashing },
       logger: pino({ level: 'silent' }),
