@@ -1,6 +1,5 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { initialTransition } from 'xstate';
 import { checkSnapshots } from '../../src/audit/replay-check';
@@ -23,7 +22,7 @@ const seconds = (started: bigint): number => Number(process.hrtime.bigint() - st
 
 /** COPY-loads `count` registered items on item machine version 1 (the registration through the pure machine). */
 async function loadVersion1Items(database: Database, campaignId: string, count: number): Promise<void> {
-  const pool = (database.dataSource.driver as unknown as { master: Pool }).master;
+  const pool = database.pool();
   const v1 = definitionFor('item', 1);
   for (let b = 0; b < count; b += 5000) {
     const streams: unknown[][] = [];

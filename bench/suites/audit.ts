@@ -1,6 +1,5 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { initialTransition, transition, type AnyMachineSnapshot } from 'xstate';
 import { generateKeyPairSync } from 'node:crypto';
@@ -106,7 +105,7 @@ export async function generate(
   streams = STREAMS,
   load: 'copy' | 'insert' = 'copy',
 ): Promise<number> {
-  const pool = (database.dataSource.driver as unknown as { master: Pool }).master;
+  const pool = database.pool();
   const definition = definitionFor('item', 1);
   let position = 0;
   for (let b = 0; b < streams; b += BATCH) {

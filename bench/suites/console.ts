@@ -1,7 +1,6 @@
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
-import type { PoolClient } from 'pg';
 import pino from 'pino';
 import { chromium } from 'playwright-core';
 import { createApp } from '../../src/api/app';
@@ -63,9 +62,7 @@ export const consoleSuite: BenchSuite = {
           },
         )
       ).streamId;
-      const client = await (
-        database.dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } }
-      ).master.connect();
+      const client = await database.pool().connect();
       const loadStarted = Date.now();
       try {
         const mix: Array<[Fate, number]> = [

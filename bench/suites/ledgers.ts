@@ -449,9 +449,7 @@ export const ledgersSuite: BenchSuite = {
         )
       ).streamId;
       const lives = templateLives();
-      const client = await (
-        database.dataSource.driver as unknown as { master: { connect(): Promise<PoolClient> } }
-      ).master.connect();
+      const client = await database.pool().connect();
       const fixtureStarted = Date.now();
       try {
         await bulkInsert(

@@ -1,6 +1,5 @@
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import type { Pool } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { simulate } from '../../src/escalation/simulation';
 import { buildSimulationReport } from '../../src/escalation/simulation-report';
@@ -140,7 +139,7 @@ async function generateHistory(database: Database): Promise<{ campaignId: string
     actor,
   );
   await runtime.ruleSets.publish(campaign.streamId, BENCH_RULES_SOURCE, actor, iso(T0));
-  const pool = (database.dataSource.driver as unknown as { master: Pool }).master;
+  const pool = database.pool();
   const copy = async (sql: string, rows: unknown[][]) => {
     if (rows.length === 0) return;
     const client = await pool.connect();

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { Database } from '../persistence/database';
 import type { ChainRow } from './chain-check';
@@ -14,11 +14,6 @@ export type ScanMode = 'copy' | 'select' | 'auto';
 export type StreamFilter = { streamIds: readonly string[] } | null;
 
 const PAGE = 5000;
-
-/** The pg pool under TypeORM's data source (both kinds of database go through the `pg` driver). */
-function poolOf(database: Database): Pool {
-  return (database.dataSource.driver as unknown as { master: Pool }).master;
-}
 
 /** Unescapes one field of COPY's text format (backslash escapes; `\N` is NULL). */
 export function unescapeCopyField(field: string): string | null {
@@ -68,7 +63,7 @@ export async function copyLines(
   sql: string,
   onLine: (chunk: Buffer, start: number, end: number) => void,
 ): Promise<void> {
-  const client: PoolClient = await poolOf(database).connect();
+  const client: PoolClient = await database.pool().connect();
   let abandoned: Error | undefined;
   let streamError: Error | undefined;
   try {

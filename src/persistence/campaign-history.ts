@@ -1,4 +1,3 @@
-import type { Pool } from 'pg';
 import type { Database } from './database';
 import type { Queryable } from './rule-failures';
 
@@ -140,7 +139,7 @@ export async function readOnlySnapshot<T>(
   database: Database,
   work: (db: Queryable) => Promise<T>,
 ): Promise<T> {
-  const pool = (database.dataSource.driver as unknown as { master: Pool }).master;
+  const pool = database.pool();
   const client = await pool.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import { entities } from './entities';
 import { migrations } from './migrations';
@@ -11,7 +12,17 @@ import { defaultTemplatePath, templateBlob, usableTemplate, type DumpableDatabas
 export interface Database {
   kind: 'postgres' | 'pglite';
   dataSource: DataSource;
+  /**
+   * The `pg` pool under TypeORM's data source (both kinds go through the `pg` driver): the hot path, COPY
+   * scans and read-only snapshots use it directly, without TypeORM's per-query bookkeeping.
+   */
+  pool(): Pool;
   close(): Promise<void>;
+}
+
+/** TypeORM keeps its pg pool in a private field; this is the one place that knows it. */
+function pgPoolOf(dataSource: DataSource): () => Pool {
+  return () => (dataSource.driver as unknown as { master: Pool }).master;
 }
 
 export interface OpenDatabaseOptions {
@@ -101,7 +112,7 @@ export async function openDatabase(
     }
     const dataSource = await pooled(options.poolSize ?? 10, options.timeouts).initialize();
     if (migrate && !options.timeouts) await dataSource.runMigrations({ transaction: 'each' });
-    return { kind: 'postgres', dataSource, close: () => dataSource.destroy() };
+    return { kind: 'postgres', dataSource, pool: pgPoolOf(dataSource), close: () => dataSource.destroy() };
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
@@ -137,6 +148,7 @@ export async function openDatabase(
   return {
     kind: 'pglite',
     dataSource,
+    pool: pgPoolOf(dataSource),
     close: async () => {
       await dataSource.destroy();
       await server.stop();

@@ -1,4 +1,4 @@
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import type { PersistedState } from '../machines/step';
 import type { StreamProjection } from '../machines/registry';
 import { VersionConflictError } from '../shared/errors';
@@ -420,7 +420,7 @@ export class EventStore {
    * TypeORM directly: the same connections and driver, without TypeORM's per-query bookkeeping.
    */
   async transaction<T>(work: (tx: EventStoreTransaction) => Promise<T>): Promise<T> {
-    const pool = (this.database.dataSource.driver as unknown as { master: Pool }).master;
+    const pool = this.database.pool();
     const client = await pool.connect();
     let broken: Error | undefined;
     // A checked-out client has no error listener of the pool's: a connection lost between two statements

@@ -3,7 +3,6 @@
  * dispatcher's leases, the inbox, preferences, templates and endpoints. Functions take a `Query` so the
  * same statement runs inside the engine's transaction or on the pool.
  */
-import type { Pool } from 'pg';
 import type { Database } from './database';
 import { streamOverdueSql } from './overdue';
 
@@ -11,7 +10,7 @@ export type Query = <T = Record<string, unknown>>(sql: string, parameters?: unkn
 
 /** Statements on the database's pool, each in its own implicit transaction (the dispatcher's leases). */
 export function poolQuery(database: Database): Query {
-  const pool = (database.dataSource.driver as unknown as { master: Pool }).master;
+  const pool = database.pool();
   return async <T>(sql: string, parameters: unknown[] = []) =>
     (await pool.query(sql, parameters)).rows as T[];
 }
