@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { subtreePatternOf } from '../persistence/stream-lists';
 import type { Role } from '../persistence/entities/user.entity';
 import type { AuthUser } from './auth/auth-user';
 import { forbidden, HttpProblem } from './problem';
@@ -62,7 +63,7 @@ export function requireWithin(user: AuthUser, unitPath: string, permission: Perm
 
 /** `LIKE` pattern matching `streams.unit_path` (or `units.path`) of the user's subtree. */
 export function subtreeFilter(user: AuthUser): string {
-  return `${user.unitPath.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return subtreePatternOf(user.unitPath);
 }
 
 /** True when the path is in the user's subtree or on the line above it (a campaign run by a parent unit). */

@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime/runtime';
 import type { CampaignContext, Category } from '../machines/campaign-types';
+import { databaseQuery, type QueryExecutor } from '../persistence/database';
 import type { ItemContext } from '../machines/item-types';
 import type { PersistedState } from '../machines/step';
 import type { EventStoreTransaction } from '../persistence/event-store';
@@ -17,12 +18,9 @@ export interface CampaignInfo {
   parentCampaignId: string | null;
 }
 
-type Query = <T = Record<string, unknown>>(sql: string, parameters?: unknown[]) => Promise<T[]>;
-
 /** Plain queries outside any transaction. */
-export function queryOf(runtime: Pick<Runtime, 'database'>): Query {
-  return async <T>(sql: string, parameters: unknown[] = []) =>
-    (await runtime.database.dataSource.query(sql, parameters)) as T[];
+export function queryOf(runtime: Pick<Runtime, 'database'>): QueryExecutor {
+  return databaseQuery(runtime.database);
 }
 
 /** Reads a campaign stream and its unit; NotFound when there is none. */

@@ -1,12 +1,12 @@
 import type { ItemContext } from '../machines/item-types';
 import type { EventStore } from '../persistence/event-store';
+import { type QueryExecutor } from '../persistence/database';
 import {
   digestLinesFor,
   digestSubscribers,
   itemDeadlinesBetween,
   type DigestLine,
   type OpenDeadline,
-  type Query,
 } from '../persistence/notification-store';
 import type { Clock } from '../shared/clock';
 import { labelOf } from '../vocabulary/labels';
@@ -62,7 +62,7 @@ export async function remindDueSoon(
 ): Promise<NotificationSummary[]> {
   const now = clock.now().getTime();
   return store.transaction(async (tx) => {
-    const q: Query = (sql, p) => tx.query(sql, p);
+    const q: QueryExecutor = (sql, p) => tx.query(sql, p);
     const due = await itemDeadlinesBetween(
       q,
       new Date(now).toISOString(),
@@ -96,7 +96,7 @@ export function digestInstant(day: string): number {
   return Date.parse(`${day}T00:00:00.000Z`) + (DIGEST_HOUR_CST - 8) * 3_600_000;
 }
 
-export async function buildDigest(q: Query, userId: string, day: string): Promise<Digest> {
+export async function buildDigest(q: QueryExecutor, userId: string, day: string): Promise<Digest> {
   const at = digestInstant(day);
   const lines = await digestLinesFor(
     q,
@@ -117,7 +117,7 @@ export async function buildDigest(q: Query, userId: string, day: string): Promis
 
 /** Records the digest of `day` for one user (once per day); nothing when nothing is due or overdue. */
 export async function recordDigest(
-  q: Query,
+  q: QueryExecutor,
   outbox: NotificationOutbox,
   userId: string,
   day: string,
@@ -156,7 +156,7 @@ export async function sendDueDigests(
   const day = cstDay(now);
   if (now < digestInstant(day)) return [];
   return store.transaction(async (tx) => {
-    const q: Query = (sql, p) => tx.query(sql, p);
+    const q: QueryExecutor = (sql, p) => tx.query(sql, p);
     const told: NotificationSummary[] = [];
     for (const subscriber of await digestSubscribers(q))
       told.push(...(await recordDigest(q, outbox, subscriber.userId, day)));

@@ -5,14 +5,14 @@ import {
   markFailed,
   type DeliveryRow,
   type EndpointRow,
-  type Query,
 } from '../persistence/notification-store';
 import type { Clock } from '../shared/clock';
+import { type QueryExecutor } from '../persistence/database';
 import { DEFAULT_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './backoff';
 import type { Channel } from './channels/channel';
 
 export interface DispatcherOptions {
-  query: Query;
+  query: QueryExecutor;
   clock: Clock;
   /** This dispatcher's name, written as the lease owner (unique per process). */
   name: string;
@@ -140,7 +140,7 @@ class ConfirmationBuffer {
   #flushing: Promise<unknown> = Promise.resolve();
 
   constructor(
-    private readonly q: Query,
+    private readonly q: QueryExecutor,
     private readonly owner: string,
     private readonly clock: Clock,
     private readonly size = 25,

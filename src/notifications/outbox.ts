@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AppendHook, AppendedEvent } from '../engine/engine';
+import { type QueryExecutor } from '../persistence/database';
 import { labelOf } from '../vocabulary/labels';
 import {
   insertDeliveries,
@@ -12,7 +13,6 @@ import {
   type NewDelivery,
   type NotificationRow,
   type PreferencesRow,
-  type Query,
 } from '../persistence/notification-store';
 import { intentsFor, type NotificationIntent } from './intents';
 import { KIND_SPECS, type NotificationKind, type Template } from './kinds';
@@ -78,7 +78,7 @@ export class NotificationOutbox {
     };
   }
 
-  async #afterAppend(q: Query, appended: AppendedEvent): Promise<NotificationSummary[]> {
+  async #afterAppend(q: QueryExecutor, appended: AppendedEvent): Promise<NotificationSummary[]> {
     const { event, state, streamType } = appended;
     const endpoints = await this.#activeEndpoints(q);
     const deliveries: NewDelivery[] = [];
@@ -123,7 +123,7 @@ export class NotificationOutbox {
    * A cause already recorded for a recipient (same dedup key) is skipped, so re-running is harmless.
    */
   async record(
-    q: Query,
+    q: QueryExecutor,
     intents: readonly NotificationIntent[],
     cause: Cause,
   ): Promise<NotificationSummary[]> {
@@ -168,7 +168,11 @@ export class NotificationOutbox {
     return told.map((r) => ({ id: r.id, kind: r.kind as NotificationKind, recipientId: r.recipientId }));
   }
 
-  async #deliveriesFor(q: Query, told: NotificationRow[], endpoints: EndpointRow[]): Promise<NewDelivery[]> {
+  async #deliveriesFor(
+    q: QueryExecutor,
+    told: NotificationRow[],
+    endpoints: EndpointRow[],
+  ): Promise<NewDelivery[]> {
     const preferences = await preferencesOf(
       q,
       told.map((r) => r.recipientId),
@@ -213,7 +217,7 @@ export class NotificationOutbox {
     return variables;
   }
 
-  async #activeEndpoints(q: Query): Promise<EndpointRow[]> {
+  async #activeEndpoints(q: QueryExecutor): Promise<EndpointRow[]> {
     const now = performance.now();
     if (this.#endpoints && this.#endpoints.until > now) return this.#endpoints.rows;
     const rows = await listEndpoints(q, true);

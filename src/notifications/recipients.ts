@@ -1,11 +1,6 @@
-import {
-  itemPeople,
-  principalsOf,
-  supervisorsAbove,
-  usersNamed,
-  type Query,
-} from '../persistence/notification-store';
+import { itemPeople, principalsOf, supervisorsAbove, usersNamed } from '../persistence/notification-store';
 import type { RecipientRule } from './intents';
+import { type QueryExecutor } from '../persistence/database';
 
 /** Why a user receives a notification (kept in the notification's data, shown in the inbox). */
 export type RecipientRole = 'handler' | 'responsible' | 'principal' | 'supervisorAbove' | 'person';
@@ -16,7 +11,7 @@ export type RecipientRole = 'handler' | 'responsible' | 'principal' | 'superviso
  * responsible person of an imported ledger row may not have an account.
  */
 export async function resolveRecipients(
-  q: Query,
+  q: QueryExecutor,
   rules: readonly RecipientRule[],
 ): Promise<Map<string, RecipientRole[]>> {
   const found = new Map<string, RecipientRole[]>();

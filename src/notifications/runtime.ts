@@ -1,7 +1,8 @@
 import type { Database } from '../persistence/database';
 import type { Clock } from '../shared/clock';
+import { databaseQuery } from '../persistence/database';
 import type { NotificationOutbox } from './outbox';
-import { poolQuery } from '../persistence/notification-store';
+
 import { AmqpChannel } from './channels/amqp';
 import type { Channel } from './channels/channel';
 import { EmailChannel, type EmailSettings } from './channels/email';
@@ -20,7 +21,7 @@ export function createDispatcher(
     clock: runtime.clock,
     name: `dispatcher-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
     ...options,
-    query: poolQuery(runtime.database),
+    query: databaseQuery(runtime.database),
     channels,
   });
   return Object.assign(dispatcher, {

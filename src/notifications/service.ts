@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '../persistence/database';
+import { type QueryExecutor, databaseQuery } from '../persistence/database';
 import {
   deleteTemplate,
   inboxOf,
@@ -7,7 +8,6 @@ import {
   listEndpoints,
   markRead,
   notificationOwner,
-  poolQuery,
   preferencesOf,
   requeueDeliveries,
   saveEndpoint,
@@ -18,7 +18,6 @@ import {
   type DeliveryRow,
   type EndpointRow,
   type InboxEntry,
-  type Query,
 } from '../persistence/notification-store';
 import type { Clock } from '../shared/clock';
 import { ErrorCode, NotFoundError, ZhengzhiError } from '../shared/errors';
@@ -63,10 +62,10 @@ const invalid = (message: string, details: Record<string, unknown> = {}) =>
  * Authorisation is the API's; this layer checks input and ownership.
  */
 export class NotificationService {
-  readonly #q: Query;
+  readonly #q: QueryExecutor;
 
   constructor(private readonly deps: { database: Database; clock: Clock; outbox: NotificationOutbox }) {
-    this.#q = poolQuery(deps.database);
+    this.#q = databaseQuery(deps.database);
   }
 
   inbox(userId: string, page: { limit: number; offset: number; unreadOnly: boolean; kind?: string }) {

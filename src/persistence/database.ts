@@ -20,6 +20,18 @@ export interface Database {
   close(): Promise<void>;
 }
 
+/** Runs one statement (its own implicit transaction, or the caller's when given a transaction's executor). */
+export type QueryExecutor = <T = Record<string, unknown>>(
+  sql: string,
+  parameters?: unknown[],
+) => Promise<T[]>;
+
+/** Statements on the database's pool, each in its own implicit transaction. */
+export function databaseQuery(database: Database): QueryExecutor {
+  return async <T>(sql: string, parameters: unknown[] = []) =>
+    (await database.pool().query(sql, parameters)).rows as T[];
+}
+
 /** TypeORM keeps its pg pool in a private field; this is the one place that knows it. */
 function pgPoolOf(dataSource: DataSource): () => Pool {
   return () => (dataSource.driver as unknown as { master: Pool }).master;

@@ -1,4 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
+import type { QueryExecutor } from './database';
+import { readPage, type PagedRows, type PageWindow } from './paging';
 import { UnitEntity, UNIT_LEVEL_ORDER, type UnitLevel } from './entities/unit.entity';
 import { UserEntity, type Role } from './entities/user.entity';
 import { NotFoundError, ZhengzhiError, ErrorCode } from '../shared/errors';
@@ -137,4 +139,87 @@ export class Directory {
   async principalsOf(unitId: string): Promise<UserEntity[]> {
     return this.dataSource.manager.findBy(UserEntity, { unitId, isPrincipal: true });
   }
+}
+
+/** A unit as the directory lists it. */
+export interface UnitRow {
+  id: string;
+  parentId: string | null;
+  name: string;
+  level: string;
+  path: string;
+}
+
+/** The units whose path matches `subtreePattern` (a LIKE prefix), in path order. */
+export async function listUnitsIn(query: QueryExecutor, subtreePattern: string): Promise<UnitRow[]> {
+  const rows = await query<Record<string, unknown>>(
+    'SELECT id, parent_id, name, level, path FROM units WHERE path LIKE $1 ORDER BY path',
+    [subtreePattern],
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    parentId: (r.parent_id as string | null) ?? null,
+    name: String(r.name),
+    level: String(r.level),
+    path: String(r.path),
+  }));
+}
+
+/** A user as the directory shows it (never the password hash). */
+export interface UserRow {
+  id: string;
+  username: string;
+  displayName: string;
+  role: string;
+  unitId: string;
+  isPrincipal: boolean;
+}
+
+const toUserRow = (r: Record<string, unknown>): UserRow => ({
+  id: String(r.id),
+  username: String(r.username),
+  displayName: String(r.display_name),
+  role: String(r.role),
+  unitId: String(r.unit_id),
+  isPrincipal: Boolean(r.is_principal),
+});
+
+export interface UserListFilter extends PageWindow {
+  subtreePattern: string;
+  unitId?: string;
+  role?: string;
+}
+
+/** Users of a subtree, by unit path then username. */
+export async function listUsers(query: QueryExecutor, filter: UserListFilter): Promise<PagedRows<UserRow>> {
+  const page = await readPage(
+    query,
+    {
+      keys: `SELECT u.id, n.path, u.username FROM users u JOIN units n ON n.id = u.unit_id
+              WHERE n.path LIKE $1 AND ($2::text IS NULL OR u.unit_id = $2) AND ($3::text IS NULL OR u.role = $3)`,
+      orderBy: 'path, username, id',
+      rows: `SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.is_principal
+               FROM page JOIN users u USING (id) ORDER BY page.path, page.username, page.id`,
+      parameters: [filter.subtreePattern, filter.unitId ?? null, filter.role ?? null],
+    },
+    filter,
+  );
+  return { total: page.total, rows: page.rows.map(toUserRow) };
+}
+
+/** One user with their unit's path (for the subtree check) and whether they can log in; null when unknown. */
+export async function findUserWithPath(
+  query: QueryExecutor,
+  userId: string,
+): Promise<(UserRow & { unitPath: string; canLogIn: boolean }) | null> {
+  const rows = await query<Record<string, unknown>>(
+    `SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.is_principal, n.path,
+            u.password_hash IS NOT NULL AS can_log_in
+       FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = $1`,
+    [userId],
+  );
+  const found = rows[0];
+  return found
+    ? { ...toUserRow(found), unitPath: String(found.path), canLogIn: Boolean(found.can_log_in) }
+    : null;
 }

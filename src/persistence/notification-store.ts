@@ -1,19 +1,10 @@
 /**
  * The SQL of notifications (issue 14): the outbox rows written inside an event's transaction, the
- * dispatcher's leases, the inbox, preferences, templates and endpoints. Functions take a `Query` so the
+ * dispatcher's leases, the inbox, preferences, templates and endpoints. Functions take a `QueryExecutor` so the
  * same statement runs inside the engine's transaction or on the pool.
  */
-import type { Database } from './database';
+import type { QueryExecutor } from './database';
 import { streamOverdueSql } from './overdue';
-
-export type Query = <T = Record<string, unknown>>(sql: string, parameters?: unknown[]) => Promise<T[]>;
-
-/** Statements on the database's pool, each in its own implicit transaction (the dispatcher's leases). */
-export function poolQuery(database: Database): Query {
-  const pool = database.pool();
-  return async <T>(sql: string, parameters: unknown[] = []) =>
-    (await pool.query(sql, parameters)).rows as T[];
-}
 
 export interface NotificationRow {
   id: string;
@@ -74,7 +65,10 @@ const isoOrNull = (value: unknown): string | null =>
   value === null || value === undefined ? null : iso(value);
 
 /** Inserts notifications; a repeated dedup key (the same cause told twice) is skipped. Returns the ids kept. */
-export async function insertNotifications(q: Query, rows: readonly NotificationRow[]): Promise<Set<string>> {
+export async function insertNotifications(
+  q: QueryExecutor,
+  rows: readonly NotificationRow[],
+): Promise<Set<string>> {
   if (rows.length === 0) return new Set();
   const values: unknown[] = [];
   const tuples = rows.map((r, i) => {
@@ -102,7 +96,7 @@ export async function insertNotifications(q: Query, rows: readonly NotificationR
 }
 
 /** Inserts deliveries; the same message on the same channel and target is queued once. */
-export async function insertDeliveries(q: Query, rows: readonly NewDelivery[]): Promise<void> {
+export async function insertDeliveries(q: QueryExecutor, rows: readonly NewDelivery[]): Promise<void> {
   if (rows.length === 0) return;
   const values: unknown[] = [];
   const tuples = rows.map((r, i) => {
@@ -130,14 +124,14 @@ function toEndpoint(r: Record<string, unknown>): EndpointRow {
   };
 }
 
-export async function listEndpoints(q: Query, activeOnly = false): Promise<EndpointRow[]> {
+export async function listEndpoints(q: QueryExecutor, activeOnly = false): Promise<EndpointRow[]> {
   const rows = await q(
     `SELECT * FROM notification_endpoints ${activeOnly ? 'WHERE active' : ''} ORDER BY created_at, id`,
   );
   return rows.map(toEndpoint);
 }
 
-export async function saveEndpoint(q: Query, e: EndpointRow): Promise<void> {
+export async function saveEndpoint(q: QueryExecutor, e: EndpointRow): Promise<void> {
   await q(
     `INSERT INTO notification_endpoints (id, kind, url, secret, exchange, topics, active, created_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -149,7 +143,7 @@ export async function saveEndpoint(q: Query, e: EndpointRow): Promise<void> {
 // ── recipients ───────────────────────────────────────────────────────────────────────────────────
 
 /** A user named by id, or by display name within a unit (a ledger's 责任人 is often a name). */
-export async function usersNamed(q: Query, ref: string, unitId: string | null): Promise<string[]> {
+export async function usersNamed(q: QueryExecutor, ref: string, unitId: string | null): Promise<string[]> {
   const rows = await q<{ id: string }>(
     `SELECT id FROM users WHERE id = $1 OR (display_name = $1 AND ($2::text IS NULL OR unit_id = $2)) ORDER BY id`,
     [ref, unitId],
@@ -158,7 +152,7 @@ export async function usersNamed(q: Query, ref: string, unitId: string | null): 
 }
 
 /** The principal leaders (单位主要负责人) of a unit. */
-export async function principalsOf(q: Query, unitId: string): Promise<string[]> {
+export async function principalsOf(q: QueryExecutor, unitId: string): Promise<string[]> {
   const rows = await q<{ id: string }>(
     `SELECT id FROM users WHERE unit_id = $1 AND is_principal ORDER BY id`,
     [unitId],
@@ -167,7 +161,7 @@ export async function principalsOf(q: Query, unitId: string): Promise<string[]> 
 }
 
 /** The supervisors of the unit above `unitId`. */
-export async function supervisorsAbove(q: Query, unitId: string): Promise<string[]> {
+export async function supervisorsAbove(q: QueryExecutor, unitId: string): Promise<string[]> {
   const rows = await q<{ id: string }>(
     `SELECT u.id FROM units c JOIN users u ON u.unit_id = c.parent_id
       WHERE c.id = $1 AND u.role = 'supervisor' ORDER BY u.id`,
@@ -178,7 +172,7 @@ export async function supervisorsAbove(q: Query, unitId: string): Promise<string
 
 /** The handler and responsible person an item's current state names. */
 export async function itemPeople(
-  q: Query,
+  q: QueryExecutor,
   itemId: string,
 ): Promise<Record<'handler' | 'responsible', { ref: string; unitId: string | null } | null>> {
   const [row] = await q<{
@@ -198,14 +192,14 @@ export async function itemPeople(
   };
 }
 
-export async function unitNames(q: Query, unitIds: readonly string[]): Promise<Map<string, string>> {
+export async function unitNames(q: QueryExecutor, unitIds: readonly string[]): Promise<Map<string, string>> {
   const rows = await q<{ id: string; name: string }>(`SELECT id, name FROM units WHERE id = ANY($1)`, [
     [...new Set(unitIds)],
   ]);
   return new Map(rows.map((r) => [r.id, r.name]));
 }
 
-export async function userNames(q: Query, userIds: readonly string[]): Promise<Map<string, string>> {
+export async function userNames(q: QueryExecutor, userIds: readonly string[]): Promise<Map<string, string>> {
   const rows = await q<{ id: string; display_name: string }>(
     `SELECT id, display_name FROM users WHERE id = ANY($1)`,
     [[...new Set(userIds)]],
@@ -227,7 +221,7 @@ function toPreferences(r: Record<string, unknown>): PreferencesRow {
 }
 
 export async function preferencesOf(
-  q: Query,
+  q: QueryExecutor,
   userIds: readonly string[],
 ): Promise<Map<string, PreferencesRow>> {
   const rows = await q(`SELECT * FROM notification_preferences WHERE user_id = ANY($1)`, [
@@ -236,7 +230,7 @@ export async function preferencesOf(
   return new Map(rows.map((r) => [String(r.user_id), toPreferences(r)]));
 }
 
-export async function savePreferences(q: Query, p: PreferencesRow, at: string): Promise<void> {
+export async function savePreferences(q: QueryExecutor, p: PreferencesRow, at: string): Promise<void> {
   await q(
     `INSERT INTO notification_preferences (user_id, channels, email, quiet_start, quiet_end, digest, updated_at)
      VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -246,7 +240,7 @@ export async function savePreferences(q: Query, p: PreferencesRow, at: string): 
 }
 
 /** Users who asked for the daily digest. */
-export async function digestSubscribers(q: Query): Promise<PreferencesRow[]> {
+export async function digestSubscribers(q: QueryExecutor): Promise<PreferencesRow[]> {
   return (await q(`SELECT * FROM notification_preferences WHERE digest ORDER BY user_id`)).map(toPreferences);
 }
 
@@ -259,7 +253,7 @@ export interface StoredTemplate {
 }
 
 export async function storedTemplates(
-  q: Query,
+  q: QueryExecutor,
   kinds?: readonly string[],
 ): Promise<Map<string, StoredTemplate>> {
   const rows = await q(`SELECT * FROM notification_templates WHERE $1::text[] IS NULL OR kind = ANY($1)`, [
@@ -279,7 +273,7 @@ export async function storedTemplates(
   );
 }
 
-export async function saveTemplate(q: Query, t: StoredTemplate): Promise<void> {
+export async function saveTemplate(q: QueryExecutor, t: StoredTemplate): Promise<void> {
   await q(
     `INSERT INTO notification_templates (kind, subject, body, updated_by, updated_at) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (kind) DO UPDATE SET subject = $2, body = $3, updated_by = $4, updated_at = $5`,
@@ -287,7 +281,7 @@ export async function saveTemplate(q: Query, t: StoredTemplate): Promise<void> {
   );
 }
 
-export async function deleteTemplate(q: Query, kind: string): Promise<void> {
+export async function deleteTemplate(q: QueryExecutor, kind: string): Promise<void> {
   await q(`DELETE FROM notification_templates WHERE kind = $1`, [kind]);
 }
 
@@ -315,7 +309,7 @@ function toInboxEntry(r: Record<string, unknown>): InboxEntry {
 
 /** One user's notifications, newest first. */
 export async function inboxOf(
-  q: Query,
+  q: QueryExecutor,
   userId: string,
   page: { limit: number; offset: number; unreadOnly: boolean; kind?: string },
 ): Promise<{ total: number; entries: InboxEntry[] }> {
@@ -332,7 +326,7 @@ export async function inboxOf(
   return { total: Number(count?.n ?? 0), entries: rows.map(toInboxEntry) };
 }
 
-export async function unreadCountOf(q: Query, userId: string): Promise<number> {
+export async function unreadCountOf(q: QueryExecutor, userId: string): Promise<number> {
   const [row] = await q<{ n: string }>(
     `SELECT count(*) AS n FROM notifications WHERE recipient_id = $1 AND read_at IS NULL`,
     [userId],
@@ -342,7 +336,7 @@ export async function unreadCountOf(q: Query, userId: string): Promise<number> {
 
 /** Marks the user's own notifications read (others' ids are ignored); returns the ids marked. */
 export async function markRead(
-  q: Query,
+  q: QueryExecutor,
   userId: string,
   ids: readonly string[] | 'all',
   at: string,
@@ -355,7 +349,7 @@ export async function markRead(
   return rows.map((r) => r.id);
 }
 
-export async function notificationOwner(q: Query, id: string): Promise<string | null> {
+export async function notificationOwner(q: QueryExecutor, id: string): Promise<string | null> {
   const [row] = await q<{ recipient_id: string }>(`SELECT recipient_id FROM notifications WHERE id = $1`, [
     id,
   ]);
@@ -388,7 +382,7 @@ function toDelivery(r: Record<string, unknown>): DeliveryRow {
  * same delivery at once. The claim commits at once; a dispatcher that dies leaves its lease to expire.
  */
 export async function leaseDeliveries(
-  q: Query,
+  q: QueryExecutor,
   owner: string,
   now: string,
   leaseUntil: string,
@@ -409,7 +403,7 @@ export async function leaseDeliveries(
 
 /** Records confirmed sends; only the lease holder may (a lease that expired and moved on is not ours). */
 export async function markDelivered(
-  q: Query,
+  q: QueryExecutor,
   owner: string,
   ids: readonly number[],
   at: string,
@@ -425,7 +419,7 @@ export async function markDelivered(
 
 /** Records a failed attempt: retried at `retryAt`, or dead-lettered when `retryAt` is null. */
 export async function markFailed(
-  q: Query,
+  q: QueryExecutor,
   owner: string,
   id: number,
   error: string,
@@ -441,7 +435,7 @@ export async function markFailed(
 
 /** Puts dead (or named) deliveries back in the queue with a fresh attempt count; returns how many. */
 export async function requeueDeliveries(
-  q: Query,
+  q: QueryExecutor,
   selection: { ids?: readonly number[]; status?: 'dead'; target?: string },
   now: string,
 ): Promise<number> {
@@ -457,7 +451,7 @@ export async function requeueDeliveries(
 }
 
 export async function listDeliveries(
-  q: Query,
+  q: QueryExecutor,
   filter: { status?: string; channel?: string; target?: string; limit: number; offset: number },
 ): Promise<DeliveryRow[]> {
   const rows = await q(
@@ -480,7 +474,11 @@ export interface OpenDeadline {
 }
 
 /** Items whose current deadline falls in (from, to] and has not passed. */
-export async function itemDeadlinesBetween(q: Query, from: string, to: string): Promise<OpenDeadline[]> {
+export async function itemDeadlinesBetween(
+  q: QueryExecutor,
+  from: string,
+  to: string,
+): Promise<OpenDeadline[]> {
   const rows = await q(
     `SELECT stream_id, state, deadline, unit_id, snapshot -> 'context' AS context FROM streams
       WHERE deadline IS NOT NULL AND NOT overdue AND deadline > $1 AND deadline <= $2 AND stream_type = 'item'
@@ -510,7 +508,7 @@ export interface DigestLine {
  * of the item's unit — that are overdue or due by `dueBy`.
  */
 export async function digestLinesFor(
-  q: Query,
+  q: QueryExecutor,
   userId: string,
   at: string,
   dueBy: string,

@@ -2,10 +2,8 @@
  * Named queries over `refresh_tokens` (migration 1733100000000). Callers pass the executor of their
  * transaction, so that reading a token, rotating it and issuing its successor commit together.
  */
-export type QueryExecutor = <T = Record<string, unknown>>(
-  sql: string,
-  parameters?: unknown[],
-) => Promise<T[]>;
+import type { QueryExecutor } from './database';
+export type { QueryExecutor };
 
 /** A stored refresh token (never the secret itself: only its SHA-256). */
 export interface RefreshTokenRow {

@@ -1,5 +1,6 @@
 import { streamOverdueSql } from './overdue';
-import type { QueryExecutor } from './refresh-tokens';
+import type { QueryExecutor } from './database';
+import { readPage } from './paging';
 
 /** What a worklist page is chosen by. Patterns are `LIKE` patterns over `streams.unit_path`. */
 export interface WorklistFilter {
@@ -73,21 +74,23 @@ export async function queryWorklist(
 ): Promise<{ rows: WorklistRow[]; total: number }> {
   const { sql, parameters } = whereClause(filter);
   const n = parameters.length;
-  const [rows, counted] = await Promise.all([
-    query<Record<string, unknown>>(
-      `WITH page AS (
-         SELECT s.stream_id FROM streams s WHERE ${sql}
-          ORDER BY s.deadline ASC NULLS LAST, s.stream_id LIMIT ${filter.limit} OFFSET ${filter.offset})
-       SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, u.name AS unit_name, s.category, s.deadline,
-              ${TITLE} AS title, s.snapshot #>> '{context,clue,description}' AS description,
-              ${streamOverdueSql('s', `$${n + 1}`)} AS overdue,
-              (s.deadline IS NOT NULL AND s.deadline >= $${n + 1} AND s.deadline <= $${n + 2}) AS due_soon
-         FROM page JOIN streams s USING (stream_id) LEFT JOIN units u ON u.id = s.unit_id
-        ORDER BY s.deadline ASC NULLS LAST, s.stream_id`,
-      [...parameters, filter.now, filter.soon],
-    ),
-    query<{ n: string | number }>(`SELECT count(*) AS n FROM streams s WHERE ${sql}`, parameters),
-  ]);
+  // $n+1, $n+2: the instant and the due-soon horizon, typed in the keys so the count statement binds them too
+  const { rows, total } = await readPage(
+    query,
+    {
+      keys: `SELECT s.stream_id, s.deadline FROM streams s
+              WHERE ${sql} AND $${n + 1}::timestamptz IS NOT NULL AND $${n + 2}::timestamptz IS NOT NULL`,
+      orderBy: 'deadline ASC NULLS LAST, stream_id',
+      rows: `SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, u.name AS unit_name, s.category, s.deadline,
+                    ${TITLE} AS title, s.snapshot #>> '{context,clue,description}' AS description,
+                    ${streamOverdueSql('s', `$${n + 1}`)} AS overdue,
+                    (s.deadline IS NOT NULL AND s.deadline >= $${n + 1} AND s.deadline <= $${n + 2}) AS due_soon
+               FROM page JOIN streams s USING (stream_id) LEFT JOIN units u ON u.id = s.unit_id
+              ORDER BY s.deadline ASC NULLS LAST, s.stream_id`,
+      parameters: [...parameters, filter.now, filter.soon],
+    },
+    filter,
+  );
   return {
     rows: rows.map((r) => ({
       id: String(r.stream_id),
@@ -103,6 +106,6 @@ export async function queryWorklist(
       dueSoon: Boolean(r.due_soon),
       version: Number(r.version),
     })),
-    total: Number(counted[0]?.n ?? 0),
+    total,
   };
 }

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { Dispatcher, notificationService, WebhookChannel, WEBHOOK_HEADERS } from '../../src/notifications';
-import { poolQuery } from '../../src/persistence/notification-store';
+import { databaseQuery } from '../../src/persistence/database';
 import { ManualClock } from '../../src/shared/clock';
 import { testDatabaseKind } from '../support/database';
 import { campaignInput, clueInput, officer, supervisor } from '../support/fixtures';
@@ -96,7 +96,7 @@ describeOnPostgres('a dispatcher killed with kill -9 mid-batch (PostgreSQL only)
     const later = new ManualClock(new Date(Date.now() + 10_000));
     receiver.delayMs = 0;
     const survivor = new Dispatcher({
-      query: poolQuery(runtime.database),
+      query: databaseQuery(runtime.database),
       clock: later,
       name: 'survivor',
       channels: [new WebhookChannel()],

@@ -11,7 +11,7 @@ import {
   WEBHOOK_HEADERS,
   type NotificationService,
 } from '../../src/notifications';
-import { poolQuery } from '../../src/persistence/notification-store';
+import { databaseQuery } from '../../src/persistence/database';
 import { campaignInput, clueInput, itemInRectification, officer, supervisor } from '../support/fixtures';
 import {
   addPeople,
@@ -35,7 +35,7 @@ function dispatcher(
   options: { batchSize?: number; maxAttempts?: number; channels?: Dispatcher['name'][] } = {},
 ) {
   return new Dispatcher({
-    query: poolQuery(runtime.database),
+    query: databaseQuery(runtime.database),
     clock: runtime.clock,
     name,
     channels: [new WebhookChannel({ nowSeconds: () => Math.floor(Date.now() / 1000) })],
@@ -241,7 +241,7 @@ describe('dispatching', () => {
         `SELECT id, subject FROM notifications WHERE recipient_id = 'u-zhang' AND kind = 'item_assigned' ORDER BY created_at DESC LIMIT 1`,
       );
       const d = new Dispatcher({
-        query: poolQuery(runtime.database),
+        query: databaseQuery(runtime.database),
         clock: runtime.clock,
         name: 'd-mail',
         channels: [email],
@@ -287,7 +287,7 @@ describe('dispatching', () => {
         supervisor,
       );
       const d = new Dispatcher({
-        query: poolQuery(runtime.database),
+        query: databaseQuery(runtime.database),
         clock: runtime.clock,
         name: 'd-amqp',
         channels: [amqpChannel],

@@ -1,6 +1,7 @@
 import type { ClassConstructor } from 'class-transformer';
+import { databaseQuery } from '../../persistence/database';
+import { listCampaigns } from '../../persistence/stream-lists';
 import { Router } from 'express';
-import { streamOverdueSql } from '../../persistence/overdue';
 import { ancestorCampaigns, subCampaigns } from '../../engine/campaign-tree';
 import { phaseRank } from '../../machines/campaign-guards';
 import { campaignTemplates, seedCadenceOf } from '../../machines/campaign-templates';
@@ -180,31 +181,14 @@ export function campaignsRouter(context: ApiContext): Router {
     query: dto.ListCampaignsQueryDto,
     handler: async ({ user, query }) => {
       requireRole(user, Permission.readAll);
-      const rows = (await runtime.database.dataSource.query(
-        `SELECT stream_id, state, version, unit_id, unit_path, deadline, ${streamOverdueSql('streams', '$4')} AS overdue, snapshot #>> '{context,name}' AS name,
-                snapshot #>> '{context,template}' AS template, created_at, updated_at, count(*) OVER () AS total
-           FROM streams WHERE stream_type = 'campaign' AND (unit_path LIKE $1 OR $2 LIKE unit_path || '%')
-            AND ($3::text IS NULL OR state = $3)
-          ORDER BY created_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset}`,
-        [`${user.unitPath}%`, user.unitPath, query.state ?? null, runtime.clock.now().toISOString()],
-      )) as Array<Record<string, unknown>>;
-      return {
-        items: rows.map((r) => ({
-          streamId: r.stream_id,
-          name: r.name,
-          template: r.template,
-          state: r.state,
-          version: Number(r.version),
-          unitId: r.unit_id,
-          deadline: r.deadline ? new Date(r.deadline as string).toISOString() : null,
-          overdue: Boolean(r.overdue),
-          createdAt: new Date(r.created_at as string).toISOString(),
-          updatedAt: new Date(r.updated_at as string).toISOString(),
-        })),
-        total: Number(rows[0]?.total ?? 0),
+      const { rows, total } = await listCampaigns(databaseQuery(runtime.database), {
+        unitPath: user.unitPath,
+        now: runtime.clock.now().toISOString(),
+        state: query.state,
         limit: query.limit,
         offset: query.offset,
-      };
+      });
+      return { items: rows, total, limit: query.limit, offset: query.offset };
     },
   });
 

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { databaseQuery } from '../../persistence/database';
 import type { CampaignContext } from '../../machines/campaign-types';
 import { PHASE_ORDER } from '../../machines/campaign-types';
 import {
@@ -39,8 +40,7 @@ function campaignHeader(campaignId: string, state: string, c: CampaignContext) {
 /** `GET /campaigns/:id/dashboard`: a supervisor's overview of one campaign, limited to the reader's subtree. */
 export function dashboardRouter(context: ApiContext): Router {
   const router = Router();
-  const query = async <T>(sql: string, parameters?: unknown[]) =>
-    (await context.runtime.database.dataSource.query(sql, parameters)) as T[];
+  const query = databaseQuery(context.runtime.database);
 
   endpoint(router, context, {
     method: 'get',

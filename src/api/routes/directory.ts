@@ -1,4 +1,6 @@
 import { Router } from 'express';
+import { databaseQuery } from '../../persistence/database';
+import { findUserWithPath, listUnitsIn, listUsers } from '../../persistence/directory';
 import { Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
 import type { ApiContext } from '../context';
 import { CreateUnitDto, CreateUserDto, ListUsersQueryDto } from '../dto/directory.dto';
@@ -10,8 +12,7 @@ import { requireUnitPath } from '../unit-paths';
 export function directoryRouter(context: ApiContext): Router {
   const router = Router();
   const { runtime } = context;
-  const query = async <T>(sql: string, parameters: unknown[]) =>
-    (await runtime.database.dataSource.query(sql, parameters)) as T[];
+  const query = databaseQuery(runtime.database);
 
   const unitPath = async (unitId: string, field: string) => {
     return requireUnitPath(runtime, unitId, field);
@@ -24,19 +25,7 @@ export function directoryRouter(context: ApiContext): Router {
     tag: 'directory',
     handler: async ({ user }) => {
       requireRole(user, Permission.readAll);
-      const rows = await query<Record<string, unknown>>(
-        'SELECT id, parent_id, name, level, path FROM units WHERE path LIKE $1 ORDER BY path',
-        [subtreeFilter(user)],
-      );
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          parentId: r.parent_id,
-          name: r.name,
-          level: r.level,
-          path: r.path,
-        })),
-      };
+      return { items: await listUnitsIn(query, subtreeFilter(user)) };
     },
   });
 
@@ -76,26 +65,14 @@ export function directoryRouter(context: ApiContext): Router {
     query: ListUsersQueryDto,
     handler: async ({ user, query: q }) => {
       requireRole(user, Permission.readAll);
-      const rows = await query<Record<string, unknown>>(
-        `SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.is_principal, count(*) OVER () AS total
-           FROM users u JOIN units n ON n.id = u.unit_id
-          WHERE n.path LIKE $1 AND ($2::text IS NULL OR u.unit_id = $2) AND ($3::text IS NULL OR u.role = $3)
-          ORDER BY n.path, u.username LIMIT ${q.limit} OFFSET ${q.offset}`,
-        [subtreeFilter(user), q.unitId ?? null, q.role ?? null],
-      );
-      return {
-        items: rows.map((r) => ({
-          id: r.id,
-          username: r.username,
-          displayName: r.display_name,
-          role: r.role,
-          unitId: r.unit_id,
-          isPrincipal: r.is_principal,
-        })),
-        total: Number(rows[0]?.total ?? 0),
+      const { rows, total } = await listUsers(query, {
+        subtreePattern: subtreeFilter(user),
+        unitId: q.unitId,
+        role: q.role,
         limit: q.limit,
         offset: q.offset,
-      };
+      });
+      return { items: rows, total, limit: q.limit, offset: q.offset };
     },
   });
 
@@ -105,23 +82,11 @@ export function directoryRouter(context: ApiContext): Router {
     summary: 'One user of the caller’s subtree',
     tag: 'directory',
     handler: async ({ user, params }) => {
-      const rows = await query<Record<string, unknown>>(
-        `SELECT u.id, u.username, u.display_name, u.role, u.unit_id, u.is_principal, n.path, u.password_hash IS NOT NULL AS can_log_in
-           FROM users u JOIN units n ON n.id = u.unit_id WHERE u.id = $1`,
-        [params.id],
-      );
-      const found = rows[0];
+      const found = await findUserWithPath(query, params.id!);
       if (!found) throw notFound('user', params.id!);
-      requireWithin(user, String(found.path), Permission.readAll);
-      return {
-        id: found.id,
-        username: found.username,
-        displayName: found.display_name,
-        role: found.role,
-        unitId: found.unit_id,
-        isPrincipal: found.is_principal,
-        canLogIn: found.can_log_in,
-      };
+      requireWithin(user, found.unitPath, Permission.readAll);
+      const { unitPath: _unitPath, ...shown } = found;
+      return shown;
     },
   });
 

@@ -1,5 +1,6 @@
 import { Router } from 'express';
-import { streamOverdueSql } from '../../persistence/overdue';
+import { databaseQuery } from '../../persistence/database';
+import { listEscalations, subtreePatternOf } from '../../persistence/stream-lists';
 import { Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
 import { eventView, loadStreamOf, streamView } from '../commands';
 import type { ApiContext } from '../context';
@@ -67,55 +68,22 @@ export function escalationsRouter(context: ApiContext): Router {
     query: dto.ListEscalationsQueryDto,
     handler: async ({ user, query }) => {
       requireRole(user, Permission.readAll);
-      let unitPrefix: string | null = null;
-      if (query.unitId !== undefined) {
-        const unitPath = await requireUnitPath(runtime, query.unitId, 'unitId');
-        unitPrefix = `${unitPath}%`;
-      }
-      const rows = (await runtime.database.dataSource.query(
-        `WITH matched AS (
-           SELECT stream_id, created_at FROM streams
-            WHERE stream_type = 'escalation' AND unit_path LIKE $1 AND ($2::text IS NULL OR unit_path LIKE $2)
-              AND ($3::text IS NULL OR state = $3) AND ($4::text IS NULL OR category = $4) AND ($5::text IS NULL OR campaign_id = $5)
-              AND ($6::text IS NULL OR snapshot #>> '{context,itemId}' = $6) AND ($7::boolean IS NULL OR ${streamOverdueSql('streams', '$8')} = $7)),
-              page AS (SELECT stream_id FROM matched ORDER BY created_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset})
-         SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, s.category AS measure, s.deadline, ${streamOverdueSql('s', '$8')} AS overdue, s.updated_at,
-                s.snapshot #>> '{context,issuedAt}' AS issued_at, s.snapshot #>> '{context,itemId}' AS item_id,
-                s.snapshot #>> '{context,ruleId}' AS rule_id, s.snapshot #>> '{context,reason}' AS reason,
-                s.snapshot #> '{context,target}' AS target, (SELECT count(*) FROM matched) AS total
-           FROM page JOIN streams s USING (stream_id) ORDER BY s.created_at DESC, s.stream_id`,
-        [
-          subtreeFilter(user),
-          unitPrefix,
-          query.state ?? null,
-          query.measure ?? null,
-          query.campaignId ?? null,
-          query.itemId ?? null,
-          query.overdue ?? null,
-          runtime.clock.now().toISOString(),
-        ],
-      )) as Array<Record<string, unknown>>;
-      return {
-        items: rows.map((r) => ({
-          streamId: r.stream_id,
-          state: r.state,
-          version: Number(r.version),
-          measure: r.measure,
-          target: r.target,
-          reason: r.reason,
-          ruleId: r.rule_id,
-          itemId: r.item_id,
-          campaignId: r.campaign_id,
-          unitId: r.unit_id,
-          respondBy: r.deadline ? new Date(r.deadline as string).toISOString() : null,
-          overdue: Boolean(r.overdue),
-          issuedAt: r.issued_at,
-          updatedAt: new Date(r.updated_at as string).toISOString(),
-        })),
-        total: Number(rows[0]?.total ?? 0),
+      const { rows, total } = await listEscalations(databaseQuery(runtime.database), {
+        subtreePattern: subtreeFilter(user),
+        now: runtime.clock.now().toISOString(),
+        unitPattern:
+          query.unitId === undefined
+            ? undefined
+            : subtreePatternOf(await requireUnitPath(runtime, query.unitId, 'unitId')),
+        state: query.state,
+        measure: query.measure,
+        campaignId: query.campaignId,
+        itemId: query.itemId,
+        overdue: query.overdue,
         limit: query.limit,
         offset: query.offset,
-      };
+      });
+      return { items: rows, total, limit: query.limit, offset: query.offset };
     },
   });
 

@@ -1,8 +1,9 @@
 import { Router } from 'express';
-import { streamOverdueSql } from '../../persistence/overdue';
+import { databaseQuery } from '../../persistence/database';
+import { listItems, subtreePatternOf } from '../../persistence/stream-lists';
 import { replayEvents } from '../../engine/replay';
 import { isWithin, Permission, requireRole, requireWithin, subtreeFilter } from '../authz';
-import { coUnitIdsOf, itemReadableSql } from '../../persistence/item-visibility';
+import { coUnitIdsOf } from '../../persistence/item-visibility';
 import {
   actorOf,
   authorisedCommand,
@@ -74,59 +75,19 @@ export function itemsRouter(context: ApiContext): Router {
     query: ListItemsQueryDto,
     handler: async ({ query, user }) => {
       requireRole(user, Permission.readAll);
-      const where = [`stream_type = 'item'`, itemReadableSql('streams', '$1')];
-      // $2: the instant overdue is derived at (persistence/overdue.ts), not the scheduler's flag
-      const parameters: unknown[] = [subtreeFilter(user), runtime.clock.now().toISOString()];
-      const add = (clause: string, value: unknown) => {
-        parameters.push(value);
-        where.push(clause.replace('?', `$${parameters.length}`));
-      };
-      if (query.state !== undefined) add('state = ?', query.state);
-      if (query.category !== undefined) add('category = ?', query.category);
-      if (query.campaignId !== undefined) add('campaign_id = ?', query.campaignId);
-      if (query.overdue !== undefined) add(`${streamOverdueSql('streams', '$2')} = ?`, query.overdue);
-      if (query.unitId !== undefined)
-        add(
-          'unit_path LIKE ?',
-          `${(await unitPathOf(query.unitId, 'unitId')).replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-        );
-      const filter = where.join(' AND ');
-      const rows = (await runtime.database.dataSource.query(
-        // The page is chosen on the projection columns alone; only its rows' snapshots are read.
-        `WITH matched AS (SELECT stream_id, updated_at FROM streams WHERE ${filter}),
-              page AS (SELECT stream_id FROM matched ORDER BY updated_at DESC, stream_id LIMIT ${query.limit} OFFSET ${query.offset})
-         SELECT s.stream_id, s.state, s.version, s.campaign_id, s.unit_id, s.category, s.deadline, ${streamOverdueSql('s', '$2')} AS overdue, s.created_at, s.updated_at,
-                s.snapshot #>> '{context,clue,description}' AS description, (SELECT count(*) FROM matched) AS total
-           FROM page JOIN streams s USING (stream_id) ORDER BY s.updated_at DESC, s.stream_id`,
-        parameters,
-      )) as Array<Record<string, unknown>>;
-      let total = Number(rows[0]?.total ?? 0);
-      if (rows.length === 0 && query.offset > 0) {
-        const counted = (await runtime.database.dataSource.query(
-          // $2 (the instant) is typed even when no overdue filter reads it
-          `SELECT count(*) AS n FROM streams WHERE ${filter} AND $2::timestamptz IS NOT NULL`,
-          parameters,
-        )) as Array<{ n: string }>;
-        total = Number(counted[0]?.n ?? 0);
-      }
-      return {
-        items: rows.map((r) => ({
-          streamId: r.stream_id,
-          state: r.state,
-          version: Number(r.version),
-          campaignId: r.campaign_id,
-          unitId: r.unit_id,
-          category: r.category,
-          deadline: r.deadline ? new Date(r.deadline as string).toISOString() : null,
-          overdue: Boolean(r.overdue),
-          description: r.description,
-          createdAt: new Date(r.created_at as string).toISOString(),
-          updatedAt: new Date(r.updated_at as string).toISOString(),
-        })),
-        total,
+      const { rows, total } = await listItems(databaseQuery(runtime.database), {
+        readablePattern: subtreeFilter(user),
+        now: runtime.clock.now().toISOString(),
+        state: query.state,
+        category: query.category,
+        campaignId: query.campaignId,
+        overdue: query.overdue,
+        unitPattern:
+          query.unitId === undefined ? undefined : subtreePatternOf(await unitPathOf(query.unitId, 'unitId')),
         limit: query.limit,
         offset: query.offset,
-      };
+      });
+      return { items: rows, total, limit: query.limit, offset: query.offset };
     },
   });
 

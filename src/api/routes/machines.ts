@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { databaseQuery } from '../../persistence/database';
 import { IsBoolean, IsIn, IsInt, IsOptional, Min } from 'class-validator';
 import { migrateStreams } from '../../engine/migration';
 import { describeMachine } from '../../machines/describe';
@@ -21,8 +22,7 @@ export class MigrateMachinesDto {
 /** The statecharts the engine runs, generated from the XState definitions themselves (for diagrams). */
 export function machinesRouter(context: ApiContext): Router {
   const router = Router();
-  const query = async <T>(sql: string, parameters?: unknown[]) =>
-    (await context.runtime.database.dataSource.query(sql, parameters)) as T[];
+  const query = databaseQuery(context.runtime.database);
 
   endpoint(router, context, {
     method: 'get',

@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { databaseQuery } from '../../persistence/database';
 import { queryWorklist } from '../../persistence/worklist';
 import { Permission, requireRole, subtreeFilter } from '../authz';
 import { stateLabel } from '../console/labels';
@@ -14,8 +15,7 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 export function worklistRouter(context: ApiContext): Router {
   const router = Router();
   const { runtime } = context;
-  const query = async <T>(sql: string, parameters?: unknown[]) =>
-    (await runtime.database.dataSource.query(sql, parameters)) as T[];
+  const query = databaseQuery(runtime.database);
 
   endpoint(router, context, {
     method: 'get',
