@@ -23,16 +23,19 @@ export function endpoint<B extends object = object, Q extends object = object>(
       const body = spec.body ? validateInput(spec.body, req.body ?? {}, 'body') : ({} as B);
       const query = spec.query ? validateInput(spec.query, { ...(req.query as object) }, 'query') : ({} as Q);
       const input = { body, query, params: req.params as Record<string, string>, user, req, res };
-      const key = spec.idempotent ? req.get('Idempotency-Key') : undefined;
+      // A dry run of a creating route (201) creates nothing: 200.
+      const dryRun = spec.dryRun === true && (query as { dryRun?: boolean }).dryRun === true;
+      const route = dryRun ? { ...spec, status: 200 } : spec;
+      const key = route.idempotent ? req.get('Idempotency-Key') : undefined;
       if (key === undefined) {
-        const result = await spec.handler(input);
+        const result = await route.handler(input);
         if (!res.headersSent) {
-          if (result === undefined) res.status(spec.status ?? 204).end();
-          else res.status(spec.status ?? 200).json(result);
+          if (result === undefined) res.status(route.status ?? 204).end();
+          else res.status(route.status ?? 200).json(result);
         }
         return;
       }
-      await runIdempotent(context.idempotency, spec, input, key);
+      await runIdempotent(context.idempotency, route, input, key);
     } catch (error) {
       next(error);
     }

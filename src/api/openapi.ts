@@ -86,6 +86,9 @@ function operation(spec: EndpointSpec, schemas: Record<string, Schema>): Schema 
         },
       },
     },
+    ...(spec.dryRun && status !== '200'
+      ? { '200': { description: 'Dry run (?dryRun=true): what applying would do; nothing written' } }
+      : {}),
     '400': problemResponse('Invalid request (see invalidFields)'),
     default: problemResponse('Problem details'),
   };

@@ -30,6 +30,8 @@ export interface EndpointSpec<B extends object = object, Q extends object = obje
   public?: boolean;
   /** Status of a successful response (default 200). */
   status?: number;
+  /** `?dryRun=true` answers 200 with what applying would do, whatever `status` is (its query DTO has `dryRun`). */
+  dryRun?: boolean;
   /** Name of the DTO class describing the response, for the OpenAPI document. */
   response?: ClassConstructor<object>;
   /** Accepts an `Idempotency-Key` header. */

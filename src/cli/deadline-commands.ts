@@ -1,12 +1,18 @@
 import type { Command } from 'commander';
 import { openDatabaseFromEnvironment } from '../persistence/database';
 import { changeDeadline, type DeadlineChange, type DeadlineChangeReport } from '../runtime/deadline-change';
+import type { ChangeDiff } from '../runtime/change-diff';
 import { createRuntime } from '../runtime/runtime';
 import { openDeploymentClock } from '../runtime/sandbox';
 
 function print(report: DeadlineChangeReport, json: boolean): void {
   if (json) return console.log(JSON.stringify(report, null, 2));
   console.log(`${report.dryRun ? 'dry run (nothing written)' : 'applied'} at ${report.at}`);
+  printChangeDiff(report);
+}
+
+/** The lines of a change's diff (deadline changes, rule-set publications): timers, overdue marks, escalations. */
+export function printChangeDiff(report: ChangeDiff): void {
   for (const t of report.timers.moved)
     console.log(`  timer ${t.kind} ${t.streamId}: ${t.from ?? '—'} → ${t.to ?? '— (fired or cancelled)'}`);
   for (const f of report.timers.fired) console.log(`  fires now: ${JSON.stringify(f)}`);
@@ -14,7 +20,7 @@ function print(report: DeadlineChangeReport, json: boolean): void {
   for (const id of report.overdue.stopped) console.log(`  stops being overdue: ${id}`);
   for (const e of report.escalations)
     console.log(
-      `  escalation: ${e.measure} → ${JSON.stringify(e.target)} on ${e.itemId} by rule ${e.ruleId}`,
+      `  escalation: ${e.measure} → ${JSON.stringify(e.target)} on ${e.itemId ?? 'the unit'} by rule ${e.ruleId}`,
     );
 }
 

@@ -6,6 +6,8 @@ import { openDeploymentClock, sandboxScheduler, type SandboxClock } from '../run
 import { latestRuleFailures, summariseRuleFailures } from '../persistence/rule-failures';
 import { displaySafe } from '../rules';
 import { loadAnyRuleFile } from '../rule-files/decision-workbook';
+import { publishRuleSet } from '../runtime/rule-set-publish';
+import { printChangeDiff } from './deadline-commands';
 import { currentLang } from './lang';
 import { CliError, say } from './messages';
 
@@ -68,11 +70,16 @@ export function registerEngineCommands(program: Command): void {
   rules
     .command('publish <file>')
     .description(
-      "publish a rule file as the campaign's next rule-set version (it must compile and pass its examples)",
+      "publish a rule file as the campaign's next rule-set version (it must compile and pass its examples); the open items are evaluated by it at once — --dry-run shows what that does and writes nothing",
     )
     .requiredOption('--campaign <id>', 'campaign stream id')
     .option('--by <userId>', 'publishing supervisor', 'cli')
-    .action((file: string, options: { campaign: string; by: string }) =>
+    .option(
+      '--dry-run',
+      'show the timers, overdue marks and escalations publishing changes, and write nothing',
+    )
+    .option('--json', 'print the report as JSON')
+    .action((file: string, options: { campaign: string; by: string; dryRun?: boolean; json?: boolean }) =>
       withRuntime(async (runtime) => {
         // A decision-table workbook is published as the .rules text generated from it (same compiler).
         const loaded = await loadAnyRuleFile(file);
@@ -81,16 +88,22 @@ export function registerEngineCommands(program: Command): void {
           for (const diag of loaded.result.diagnostics) console.error(loaded.format(diag));
           return;
         }
-        const source = loaded.source;
         try {
-          const published = await runtime.ruleSets.publish(
+          const report = await publishRuleSet(
+            runtime,
             options.campaign,
-            source,
+            loaded.source,
             { userId: options.by, unitId: 'cli' },
-            runtime.clock.now().toISOString(),
-            file,
+            { dryRun: options.dryRun === true, fileName: file },
           );
-          console.log(say(currentLang(), 'ruleSetPublished', { ...published, at: published.publishedAt }));
+          if (options.json) return console.log(JSON.stringify(report, null, 2));
+          const { published } = report;
+          if (report.dryRun)
+            console.log(say(currentLang(), 'ruleSetDryRun', { ...published, at: report.at }));
+          else
+            console.log(say(currentLang(), 'ruleSetPublished', { ...published, at: published.publishedAt }));
+          console.log(say(currentLang(), 'ruleSetEvaluated', report.evaluated));
+          printChangeDiff(report);
         } catch (error) {
           if (error instanceof RuleSetRejectedError) {
             process.exitCode = 1;

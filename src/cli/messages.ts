@@ -59,6 +59,16 @@ export const CLI_MESSAGES = {
     (a) =>
       `已发布 ${a.ruleSetId} 第 ${a.version} 版（${a.ruleCount} 条规则），专项行动 ${a.campaignId}，${a.at}`,
   ),
+  ruleSetDryRun: m<{ ruleSetId: string; version: number; ruleCount: number; campaignId: string; at: string }>(
+    (a) =>
+      `dry run (nothing written): publishing ${a.ruleSetId} version ${a.version} (${a.ruleCount} rules) for ${a.campaignId} at ${a.at} would`,
+    (a) =>
+      `试运行（未写入）：若于 ${a.at} 为专项行动 ${a.campaignId} 发布 ${a.ruleSetId} 第 ${a.version} 版（${a.ruleCount} 条规则），将会`,
+  ),
+  ruleSetEvaluated: m<{ items: number; issued: number }>(
+    (a) => `  evaluate ${a.items} open item(s) at once, issuing ${a.issued} escalation(s)`,
+    (a) => `  立即评估 ${a.items} 个未结事项，下发 ${a.issued} 项问责措施`,
+  ),
   noRuleFailures: m<{ campaignId: string }>(
     (a) => `no rule failures in ${a.campaignId}`,
     (a) => `${a.campaignId} 没有规则执行失败记录`,

@@ -105,28 +105,75 @@ export class RuleSetRegistry {
       [campaignId],
     )) as unknown[];
     if (campaign.length === 0) throw new NotFoundError('campaign', campaignId);
+    const published = await this.#insert(
+      { query: (sql, parameters) => this.database.dataSource.query(sql, parameters) },
+      campaignId,
+      ruleSet,
+      source,
+      actor,
+      publishedAt,
+    );
+    this.#compiled.set(`${campaignId}@${ruleSet.version}`, ruleSet);
+    this.#published
+      .get(campaignId)
+      ?.push({ version: published.version, publishedAt: Date.parse(published.publishedAt) });
+    return published;
+  }
+
+  /**
+   * Stores a checked rule set as the campaign's next version inside the caller's transaction, so that the
+   * evaluations in the same transaction use it (rule-set-publish.ts). What this process cached about the
+   * campaign is forgotten now and again by `settle` once the transaction has ended, committed or not.
+   */
+  async publishIn(
+    tx: EventStoreTransaction,
+    campaignId: string,
+    ruleSet: RuleSet,
+    source: string,
+    actor: Actor,
+    publishedAt: string,
+  ): Promise<PublishedRuleSet> {
+    this.#published.delete(campaignId);
+    return this.#insert(tx, campaignId, ruleSet, source, actor, publishedAt);
+  }
+
+  /** After the transaction of `publishIn` ended: keep the compiled version if it committed, else forget it. */
+  settle(campaignId: string, ruleSet: RuleSet, committed: boolean): void {
+    this.#published.delete(campaignId);
+    const key = `${campaignId}@${ruleSet.version}`;
+    if (committed) this.#compiled.set(key, ruleSet);
+    else this.#compiled.delete(key);
+  }
+
+  async #insert(
+    db: { query<T>(sql: string, parameters: unknown[]): Promise<T[]> },
+    campaignId: string,
+    ruleSet: RuleSet,
+    source: string,
+    actor: Actor,
+    publishedAt: string,
+  ): Promise<PublishedRuleSet> {
     const sha = createHash('sha256').update(source).digest('hex');
-    const rows = (await this.database.dataSource.query(
+    const rows = await db.query<Record<string, unknown>>(
       `INSERT INTO rule_sets (campaign_id, version, rule_set_id, source, source_sha256, rule_count, published_at, published_by)
        SELECT $1, $2, $3, $4, $5, $6, $7, $8
        WHERE NOT EXISTS (SELECT 1 FROM rule_sets WHERE campaign_id = $1 AND version >= $2)
        ON CONFLICT DO NOTHING RETURNING *`,
       [campaignId, ruleSet.version, ruleSet.id, source, sha, ruleSet.rules.length, publishedAt, actor.userId],
-    )) as Record<string, unknown>[];
+    );
     if (rows.length === 0) {
-      const latest = await this.latestVersion(campaignId);
+      const [latest] = await db.query<{ v: number | null }>(
+        `SELECT max(version) AS v FROM rule_sets WHERE campaign_id = $1`,
+        [campaignId],
+      );
+      const current = latest?.v == null ? null : Number(latest.v);
       throw new ZhengzhiError(
         ErrorCode.versionConflict,
-        `rule set version ${ruleSet.version} is not newer than the published version ${latest}; raise the 版本/version in the file header`,
-        { currentVersion: latest },
+        `rule set version ${ruleSet.version} is not newer than the published version ${current}; raise the 版本/version in the file header`,
+        { currentVersion: current },
       );
     }
-    this.#compiled.set(`${campaignId}@${ruleSet.version}`, ruleSet);
-    const published = toPublished(rows[0]!);
-    this.#published
-      .get(campaignId)
-      ?.push({ version: published.version, publishedAt: Date.parse(published.publishedAt) });
-    return published;
+    return toPublished(rows[0]!);
   }
 
   async latestVersion(campaignId: string): Promise<number | null> {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { databaseFingerprint } from '../support/fingerprint';
 import { createXiningCampaign, itemInRectification, startApi, type ApiHarness } from './support';
 
 interface Report {
@@ -55,15 +56,8 @@ describe('deadline changes with a diff', () => {
   });
   afterAll(() => api.close());
 
-  /** Row counts and a digest of the event log, the timers and the settings: a dry run changes none. */
-  const fingerprint = async () =>
-    (await api.runtime.database.dataSource.query(
-      `SELECT (SELECT count(*) FROM events)::int AS events, (SELECT count(*) FROM streams)::int AS streams,
-              (SELECT md5(string_agg(hash, ',' ORDER BY global_position)) FROM events) AS chain,
-              (SELECT md5(string_agg(id || status || due_at::text, ',' ORDER BY id)) FROM scheduled_jobs) AS jobs,
-              (SELECT md5(string_agg(stream_id || version || overdue::text, ',' ORDER BY stream_id)) FROM streams) AS heads,
-              (SELECT count(*) FROM notifications)::int AS notifications`,
-    )) as unknown[];
+  /** Row counts and digests of the event log, the timers and the settings: a dry run changes none. */
+  const fingerprint = () => databaseFingerprint(api.runtime.database.dataSource);
 
   const change = (deadline: string, dryRun: boolean, login: 'supervisor' | 'officer' = 'supervisor') =>
     api.http

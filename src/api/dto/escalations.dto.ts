@@ -1,4 +1,5 @@
 import { Type } from 'class-transformer';
+import { DryRunQueryDto } from './deadline-changes.dto';
 import {
   ArrayMaxSize,
   IsArray,
@@ -82,6 +83,12 @@ export class RuleSimulateQueryDto {
   @IsOptional() @IsString() @MaxLength(100) fileName?: string;
   @IsOptional() @IsString() @MaxLength(40) from?: string;
   @IsOptional() @IsString() @MaxLength(40) to?: string;
+}
+
+/** `POST /campaigns/:id/rule-sets`: `?dryRun=true` shows what publishing does and writes nothing. */
+export class RulePublishQueryDto extends DryRunQueryDto {
+  /** The uploaded workbook's name (read by the workbook body parser, for located diagnostics). */
+  @IsOptional() @IsString() @MaxLength(100) fileName?: string;
 }
 
 /** Facts to evaluate a rule set on: each scope overrides the defaults an in-file example starts from. */

@@ -8,7 +8,14 @@ import { latestRuleFailures, summariseRuleFailures } from '../../persistence/rul
 import { isRelated, Permission, requireRole, requireWithin } from '../authz';
 import { actorOf, loadStreamOf } from '../commands';
 import type { ApiContext } from '../context';
-import { RuleSimulateDto, RuleSimulateQueryDto, RuleSourceDto, RuleTestDto } from '../dto/escalations.dto';
+import { publishRuleSet } from '../../runtime/rule-set-publish';
+import {
+  RulePublishQueryDto,
+  RuleSimulateDto,
+  RuleSimulateQueryDto,
+  RuleSourceDto,
+  RuleTestDto,
+} from '../dto/escalations.dto';
 import { simulateRuleSet } from '../../escalation/simulate-rule-set';
 import { endpoint } from '../endpoint';
 import { forbidden, HttpProblem, notFound } from '../problem';
@@ -137,24 +144,26 @@ export function ruleSetsRouter(context: ApiContext): Router {
     method: 'post',
     path: '/campaigns/:id/rule-sets',
     summary:
-      'Publish a new rule-set version for a campaign (it must compile and pass its examples); in effect from now',
+      'Publish a new rule-set version for a campaign (it must compile and pass its examples); in effect from now: the open items are evaluated by it at once and the timers that touches recomputed, in one transaction. ?dryRun=true answers 200 with that diff and writes nothing',
     tag: 'rule sets',
     status: 201,
+    dryRun: true,
     body: RuleSourceDto,
+    query: RulePublishQueryDto,
     idempotent: true,
-    handler: async ({ user, params, body, res }) => {
+    handler: async ({ user, params, body, query, res }) => {
       const campaign = await loadStreamOf(context, 'campaign', params.id!);
       requireWithin(user, campaign.unitPath, Permission.publishRules);
       try {
-        const published = await runtime.ruleSets.publish(
-          campaign.streamId,
-          body.source,
-          actorOf(user),
-          runtime.clock.now().toISOString(),
-          body.fileName,
-        );
+        const report = await publishRuleSet(runtime, campaign.streamId, body.source, actorOf(user), {
+          dryRun: query.dryRun === true,
+          fileName: body.fileName,
+          authorise: (stream) => requireWithin(user, stream.unitPath, Permission.publishRules),
+        });
+        if (report.dryRun) return report;
+        const { published } = report;
         res.setHeader('Location', `/campaigns/${campaign.streamId}/rule-sets/${published.version}`);
-        return published;
+        return { ...published, diff: report };
       } catch (error) {
         if (error instanceof RuleSetRejectedError) {
           throw new HttpProblem('invalidInput', error.message, {
