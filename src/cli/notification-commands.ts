@@ -113,7 +113,7 @@ function registerQueue(group: Command): void {
     .option('--limit <n>', 'how many', '50')
     .action((options: { status?: string; channel?: string; limit: string }) =>
       withRuntime(async (runtime) => {
-        const rows = await notificationService(runtime).deliveries({
+        const { rows } = await notificationService(runtime).deliveries({
           status: options.status,
           channel: options.channel,
           limit: positive('limit', options.limit),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { PagedRows } from '../persistence/paging';
 import type { Database } from '../persistence/database';
 import { type QueryExecutor, databaseQuery } from '../persistence/database';
 import {
@@ -201,7 +202,7 @@ export class NotificationService {
     target?: string;
     limit: number;
     offset: number;
-  }): Promise<DeliveryRow[]> {
+  }): Promise<PagedRows<DeliveryRow>> {
     return listDeliveries(this.#q, filter);
   }
 

@@ -3,6 +3,7 @@
  * dispatcher's leases, the inbox, preferences, templates and endpoints. Functions take a `QueryExecutor` so the
  * same statement runs inside the engine's transaction or on the pool.
  */
+import { readPage, type PagedRows } from './paging';
 import type { QueryExecutor } from './database';
 import { streamOverdueSql } from './overdue';
 
@@ -313,17 +314,18 @@ export async function inboxOf(
   userId: string,
   page: { limit: number; offset: number; unreadOnly: boolean; kind?: string },
 ): Promise<{ total: number; entries: InboxEntry[] }> {
-  const where = `recipient_id = $1 AND ($2::boolean IS FALSE OR read_at IS NULL) AND ($3::text IS NULL OR kind = $3)`;
-  const parameters = [userId, page.unreadOnly, page.kind ?? null];
-  const [count] = await q<{ n: string }>(
-    `SELECT count(*) AS n FROM notifications WHERE ${where}`,
-    parameters,
+  const { rows, total } = await readPage(
+    q,
+    {
+      keys: `SELECT id, created_at FROM notifications
+              WHERE recipient_id = $1 AND ($2::boolean IS FALSE OR read_at IS NULL) AND ($3::text IS NULL OR kind = $3)`,
+      orderBy: 'created_at DESC, id',
+      rows: 'SELECT n.* FROM page JOIN notifications n USING (id) ORDER BY n.created_at DESC, n.id',
+      parameters: [userId, page.unreadOnly, page.kind ?? null],
+    },
+    page,
   );
-  const rows = await q(
-    `SELECT * FROM notifications WHERE ${where} ORDER BY created_at DESC, id LIMIT $4 OFFSET $5`,
-    [...parameters, page.limit, page.offset],
-  );
-  return { total: Number(count?.n ?? 0), entries: rows.map(toInboxEntry) };
+  return { total, entries: rows.map(toInboxEntry) };
 }
 
 export async function unreadCountOf(q: QueryExecutor, userId: string): Promise<number> {
@@ -453,14 +455,19 @@ export async function requeueDeliveries(
 export async function listDeliveries(
   q: QueryExecutor,
   filter: { status?: string; channel?: string; target?: string; limit: number; offset: number },
-): Promise<DeliveryRow[]> {
-  const rows = await q(
-    `SELECT * FROM notification_deliveries
-      WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR channel = $2) AND ($3::text IS NULL OR target = $3)
-      ORDER BY id DESC LIMIT $4 OFFSET $5`,
-    [filter.status ?? null, filter.channel ?? null, filter.target ?? null, filter.limit, filter.offset],
+): Promise<PagedRows<DeliveryRow>> {
+  const { rows, total } = await readPage(
+    q,
+    {
+      keys: `SELECT id FROM notification_deliveries
+              WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR channel = $2) AND ($3::text IS NULL OR target = $3)`,
+      orderBy: 'id DESC',
+      rows: 'SELECT d.* FROM page JOIN notification_deliveries d USING (id) ORDER BY d.id DESC',
+      parameters: [filter.status ?? null, filter.channel ?? null, filter.target ?? null],
+    },
+    filter,
   );
-  return rows.map(toDelivery);
+  return { total, rows: rows.map(toDelivery) };
 }
 
 // ── the clock: due soon and the digest ───────────────────────────────────────────────────────────

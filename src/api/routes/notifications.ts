@@ -163,7 +163,8 @@ function registerSettings(router: Router, context: ApiContext): void {
     query: dto.DeliveriesQueryDto,
     handler: async ({ user, query }) => {
       requireTopSupervisor(user);
-      return { deliveries: await service.deliveries(query), limit: query.limit, offset: query.offset };
+      const { rows, total } = await service.deliveries(query);
+      return { deliveries: rows, total, limit: query.limit, offset: query.offset };
     },
   });
   endpoint(router, context, {
