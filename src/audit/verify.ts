@@ -66,13 +66,27 @@ async function campaignStreams(database: Database, campaignId: string): Promise<
   return rows.map((r) => r.stream_id);
 }
 
+/** A head a checkpoint vouches for, and whether the scan met it. */
+interface ExpectedHead {
+  checkpointId: number;
+  version: number;
+  hash: string;
+  seen: boolean;
+}
+
+/** A stream's recorded head (the `streams` row), and whether the scan met any of its events. */
+interface RecordedHead {
+  version: number;
+  lastHash: string;
+  seen: boolean;
+}
+
 /**
  * Recomputes every hash chain (or those in scope) from the stored canonical text and reports the first
  * broken link per stream; compares columns with bodies, stream heads with their last events, signed
  * checkpoints with the log (deleted streams, rewritten ranges), and stored snapshots with a replay.
  */
 export async function verifyDatabase(database: Database, options: VerifyOptions = {}): Promise<VerifyReport> {
-  const scoped = options.streamId !== undefined || options.campaignId !== undefined;
   const streamIds =
     options.streamId !== undefined
       ? [options.streamId]
@@ -84,10 +98,54 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
 
   // 1. The checkpoints themselves, and the heads they vouch for.
   const checkpoints = await loadCheckpoints(database);
-  const expectedHeads = new Map<
-    string,
-    Array<{ checkpointId: number; version: number; hash: string; seen: boolean }>
-  >();
+  const expectedHeads = await checkCheckpoints(database, checkpoints, inScope, options, findings);
+
+  // 2. The chains, the columns against the bodies, the stream heads, and the checkpoint heads met on the way.
+  const scanned = await scanChains(database, streamIds, checkpoints, expectedHeads, options, findings);
+
+  // 3. The global ranges the checkpoints signed: catches events moved between positions or streams.
+  if (scanned.ranges) findings.push(...scanned.ranges.findings());
+
+  // 4. Checkpoints that must exist: one signed by the pinned key, and those held outside the database.
+  findings.push(...requiredCheckpoints(checkpoints, scanned.eventsChecked, options));
+
+  // 5. Snapshots against a replay of their events.
+  if (options.snapshots ?? true) {
+    const replayed = await checkSnapshots(database, {
+      streamIds: streamIds ?? undefined,
+      replay: options.replay,
+    });
+    findings.push(...replayed.findings);
+  }
+
+  // 6. Evidence files: each cited file still in the store, with the hash the event recorded.
+  const files = options.evidence ? await options.evidence.check() : { checked: 0, problems: [] };
+  findings.push(...files.problems.filter((p) => inScope(p.streamId)));
+  return {
+    ok: findings.length === 0,
+    scope: {
+      ...(options.streamId ? { streamId: options.streamId } : {}),
+      ...(options.campaignId ? { campaignId: options.campaignId } : {}),
+    },
+    findings,
+    streamsChecked: scanned.streamsChecked,
+    eventsChecked: scanned.eventsChecked,
+    checkpointsChecked: checkpoints.length,
+    latestCheckpoint: latestTrusted(checkpoints, options.pinnedKeyId),
+    eventsNotCovered: scanned.eventsNotCovered,
+    filesChecked: files.checked,
+  };
+}
+
+/** Checks each checkpoint record against its predecessor and gathers the in-scope heads they vouch for. */
+async function checkCheckpoints(
+  database: Database,
+  checkpoints: readonly Checkpoint[],
+  inScope: (streamId: string) => boolean,
+  options: VerifyOptions,
+  findings: Finding[],
+): Promise<Map<string, ExpectedHead[]>> {
+  const expectedHeads = new Map<string, ExpectedHead[]>();
   let previous: Checkpoint | null = null;
   for (const c of checkpoints) {
     const heads = await loadCheckpointHeads(database, c.id);
@@ -100,51 +158,47 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
     }
     previous = c;
   }
+  return expectedHeads;
+}
 
-  // 2. The chains, the columns against the bodies, and the checkpoint heads met on the way.
-  const streamRows = (await database.dataSource.query(
-    `SELECT stream_id, version, last_hash FROM streams WHERE ($1::text[] IS NULL OR stream_id = ANY($1))`,
-    [streamIds],
-  )) as Array<{ stream_id: string; version: number; last_hash: string }>;
-  const recorded = new Map(
-    streamRows.map((r) => [r.stream_id, { version: Number(r.version), lastHash: r.last_hash, seen: false }]),
-  );
-  // Fast pass in global-position order (sequential, no sort): sorts streams into intact and suspect,
-  // checks the checkpoint heads met on the way and digests the checkpoints' signed ranges.
+/**
+ * The two passes over the events: a fast one in global-position order (sequential, no sort) that sorts
+ * streams into intact and suspect, checks the checkpoint heads met on the way and digests the checkpoints'
+ * signed ranges; then a precise one over the suspects only, in sequence order, for the first broken link of
+ * each. Then the stream heads against the chains.
+ */
+async function scanChains(
+  database: Database,
+  streamIds: string[] | null,
+  checkpoints: readonly Checkpoint[],
+  expectedHeads: Map<string, ExpectedHead[]>,
+  options: VerifyOptions,
+  findings: Finding[],
+): Promise<{
+  ranges: RangeDigests | null;
+  eventsChecked: number;
+  eventsNotCovered: number;
+  streamsChecked: number;
+}> {
+  const scoped = options.streamId !== undefined || options.campaignId !== undefined;
+  const recorded = await recordedHeads(database, streamIds);
   const checkBodies = options.columns ?? true;
   const fast = new InterleavedChainChecker(checkBodies);
   const ranges = !scoped && checkpoints.length > 0 ? new RangeDigests(checkpoints) : null;
-  const filter = streamIds ? { streamIds } : null;
   const coveredTo = checkpoints[checkpoints.length - 1]?.toPosition ?? 0;
   let eventsNotCovered = 0;
   await scanByPosition(
     database,
-    filter,
+    streamIds ? { streamIds } : null,
     (row, position) => {
       fast.push(row);
       if (position > coveredTo) eventsNotCovered++;
       ranges?.add(position, row.hash);
-      const heads = expectedHeads.get(row.streamId);
-      if (heads === undefined) return;
-      for (const head of heads) {
-        if (head.version !== row.sequence) continue;
-        head.seen = true;
-        if (head.hash !== row.hash) {
-          findings.push({
-            kind: 'checkpoint-head-mismatch',
-            streamId: row.streamId,
-            sequence: row.sequence,
-            checkpointId: head.checkpointId,
-            expected: head.hash,
-            found: row.hash,
-          });
-        }
-      }
+      findings.push(...metCheckpointHeads(expectedHeads.get(row.streamId), row));
     },
     options.mode,
     checkBodies,
   );
-  // Precise pass over the suspects only, in sequence order: the first broken link of each, exactly.
   const chain = new ChainChecker({ checkBodies });
   if (fast.suspects.size > 0) {
     await scanChainRows(
@@ -157,6 +211,53 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
   }
   findings.unshift(...chain.finish());
   const observedHeads = [...fast.heads(), ...chain.heads];
+  findings.push(...(await streamHeadFindings(database, recorded, observedHeads)));
+  findings.push(...unmetCheckpointHeads(expectedHeads, new Set(observedHeads.map((h) => h.streamId))));
+  return { ranges, eventsChecked: fast.count, eventsNotCovered, streamsChecked: observedHeads.length };
+}
+
+async function recordedHeads(
+  database: Database,
+  streamIds: string[] | null,
+): Promise<Map<string, RecordedHead>> {
+  const rows = (await database.dataSource.query(
+    `SELECT stream_id, version, last_hash FROM streams WHERE ($1::text[] IS NULL OR stream_id = ANY($1))`,
+    [streamIds],
+  )) as Array<{ stream_id: string; version: number; last_hash: string }>;
+  return new Map(
+    rows.map((r) => [r.stream_id, { version: Number(r.version), lastHash: r.last_hash, seen: false }]),
+  );
+}
+
+/** Marks the checkpoint heads an event is (same stream and sequence) and reports those whose hash differs. */
+function metCheckpointHeads(
+  heads: ExpectedHead[] | undefined,
+  row: { streamId: string; sequence: number; hash: string },
+): Finding[] {
+  const found: Finding[] = [];
+  for (const head of heads ?? []) {
+    if (head.version !== row.sequence) continue;
+    head.seen = true;
+    if (head.hash !== row.hash) {
+      found.push({
+        kind: 'checkpoint-head-mismatch',
+        streamId: row.streamId,
+        sequence: row.sequence,
+        checkpointId: head.checkpointId,
+        expected: head.hash,
+        found: row.hash,
+      });
+    }
+  }
+  return found;
+}
+
+/** Each stream's recorded head against the last event of its chain; streams with no events at all. */
+async function streamHeadFindings(
+  database: Database,
+  recorded: Map<string, RecordedHead>,
+  observedHeads: ReadonlyArray<{ streamId: string; version: number; hash: string }>,
+): Promise<Finding[]> {
   const headFindings: Finding[] = [];
   for (const head of observedHeads) {
     const stream = recorded.get(head.streamId);
@@ -179,7 +280,6 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
         found: stream.lastHash,
       });
   }
-  const withEvents = new Set(observedHeads.map((h) => h.streamId));
   for (const [streamId, stream] of recorded) {
     if (!stream.seen)
       headFindings.push({
@@ -192,13 +292,23 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
   }
   // The streams were read before the scan: on a live log a stream may have moved on in between. A head
   // that disagreed is reported only if the stream, read again now, still disagrees with its own events.
+  const lasting: Finding[] = [];
   for (const f of headFindings) {
-    if (f.kind === 'head-mismatch' && !(await agreesNow(database, f.streamId, f.expected))) findings.push(f);
+    if (f.kind === 'head-mismatch' && !(await agreesNow(database, f.streamId, f.expected))) lasting.push(f);
   }
+  return lasting;
+}
+
+/** Checkpoint heads the scan never met: a stream deleted since, or a signed version no longer there. */
+function unmetCheckpointHeads(
+  expectedHeads: Map<string, ExpectedHead[]>,
+  withEvents: Set<string>,
+): Finding[] {
+  const found: Finding[] = [];
   for (const [streamId, heads] of expectedHeads) {
     if (!withEvents.has(streamId)) {
       const latest = heads[heads.length - 1]!;
-      findings.push({
+      found.push({
         kind: 'stream-missing',
         streamId,
         checkpointId: latest.checkpointId,
@@ -209,7 +319,7 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
     }
     for (const head of heads) {
       if (!head.seen)
-        findings.push({
+        found.push({
           kind: 'checkpoint-head-mismatch',
           streamId,
           sequence: head.version,
@@ -219,39 +329,7 @@ export async function verifyDatabase(database: Database, options: VerifyOptions 
         });
     }
   }
-
-  // 3. The global ranges the checkpoints signed: catches events moved between positions or streams.
-  if (ranges) findings.push(...ranges.findings());
-
-  // 4. Checkpoints that must exist: one signed by the pinned key, and those held outside the database.
-  findings.push(...requiredCheckpoints(checkpoints, fast.count, options));
-
-  // 5. Snapshots against a replay of their events.
-  if (options.snapshots ?? true) {
-    const replayed = await checkSnapshots(database, {
-      streamIds: streamIds ?? undefined,
-      replay: options.replay,
-    });
-    findings.push(...replayed.findings);
-  }
-
-  // 6. Evidence files: each cited file still in the store, with the hash the event recorded.
-  const files = options.evidence ? await options.evidence.check() : { checked: 0, problems: [] };
-  findings.push(...files.problems.filter((p) => inScope(p.streamId)));
-  return {
-    ok: findings.length === 0,
-    scope: {
-      ...(options.streamId ? { streamId: options.streamId } : {}),
-      ...(options.campaignId ? { campaignId: options.campaignId } : {}),
-    },
-    findings,
-    streamsChecked: observedHeads.length,
-    eventsChecked: fast.count,
-    checkpointsChecked: checkpoints.length,
-    latestCheckpoint: latestTrusted(checkpoints, options.pinnedKeyId),
-    eventsNotCovered,
-    filesChecked: files.checked,
-  };
+  return found;
 }
 
 function latestTrusted(checkpoints: readonly Checkpoint[], pinnedKeyId?: string): CheckpointAnchor | null {
