@@ -9,9 +9,11 @@ import { notificationsSuite } from './notifications';
 import { consoleSuite } from './console';
 import { evidenceSuite } from './evidence';
 import { clusterSuite } from './cluster';
+import { startupSuite } from './startup';
 
 /** Every benchmark suite, in the order `npm run bench` runs them. */
 export const suites: BenchSuite[] = [
+  startupSuite,
   engineSuite,
   rulesSuite,
   auditSuite,

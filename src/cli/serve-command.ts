@@ -5,7 +5,8 @@ import { createApp } from '../api/app';
 import { hashPassword } from '../api/auth/passwords';
 import { listen } from '../api/server';
 import { createApiRuntime } from '../api/runtime';
-import { loadDemo, demoLogins } from '../demo/load-demo';
+import { loadDemo, demoLogins, type DemoResult } from '../demo/load-demo';
+import { seedDemoDatabase } from '../demo/demo-template';
 import { openDatabaseFromEnvironment, serverTimeoutsFromEnvironment } from '../persistence/database';
 import { startSchedulerLoop } from '../escalation';
 import { advanceSandboxClock, openDeploymentClock, sandboxScheduler } from '../runtime/sandbox';
@@ -35,6 +36,12 @@ export function jwtSecret(
     'ZHENGZHI_JWT_SECRET is not set: using a random key for this process; tokens will not survive a restart',
   );
   return randomBytes(32);
+}
+
+/** CPU time this process has used (user + system), in seconds: start-up cost apart from the machine's load. */
+function cpuSeconds(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1e6;
 }
 
 /** `--trust-proxy` / ZHENGZHI_TRUST_PROXY: a hop count, true/false, or Express's names (loopback, an address). */
@@ -105,6 +112,9 @@ export function registerServeCommand(program: Command): void {
         if (!Number.isInteger(port) || port < 0 || port > 65535)
           throw new Error(`--port must be a port number, not ${options.port ?? process.env.PORT}`);
         const host = options.host ?? process.env.HOST ?? '127.0.0.1';
+        // An unstarted embedded data directory starts as a copy of the build's demo database (see
+        // demo-template.ts); a sandbox is marked on an empty database first, so it loads the demo itself.
+        const seeded = options.demo && options.sandbox !== true ? seedDemoDatabase(process.env) : null;
         const database = await openDatabaseFromEnvironment(process.env, {
           timeouts: serverTimeoutsFromEnvironment(),
         });
@@ -126,18 +136,26 @@ export function registerServeCommand(program: Command): void {
           trustProxy: trustProxyOf(options.trustProxy ?? process.env.ZHENGZHI_TRUST_PROXY),
           idempotencyLeaseMs: Number(process.env.ZHENGZHI_IDEMPOTENCY_LEASE_MS) || undefined,
         });
-        if (options.demo)
+        if (options.demo && !seeded)
           console.log('loading the demo data into an empty database (skipped when it has data)…');
-        const demo = options.demo
-          ? await loadDemo(runtime)
-          : { loaded: false as const, reason: 'disabled with --no-demo' };
+        // The server listens only once the demo is in the database: /healthz never answers before it.
+        const demo: DemoResult = seeded
+          ? {
+              loaded: true,
+              campaignId: seeded.campaignId,
+              items: seeded.items,
+              escalations: seeded.escalations,
+            }
+          : options.demo
+            ? await loadDemo(runtime)
+            : { loaded: false, reason: 'disabled with --no-demo' };
         const server = await listen(app, port, host);
         console.log(
-          `zhengzhi API listening on ${server.url} (database: ${database.kind}); docs at ${server.url}/docs`,
+          `zhengzhi API listening on ${server.url} (database: ${database.kind}, ready ${(performance.now() / 1000).toFixed(1)} s after the process started, ${cpuSeconds().toFixed(1)} s of CPU); docs at ${server.url}/docs`,
         );
         if (demo.loaded) {
           console.log(
-            `demo data loaded: campaign ${demo.campaignId} with ${demo.items} items and ${demo.escalations} escalations`,
+            `demo data loaded${seeded ? ` from the build's demo database (${seeded.dir}, recorded ${seeded.builtAt})` : ''}: campaign ${demo.campaignId} with ${demo.items} items and ${demo.escalations} escalations`,
           );
           console.log(`demo logins (password for all: ${demoLogins.password}):`);
           for (const login of demoLogins.users)

@@ -100,7 +100,7 @@ export async function loadDemoDirectory(
 }
 
 /** Finds `rules/<name>` above this file (it sits at different depths in src/ and dist/). */
-function seedRuleFile(name: string): string | null {
+export function seedRuleFile(name: string): string | null {
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
     const candidate = join(dir, 'rules', name);
     if (existsSync(candidate)) return candidate;

@@ -1,14 +1,16 @@
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import {
-  GetObjectCommand,
-  HeadObjectCommand,
-  NotFound,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import type * as S3 from '@aws-sdk/client-s3';
+
+let s3Module: typeof S3 | undefined;
+
+/**
+ * The AWS SDK, loaded when the first S3 store is made: it is among the heaviest modules to load, and the
+ * embedded default (files under ./data/evidence) never needs it.
+ */
+const s3 = (): typeof S3 => (s3Module ??= createRequire(__filename)('@aws-sdk/client-s3') as typeof S3);
 
 /**
  * Where evidence bytes live, addressed by their SHA-256 (hex). Content addressing makes a second upload of
@@ -82,9 +84,9 @@ export interface S3BlobStoreOptions {
 /** S3-compatible object storage for production (AWS S3, MinIO, Ceph RGW, OSS/COS with S3 APIs). */
 export class S3BlobStore implements BlobStore {
   readonly kind = 's3' as const;
-  private readonly client: S3Client;
+  private readonly client: S3.S3Client;
   constructor(private readonly options: S3BlobStoreOptions) {
-    this.client = new S3Client({
+    this.client = new (s3().S3Client)({
       endpoint: options.endpoint,
       region: options.region ?? 'us-east-1',
       forcePathStyle: options.forcePathStyle ?? options.endpoint !== undefined,
@@ -99,7 +101,7 @@ export class S3BlobStore implements BlobStore {
   async put(key: string, bytes: Buffer, mediaType: string): Promise<boolean> {
     if (await this.has(key)) return false;
     await this.client.send(
-      new PutObjectCommand({
+      new (s3().PutObjectCommand)({
         Bucket: this.options.bucket,
         Key: this.key(key),
         Body: bytes,
@@ -113,11 +115,11 @@ export class S3BlobStore implements BlobStore {
   async get(key: string): Promise<Buffer | undefined> {
     try {
       const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(key) }),
+        new (s3().GetObjectCommand)({ Bucket: this.options.bucket, Key: this.key(key) }),
       );
       return out.Body ? Buffer.from(await out.Body.transformToByteArray()) : undefined;
     } catch (error) {
-      if (error instanceof NoSuchKey || error instanceof NotFound) return undefined;
+      if (error instanceof s3().NoSuchKey || error instanceof s3().NotFound) return undefined;
       if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
         return undefined;
       throw error;
@@ -126,7 +128,9 @@ export class S3BlobStore implements BlobStore {
 
   async has(key: string): Promise<boolean> {
     try {
-      await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.key(key) }));
+      await this.client.send(
+        new (s3().HeadObjectCommand)({ Bucket: this.options.bucket, Key: this.key(key) }),
+      );
       return true;
     } catch (error) {
       if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)

@@ -8,6 +8,9 @@ import { entities } from './entities';
 import { migrations } from './migrations';
 import { defaultTemplatePath, templateBlob, usableTemplate, type DumpableDatabase } from './pglite-template';
 
+/** Where the embedded database lives unless told otherwise (`ZHENGZHI_DATA_DIR`, `dataDir`). */
+export const defaultDataDir = 'data/pglite';
+
 /** An open database: PostgreSQL through `DATABASE_URL`, or the embedded PGlite default. */
 export interface Database {
   kind: 'postgres' | 'pglite';
@@ -128,7 +131,7 @@ export async function openDatabase(
   }
   const { PGlite } = await import('@electric-sql/pglite');
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
-  const dataDir = options.dataDir ?? 'data/pglite';
+  const dataDir = options.dataDir ?? defaultDataDir;
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
   // PGlite's default start parameters include -F (fsync off); durable by default: see README "Databases".
   const startParams = PGlite.defaultStartParams.filter((parameter) => parameter !== '-F');

@@ -1,4 +1,6 @@
-import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
+import { createRequire } from 'node:module';
+import type Amqp from 'amqplib';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import type { DeliveryRow, EndpointRow } from '../../persistence/notification-store';
 import { routingKeyOf } from '../messages';
 import type { Channel } from './channel';
@@ -60,6 +62,8 @@ export class AmqpChannel implements Channel {
     let connection = this.#connections.get(url);
     if (!connection) {
       connection = (async () => {
+        // Loaded on the first connection, not at start-up: most servers publish to no broker.
+        const amqp = createRequire(__filename)('amqplib') as typeof Amqp;
         const model = await amqp.connect(url);
         const channel = await model.createConfirmChannel();
         const forget = () => this.#connections.delete(url);

@@ -1,4 +1,6 @@
-import nodemailer, { type Transporter } from 'nodemailer';
+import { createRequire } from 'node:module';
+import type Nodemailer from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { DeliveryRow } from '../../persistence/notification-store';
 import type { Channel } from './channel';
 
@@ -15,6 +17,8 @@ export class EmailChannel implements Channel {
   readonly #from: string;
 
   constructor(settings: EmailSettings) {
+    // Loaded here, not at start-up: a server without SMTP settings never needs it.
+    const nodemailer = createRequire(__filename)('nodemailer') as typeof Nodemailer;
     this.#transport = nodemailer.createTransport(settings.url, { pool: true, maxConnections: 4 } as never);
     this.#from = settings.from;
   }
