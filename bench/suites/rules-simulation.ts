@@ -115,8 +115,11 @@ function plan(i: number): Planned[] {
   return events;
 }
 
-/** Generates and loads the history; returns the campaign id and the number of events. */
-async function generateHistory(database: Database): Promise<{ campaignId: string; events: number }> {
+/** Generates and loads the history under `rulesSource` (published); returns the campaign id and event count. */
+export async function generateHistory(
+  database: Database,
+  rulesSource: string,
+): Promise<{ campaignId: string; events: number }> {
   const clock = new ManualClock(iso(T0));
   const runtime = createRuntime(database, { clock });
   await runtime.directory.createUnit({ id: 'bench-city', name: '基准市', level: 'city' });
@@ -138,7 +141,7 @@ async function generateHistory(database: Database): Promise<{ campaignId: string
     },
     actor,
   );
-  await runtime.ruleSets.publish(campaign.streamId, BENCH_RULES_SOURCE, actor, iso(T0));
+  await runtime.ruleSets.publish(campaign.streamId, rulesSource, actor, iso(T0));
   const pool = database.pool();
   const copy = async (sql: string, rows: unknown[][]) => {
     if (rows.length === 0) return;
@@ -246,13 +249,18 @@ async function generateHistory(database: Database): Promise<{ campaignId: string
   return { campaignId: campaign.streamId, events: count };
 }
 
-let BENCH_RULES_SOURCE = '';
-
-async function timedSimulation(
+/** One timed simulation of the campaign under `ruleSet`, with the whole report (for equality checks). */
+export async function timedSimulation(
   database: Database,
   campaignId: string,
   ruleSet: RuleSet,
-): Promise<{ seconds: number; summary: unknown; evaluations: number; events: number }> {
+): Promise<{
+  seconds: number;
+  summary: unknown;
+  evaluations: number;
+  events: number;
+  report: ReturnType<typeof buildSimulationReport>;
+}> {
   const started = process.hrtime.bigint();
   const report = await readOnlySnapshot(database, async (db) => {
     const outcome = await simulate({
@@ -280,16 +288,16 @@ async function timedSimulation(
     summary: report.summary,
     evaluations: report.evaluated.evaluations,
     events: report.evaluated.events,
+    report,
   };
 }
 
 /** The simulation metric of `npm run bench -- rules`. */
 export async function simulationBench(rulesSource: string): Promise<BenchMetric[]> {
-  BENCH_RULES_SOURCE = rulesSource;
   const database = await throwawayPostgres(4);
   try {
     const genStarted = process.hrtime.bigint();
-    const { campaignId, events } = await generateHistory(database);
+    const { campaignId, events } = await generateHistory(database, rulesSource);
     const genSeconds = Number(process.hrtime.bigint() - genStarted) / 1e9;
     console.log(`  simulation: generated ${events} events over ${ITEMS} items in ${genSeconds.toFixed(1)} s`);
     const candidate = compileRuleSet(rulesSource, 'bench-30.rules');

@@ -1,6 +1,10 @@
 import {
+  decide,
   evaluate,
   withoutOpenEscalations,
+  type CompiledRule,
+  type EvalContext,
+  type IssuedEscalation,
   type Decision,
   type EscalationOrder,
   type RuleFailure,
@@ -53,14 +57,22 @@ export function itemRuleFacts(
   return ruleFactsFor({
     state: item.state,
     item: item.context,
-    unit: { ...around.unit, missedReports: missedReports(around.campaign.context, item.unitId) },
+    unit: unitRuleFacts(around, item.unitId),
     campaignState: around.campaign.state,
     campaign: around.campaign.context,
-    history: around.escalations
-      .filter((e) => e.context.itemId === item.context.itemId)
-      .map((e) => issuedEscalationOf(e.context)),
+    history: itemHistory(around.escalations, item.context.itemId),
     at,
   });
+}
+
+/** The unit facts of an item's unit: its counts and the reports it missed in the campaign. */
+export function unitRuleFacts(around: Omit<ItemSurroundings, 'escalations'>, unitId: string): UnitFacts {
+  return { ...around.unit, missedReports: missedReports(around.campaign.context, unitId) };
+}
+
+/** The escalations issued on the item itself (history facts), in the order they were issued. */
+export function itemHistory(escalations: readonly EscalationRecord[], itemId: string): IssuedEscalation[] {
+  return escalations.filter((e) => e.context.itemId === itemId).map((e) => issuedEscalationOf(e.context));
 }
 
 /**
@@ -74,6 +86,26 @@ export function evaluateSafely(
 ): { decision: Decision | null; failures: readonly RuleFailure[] } {
   try {
     const decision = evaluate(ruleSet, facts, at);
+    return { decision, failures: decision.failures };
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    return { decision: null, failures: [{ ruleId: '*', stage: 'rule-set', message: message.slice(0, 500) }] };
+  }
+}
+
+/**
+ * `evaluateSafely` for a caller that already matched the rules (`matchRules` on the same context): the
+ * decision built from them exactly as `evaluate` builds it, never throwing.
+ */
+export function decideSafely(
+  ruleSet: RuleSet,
+  c: EvalContext,
+  at: string,
+  fired: readonly CompiledRule[],
+  matchFailures: RuleFailure[],
+): { decision: Decision | null; failures: readonly RuleFailure[] } {
+  try {
+    const decision = decide(ruleSet, c, at, fired, matchFailures);
     return { decision, failures: decision.failures };
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

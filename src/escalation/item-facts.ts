@@ -6,6 +6,7 @@ import {
   type Channel,
   type CampaignFacts,
   type CampaignPhase,
+  type ItemFacts,
   type IssuedEscalation,
   type ItemState,
   type RuleFacts,
@@ -15,7 +16,8 @@ import {
 
 const DAY = 86_400_000;
 
-const wholeDays = (from: string, to: string): number => Math.floor((Date.parse(to) - Date.parse(from)) / DAY);
+/** Whole days from one instant to another (epoch ms). */
+const wholeDays = (fromMs: number, toMs: number): number => Math.floor((toMs - fromMs) / DAY);
 
 /** The deadline an item is currently measured against, if any. */
 function currentDeadline(state: string, item: ItemContext): string | null {
@@ -39,27 +41,68 @@ export function ruleFactsFor(input: {
   at: string;
 }): RuleFacts {
   const { state, item, at, campaign } = input;
-  const deadline = currentDeadline(state, item);
   return {
-    item: {
-      id: item.itemId,
-      state: state as ItemState,
-      category: item.confirmation?.category ?? '',
-      checklistItem: item.confirmation?.checklistItem ?? null,
-      severity: (item.confirmation?.severity ?? 'general') as Severity,
-      tags: item.tags.map(normalizeTag),
-      daysOverdue: deadline ? Math.max(0, wholeDays(deadline, at)) : 0,
-      daysInState: Math.max(0, wholeDays(item.stateEnteredAt, at)),
-      rejectedCount: item.rejections.length,
-      complaintTimes: item.complaints,
-      longTerm: item.ledger?.longTerm != null,
-      // One channel code in the API, the machines and the rules (src/vocabulary/labels.ts).
-      channel: item.clue.source satisfies Channel,
-      responsiblePerson: item.ledger?.responsiblePerson ?? item.verification?.officerId ?? '',
-    },
+    item: itemFactsAt(itemFactsBase(state, item), Date.parse(at)),
     unit: input.unit,
     campaign: campaignFactsFor(input.campaignState, campaign, at),
     history: input.history,
+  };
+}
+
+/**
+ * What an item's facts are made of apart from the instant: built once per item state by callers that
+ * evaluate the same item at many instants (the what-if simulation's sweeps), then completed by `itemFactsAt`.
+ */
+export interface ItemFactsBase {
+  readonly item: ItemContext;
+  readonly state: ItemState;
+  readonly tags: readonly string[];
+  /** The deadline the item is measured against (epoch ms), or null. */
+  readonly deadlineMs: number | null;
+  /** When the item entered its state (epoch ms). */
+  readonly enteredMs: number;
+}
+
+/** The instant-independent part of an item's facts. */
+export function itemFactsBase(state: string, item: ItemContext): ItemFactsBase {
+  const deadline = currentDeadline(state, item);
+  return {
+    item,
+    state: state as ItemState,
+    tags: item.tags.map(normalizeTag),
+    deadlineMs: deadline ? Date.parse(deadline) : null,
+    enteredMs: Date.parse(item.stateEnteredAt),
+  };
+}
+
+/** 事项.超期天数 at `atMs`: whole days past the deadline the item is measured against (0 when none). */
+export function daysOverdueAt(base: ItemFactsBase, atMs: number): number {
+  return base.deadlineMs !== null ? Math.max(0, wholeDays(base.deadlineMs, atMs)) : 0;
+}
+
+/** 事项.停留天数 at `atMs`: whole days in the current state. */
+export function daysInStateAt(base: ItemFactsBase, atMs: number): number {
+  return Math.max(0, wholeDays(base.enteredMs, atMs));
+}
+
+/** An item's facts at instant `atMs` (epoch ms): the day counts are whole days since the base's instants. */
+export function itemFactsAt(base: ItemFactsBase, atMs: number): ItemFacts {
+  const { item } = base;
+  return {
+    id: item.itemId,
+    state: base.state,
+    category: item.confirmation?.category ?? '',
+    checklistItem: item.confirmation?.checklistItem ?? null,
+    severity: (item.confirmation?.severity ?? 'general') as Severity,
+    tags: base.tags,
+    daysOverdue: daysOverdueAt(base, atMs),
+    daysInState: daysInStateAt(base, atMs),
+    rejectedCount: item.rejections.length,
+    complaintTimes: item.complaints,
+    longTerm: item.ledger?.longTerm != null,
+    // One channel code in the API, the machines and the rules (src/vocabulary/labels.ts).
+    channel: item.clue.source satisfies Channel,
+    responsiblePerson: item.ledger?.responsiblePerson ?? item.verification?.officerId ?? '',
   };
 }
 
@@ -75,7 +118,7 @@ export function campaignFactsFor(
   return {
     id: campaign.campaignId,
     phase,
-    daysToPhaseDeadline: phaseDeadline ? wholeDays(at, phaseDeadline) : NaN,
+    daysToPhaseDeadline: phaseDeadline ? wholeDays(Date.parse(at), Date.parse(phaseDeadline)) : NaN,
   };
 }
 

@@ -1,5 +1,12 @@
 import {
+  matchRules,
   traceRuleAt,
+  type CampaignFacts,
+  type CompiledRule,
+  type EvalContext,
+  type IssuedEscalation,
+  type ItemFacts,
+  type UnitFacts,
   type Decision,
   type EscalationOrder,
   type FiredRule,
@@ -14,10 +21,22 @@ import type { ItemInput } from '../machines/item-types';
 import { definitionFor, migrationFor } from '../machines/registry';
 import { start, step, type PersistedState } from '../machines/step';
 import { nextSweepAfter } from './deadline-jobs';
+import { parseInstant } from '../rules/instants';
 import {
+  campaignFactsFor,
+  daysInStateAt,
+  daysOverdueAt,
+  itemFactsAt,
+  itemFactsBase,
+  type ItemFactsBase,
+} from './item-facts';
+import {
+  decideSafely,
   evaluateSafely,
   freshTags,
+  itemHistory,
   itemRuleFacts,
+  unitRuleFacts,
   lighterOpen,
   openEscalations,
   ruleSetCanFire,
@@ -79,6 +98,11 @@ export interface SimulationInput {
    * candidate's evaluations there are kept to explain a removed one. Undefined = keep every evaluation.
    */
   recordedIssueTriggers?: ReadonlySet<string>;
+  /**
+   * Decide every evaluation in full, without the caches and shortcuts of `#evaluate` (tests compare the two
+   * on generated campaigns: the reports must be identical).
+   */
+  exhaustive?: boolean;
 }
 
 /** An escalation in the simulated world: recorded before the window, or issued by the candidate. */
@@ -148,6 +172,16 @@ interface SimItem {
   state: ItemReplayState;
   unitId: string;
   overdue: boolean;
+  /** Bumped whenever the item's state changes: what is cached from it (below) is then rebuilt. */
+  version: number;
+  /** The instant-independent part of its facts, for `version`. */
+  factsBase: ItemFactsBase | null;
+  /** Its item facts at the last instant evaluated (reused while the day counts are unchanged). */
+  itemFacts: ItemFacts | null;
+  /** The escalations around it, as of the versions recorded in it. */
+  around: Around | null;
+  /** Its last full evaluation that changed nothing (see `#unchangedOutcome`), or null. */
+  quiet: QuietOutcome | null;
 }
 
 interface UnitTally {
@@ -156,6 +190,31 @@ interface UnitTally {
   rectified: number;
   complaints: Map<string, readonly string[]>;
   sortedComplaints: string[] | null;
+  /** Its unit facts, until its counts or complaints (or the campaign's reporting record) change. */
+  facts: UnitFacts | null;
+  factsCampaignVersion: number;
+}
+
+/** The escalations on an item and on its unit, with what the decision reads of them. */
+interface Around {
+  itemEscalations: number;
+  unitEscalations: number;
+  unitId: string;
+  escalations: SimEscalation[];
+  open: EscalationRecord[];
+  history: IssuedEscalation[];
+}
+
+/**
+ * An item's full evaluation that issued nothing, tagged nothing and failed nowhere. Another evaluation of
+ * the item with the same rules holding, the same item state and the same escalations around it builds the
+ * same orders (targets come from the item; only response deadlines move with the instant, and they matter
+ * only for orders issued), so it changes nothing either and need not be decided again.
+ */
+interface QuietOutcome {
+  itemVersion: number;
+  around: Around;
+  fired: readonly CompiledRule[];
 }
 
 interface PendingSweep extends SweepRun {
@@ -194,6 +253,7 @@ class Simulation {
   readonly #campaignId: string;
   readonly #fromMs: number;
   readonly #explainAt: ReadonlySet<string> | undefined;
+  readonly #exhaustive: boolean;
   readonly #toMs: number;
   /** Item ids in `ORDER BY stream_id` order (as the scheduler's sweep reads them), rebuilt when items arrive. */
   #sweepOrder: SimItem[] = [];
@@ -216,6 +276,18 @@ class Simulation {
   /** The evaluations of the latest evaluation point, by item: a recorded escalation issued there is explained from them. */
   #lastEvaluations = new Map<string, Evaluation>();
   #pendingItemEvent: { item: SimItem; event: HistoryEvent } | null = null;
+  /** Bumped when the campaign changes (its facts and the units' missed reports are then rebuilt). */
+  #campaignChanges = 0;
+  #campaignFacts: CampaignFacts | null = null;
+  #campaignFactsAt = '';
+  #campaignFactsVersion = -1;
+  /** Changes to the escalations on each item and against each unit (see `#around`). */
+  readonly #escalationChanges = new Map<string, number>();
+  readonly #unitEscalationChanges = new Map<string, number>();
+  #instantText = '';
+  #instantValue = NaN;
+  /** Every response deadline (ms) the candidate's escalations set. */
+  readonly #responseDeadlines: number[];
   #lookBackRound: { at: string; actorId: string } | null = null;
   readonly #recordedSweeps: SweepRun[];
   #nextRecordedSweep = 0;
@@ -238,6 +310,10 @@ class Simulation {
     this.#to = input.to;
     this.#campaignId = input.campaignId;
     this.#explainAt = input.recordedIssueTriggers;
+    this.#exhaustive = input.exhaustive === true;
+    this.#responseDeadlines = input.ruleSet.rules.flatMap((rule) =>
+      rule.actions.flatMap((a) => (a.type === 'escalate' && a.deadlineMs !== null ? [a.deadlineMs] : [])),
+    );
     this.#fromMs = input.from === null ? -Infinity : iso(input.from);
     this.#toMs = input.to === null ? Infinity : iso(input.to);
     this.#recordedSweeps = [...input.recordedSweeps].sort((a, b) => a.ranAt.localeCompare(b.ranAt));
@@ -325,8 +401,9 @@ class Simulation {
           a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0,
         );
       const trigger: EscalationTrigger = { kind: 'clock', tick };
+      const key = triggerKey(trigger);
       for (const item of this.#sweepOrder)
-        if (SWEPT_STATES.includes(item.state.value)) this.#evaluate(item, tick, trigger);
+        if (SWEPT_STATES.includes(item.state.value)) this.#evaluate(item, tick, trigger, key);
     }
     // The scheduler plans the next sweep only while the campaign has not finished.
     if (this.#campaign?.value === 'finished' && this.#nextRecordedSweep >= this.#recordedSweeps.length)
@@ -343,6 +420,7 @@ class Simulation {
       const started = start(definitionFor('campaign', event.machineVersion), event.payload);
       if (!started.ok) throw new Error(`campaign ${event.streamId}: ${started.rejection.message}`);
       this.#campaign = started.state;
+      this.#campaignChanges++;
       this.#advanceSweep((started.state.context as CampaignContext).createdAt ?? event.occurredAt);
       return;
     }
@@ -352,6 +430,7 @@ class Simulation {
       const mapped = migrationFor('campaign', Number(fromVersion), Number(toVersion))?.map(this.#campaign);
       if (!mapped?.ok) throw new Error(`campaign ${event.streamId}: cannot migrate to v${toVersion}`);
       this.#campaign = mapped.state;
+      this.#campaignChanges++;
       this.#campaignVersion = event.machineVersion;
       return;
     }
@@ -361,6 +440,7 @@ class Simulation {
     } as { type: string; at: string });
     if (!result.ok) throw new Error(`campaign ${event.streamId}: ${result.rejection.message}`);
     this.#campaign = result.state;
+    this.#campaignChanges++;
     if (event.type === 'START_LOOK_BACK_ROUND')
       this.#lookBackRound = { at: event.occurredAt, actorId: event.actorId };
   }
@@ -384,7 +464,17 @@ class Simulation {
     }
     if (!item) {
       if (event.sequence !== 1) return;
-      item = { itemId: event.streamId, state: null as never, unitId: '', overdue: false };
+      item = {
+        itemId: event.streamId,
+        state: null as never,
+        unitId: '',
+        overdue: false,
+        version: 0,
+        factsBase: null,
+        itemFacts: null,
+        around: null,
+        quiet: null,
+      };
       this.#items.set(event.streamId, item);
       this.#moveItem(item, startItem(event.payload as unknown as ItemInput, event.machineVersion));
     } else {
@@ -410,12 +500,13 @@ class Simulation {
     this.#pendingItemEvent = null;
     this.counts.evaluatedItemEvents++;
     this.#lastEvaluations = new Map();
-    this.#evaluate(item, event.occurredAt, {
+    const trigger: EscalationTrigger = {
       kind: 'event',
       streamId: event.streamId,
       sequence: event.sequence,
       eventType: event.type,
-    });
+    };
+    this.#evaluate(item, event.occurredAt, trigger, triggerKey(trigger));
   }
 
   /** Moves an item to a new state, keeping its unit's counts as the `streams` table would hold them. */
@@ -424,6 +515,9 @@ class Simulation {
     const unitBefore = item.unitId;
     if (before) this.#tally(item, -1);
     item.state = next;
+    item.version++;
+    item.factsBase = null;
+    item.itemFacts = null;
     const projection = definitionFor('item', next.machineVersion).project(next.value, next.context as never);
     item.unitId = projection.unitId;
     item.overdue = projection.overdue;
@@ -462,9 +556,18 @@ class Simulation {
   #tally(item: SimItem, sign: 1 | -1): void {
     let unit = this.#units.get(item.unitId);
     if (!unit) {
-      unit = { open: 0, overdue: 0, rectified: 0, complaints: new Map(), sortedComplaints: [] };
+      unit = {
+        open: 0,
+        overdue: 0,
+        rectified: 0,
+        complaints: new Map(),
+        sortedComplaints: [],
+        facts: null,
+        factsCampaignVersion: 0,
+      };
       this.#units.set(item.unitId, unit);
     }
+    unit.facts = null;
     // What the head contributes to `unit_item_counts`, the projection the live rules read.
     const counted = itemContribution({
       streamType: 'item',
@@ -491,6 +594,72 @@ class Simulation {
     };
   }
 
+  /** The unit facts an item's rules read, kept until the unit or the campaign changes. */
+  #cachedUnitFacts(unitId: string, campaign: { state: string; context: CampaignContext }): UnitFacts {
+    const unit = this.#units.get(unitId)!;
+    if (unit.facts && unit.factsCampaignVersion === this.#campaignChanges) return unit.facts;
+    unit.facts = unitRuleFacts({ campaign, unit: this.#unitFacts(unitId) }, unitId);
+    unit.factsCampaignVersion = this.#campaignChanges;
+    return unit.facts;
+  }
+
+  /** The escalations around an item and what the decision reads of them, kept until one of them changes. */
+  #around(item: SimItem): Around {
+    const itemEscalations = this.#escalationChanges.get(item.itemId) ?? 0;
+    const unitEscalations = this.#unitEscalationChanges.get(item.unitId) ?? 0;
+    const cached = item.around;
+    if (
+      cached &&
+      cached.itemEscalations === itemEscalations &&
+      cached.unitEscalations === unitEscalations &&
+      cached.unitId === item.unitId
+    )
+      return cached;
+    const escalations = this.#escalationsAround(item);
+    item.around = {
+      itemEscalations,
+      unitEscalations,
+      unitId: item.unitId,
+      escalations,
+      open: openEscalations(escalations),
+      history: itemHistory(escalations, item.itemId),
+    };
+    return item.around;
+  }
+
+  /** Records that an escalation was added or changed state: what is cached around its item and unit is stale. */
+  #escalationChanged(escalation: SimEscalation): void {
+    const { itemId, target } = escalation.context;
+    if (itemId) this.#escalationChanges.set(itemId, (this.#escalationChanges.get(itemId) ?? 0) + 1);
+    if (UNIT_TARGETS.has(target.kind))
+      this.#unitEscalationChanges.set(target.id, (this.#unitEscalationChanges.get(target.id) ?? 0) + 1);
+  }
+
+  /** The item's rule facts at `at` (epoch ms `now`), from what is cached of the item, its unit and campaign. */
+  #factsOf(item: SimItem, around: Around, at: string, now: number): RuleFacts {
+    const campaign = this.#campaign!;
+    const campaignView = { state: campaign.value, context: campaign.context as CampaignContext };
+    item.factsBase ??= itemFactsBase(item.state.value, item.state.context);
+    let itemFacts = item.itemFacts;
+    if (
+      !itemFacts ||
+      itemFacts.daysOverdue !== daysOverdueAt(item.factsBase, now) ||
+      itemFacts.daysInState !== daysInStateAt(item.factsBase, now)
+    )
+      itemFacts = item.itemFacts = itemFactsAt(item.factsBase, now);
+    if (this.#campaignFactsAt !== at || this.#campaignFactsVersion !== this.#campaignChanges) {
+      this.#campaignFacts = campaignFactsFor(campaignView.state, campaignView.context, at);
+      this.#campaignFactsAt = at;
+      this.#campaignFactsVersion = this.#campaignChanges;
+    }
+    return {
+      item: itemFacts,
+      unit: this.#cachedUnitFacts(item.unitId, campaignView),
+      campaign: this.#campaignFacts!,
+      history: around.history,
+    };
+  }
+
   /** The escalations on the item and on its unit, in the order they were issued (as the issuer reads them). */
   #escalationsAround(item: SimItem): SimEscalation[] {
     const own = this.#byItem.get(item.itemId);
@@ -503,10 +672,42 @@ class Simulation {
 
   // ── evaluation: the issuer's steps on the simulated world ─────────────────────────────────────────
 
-  #evaluate(item: SimItem, at: string, trigger: EscalationTrigger): void {
+  /**
+   * One evaluation of the candidate on an item (`key`: the trigger's key). The rules are matched on the
+   * item's facts every time; when none holds, or the same ones hold as at the item's last full evaluation
+   * that changed nothing (`#unchangedOutcome`), the outcome is known to change nothing and is not built
+   * again — unless this evaluation must be kept to explain a recorded escalation.
+   */
+  #evaluate(item: SimItem, at: string, trigger: EscalationTrigger, key: string): void {
     const campaign = this.#campaign;
     if (!campaign || !ruleSetCanFire(this.#ruleSet, item.state.value)) return;
     this.counts.evaluations++;
+    const now = this.#instantMs(at);
+    if (this.#exhaustive || Number.isNaN(now)) return this.#evaluateUncached(item, at, trigger, key);
+    const around = this.#around(item);
+    const facts = this.#factsOf(item, around, at, now);
+    const c: EvalContext = { f: facts, now };
+    const matchFailures: RuleFailure[] = [];
+    const fired = matchRules(this.#ruleSet, c, matchFailures);
+    const kept = !this.#explainAt || this.#explainAt.has(`${item.itemId}|${key}`);
+    if (!kept && matchFailures.length === 0) {
+      if (fired.length === 0) return;
+      if (this.#unchangedOutcome(item, around, fired, now)) return;
+    }
+    const { decision, failures } = decideSafely(this.#ruleSet, c, at, fired, matchFailures);
+    const changed = this.#applyDecision(item, at, trigger, key, facts, around.open, decision, failures, kept);
+    item.quiet =
+      changed || decision === null || failures.length > 0
+        ? null
+        : { itemVersion: item.version, around, fired };
+  }
+
+  /**
+   * The evaluation without caches or shortcuts, as the live issuer runs it (also for an instant the evaluator
+   * refuses: it fails as live evaluation does).
+   */
+  #evaluateUncached(item: SimItem, at: string, trigger: EscalationTrigger, key: string): void {
+    const campaign = this.#campaign!;
     const escalations = this.#escalationsAround(item);
     const around = {
       campaign: { state: campaign.value, context: campaign.context as CampaignContext },
@@ -518,21 +719,82 @@ class Simulation {
       around,
       at,
     );
-    const open = openEscalations(escalations);
     const { decision, failures } = evaluateSafely(this.#ruleSet, facts, at);
+    const kept = !this.#explainAt || this.#explainAt.has(`${item.itemId}|${key}`);
+    this.#applyDecision(
+      item,
+      at,
+      trigger,
+      key,
+      facts,
+      openEscalations(escalations),
+      decision,
+      failures,
+      kept,
+    );
+    item.quiet = null;
+  }
+
+  /**
+   * Whether the rules that hold now are those of the item's last full evaluation that changed nothing, with
+   * the item and the escalations around it unchanged since: then this outcome changes nothing either. The
+   * response deadlines (the only part that moves with the instant) must still be representable instants, or
+   * building the orders would fail.
+   */
+  #unchangedOutcome(item: SimItem, around: Around, fired: readonly CompiledRule[], now: number): boolean {
+    const quiet = item.quiet;
+    if (!quiet || quiet.itemVersion !== item.version || quiet.around !== around) return false;
+    if (quiet.fired.length !== fired.length) return false;
+    for (let i = 0; i < fired.length; i++) if (quiet.fired[i] !== fired[i]) return false;
+    return this.#responseDeadlinesRepresentable(now);
+  }
+
+  #responseDeadlinesRepresentable(now: number): boolean {
+    for (const deadline of this.#responseDeadlines) {
+      const at = now + deadline;
+      if (!Number.isFinite(at) || Math.abs(at) > 8.64e15) return false;
+    }
+    return true;
+  }
+
+  /** Epoch ms of an evaluation instant (the evaluator's own parse), remembered for the instant last asked. */
+  #instantMs(at: string): number {
+    if (at !== this.#instantText) {
+      this.#instantText = at;
+      this.#instantValue = parseInstant(at);
+    }
+    return this.#instantValue;
+  }
+
+  /**
+   * What the live issuer does with a decision, on the simulated world: de-duplicate against the open
+   * escalations, add fresh tags, issue what no heavier open escalation covers. Returns whether anything
+   * changed (failures counted, a tag added or an escalation issued).
+   */
+  #applyDecision(
+    item: SimItem,
+    at: string,
+    trigger: EscalationTrigger,
+    key: string,
+    facts: RuleFacts,
+    open: readonly EscalationRecord[],
+    decision: Decision | null,
+    failures: readonly RuleFailure[],
+    kept: boolean,
+  ): boolean {
     for (const failure of failures) this.#countFailure(failure, item.itemId, at);
     const evaluation: Evaluation = {
       at,
-      trigger: triggerKey(trigger),
+      trigger: key,
       facts,
       decision,
       failure: decision ? null : (failures[0]?.message ?? 'failed'),
       underHeavier: [],
       issued: [],
     };
-    if (!this.#explainAt || this.#explainAt.has(`${item.itemId}|${evaluation.trigger}`))
-      this.#lastEvaluations.set(item.itemId, evaluation);
-    if (!decision) return;
+    if (kept) this.#lastEvaluations.set(item.itemId, evaluation);
+    if (!decision) return failures.length > 0;
+    let changed = failures.length > 0;
     const deduped = withoutOpen(decision, open);
     evaluation.decision = deduped;
     for (const tag of freshTags(deduped, item.state.context)) {
@@ -547,10 +809,12 @@ class Simulation {
         }),
       );
       this.#simTags.push({ itemId: item.itemId, tag, at, ruleId });
+      changed = true;
     }
     const { toIssue, underHeavier } = splitOrders(deduped, open);
     evaluation.underHeavier = underHeavier;
     for (const order of toIssue) evaluation.issued.push(this.#issue(item, order, deduped, open, at, trigger));
+    return changed || toIssue.length > 0;
   }
 
   #issue(
@@ -561,7 +825,10 @@ class Simulation {
     at: string,
     trigger: EscalationTrigger,
   ): SimEscalation {
-    for (const lighter of lighterOpen(order, open)) lighter.state = 'steppedUp';
+    for (const lighter of lighterOpen(order, open)) {
+      lighter.state = 'steppedUp';
+      this.#escalationChanged(lighter as SimEscalation);
+    }
     const escalation: SimEscalation = {
       streamId: `simulated-${this.#simulated.length + 1}`,
       state: 'issued',
@@ -601,6 +868,7 @@ class Simulation {
   }
 
   #addToWorld(escalation: SimEscalation): void {
+    this.#escalationChanged(escalation);
     const { itemId, target } = escalation.context;
     if (itemId) push(this.#byItem, itemId, escalation);
     if (UNIT_TARGETS.has(target.kind)) push(this.#byUnitTarget, target.id, escalation);
@@ -623,8 +891,10 @@ class Simulation {
     if (world) {
       if (closes) world.state = closes;
       else if (event.type === 'STEP_UP' && !this.#inWindow(event.occurredAt)) world.state = 'steppedUp';
+      this.#escalationChanged(world);
     } else if (recorded?.twin && closes) {
       recorded.twin.state = closes;
+      this.#escalationChanged(recorded.twin);
     }
   }
 
