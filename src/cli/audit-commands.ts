@@ -60,6 +60,37 @@ function latestCheckpointLines(latest: CheckpointAnchor | null, rememberedIn: st
  * and the access log.
  */
 export function registerAuditCommands(program: Command, environment: AuditCommandEnvironment = {}): void {
+  const cli = auditCli(environment);
+  registerVerify(program, cli);
+  registerReplay(program, cli);
+  const audit =
+    program.commands.find((c) => c.name() === 'audit') ??
+    program.command('audit').description('audit: checkpoints, timelines, explanations, exports');
+  registerCheckpoint(audit, cli);
+  registerExport(audit, cli);
+  registerTimeline(audit, cli);
+  registerExplain(audit, cli);
+  registerReads(audit, cli);
+  registerKeygen(audit, cli);
+}
+
+/** What every audit subcommand shares: output, the database opened per command, the trusted key. */
+interface AuditCli {
+  env: NodeJS.ProcessEnv;
+  out: (line: string) => void;
+  clock: Clock;
+  open: () => Promise<Database>;
+  print(json: boolean | undefined, value: unknown, text: () => string[]): void;
+  trustedKeyId(publicKeyFile?: string, keyId?: string): string | undefined;
+  withService<T>(
+    options: ReaderOption & { trustedKeyId?: string },
+    work: (service: AuditService, reader: AuditReader) => Promise<T>,
+  ): Promise<T>;
+  stateDirectory(option?: string): string;
+  reportFindings(findings: Finding[]): void;
+}
+
+function auditCli(environment: AuditCommandEnvironment): AuditCli {
   const env = environment.env ?? process.env;
   const out = environment.out ?? ((line: string) => console.log(line));
   const clock = environment.clock ?? systemClock;
@@ -105,7 +136,11 @@ export function registerAuditCommands(program: Command, environment: AuditComman
     for (const f of findings) out(`  ✗ ${describeFinding(f)}`);
     if (findings.length > 0) process.exitCode = 1;
   };
+  return { env, out, clock, open, print, trustedKeyId, withService, stateDirectory, reportFindings };
+}
 
+function registerVerify(program: Command, cli: AuditCli): void {
+  const { print, trustedKeyId, withService, stateDirectory, reportFindings } = cli;
   program
     .command('verify')
     .description(
@@ -154,27 +189,7 @@ export function registerAuditCommands(program: Command, environment: AuditComman
         if (!MODES.includes(o.mode))
           throw invalid(`--mode must be one of ${MODES.join(', ')}, not ${o.mode}`);
         const pinned = trustedKeyId(o.publicKey, o.trustedKeyId);
-        if (o.file) {
-          const report = await verifyExportFile(o.file, { pinnedKeyId: pinned });
-          if (o.files) {
-            const files = await checkExportFiles(o.file, o.files);
-            report.findings.push(...files.findings);
-            report.ok = report.findings.length === 0;
-            Object.assign(report, { filesChecked: files.checked });
-          }
-          print(o.json, report, () => [
-            `${report.ok ? 'OK' : 'TAMPERED'}: ${o.file} — ${report.eventsChecked} events in ${report.streamsChecked} streams of campaign ${report.campaignId ?? '?'}`,
-            report.checkpoint
-              ? `  signed by key ${report.checkpoint.keyId} (checkpoint ${report.checkpoint.id}, ${report.checkpoint.createdAt})${pinned ? '' : ' — compare this key id with the one you were given'}`
-              : '  no checkpoint: the chains are consistent, but nothing signed vouches for them',
-            ...(report.eventsNotCovered > 0
-              ? [`  ${report.eventsNotCovered} event(s) are newer than the checkpoint`]
-              : []),
-          ]);
-          if (!o.json) reportFindings(report.findings);
-          else if (!report.ok) process.exitCode = 1;
-          return;
-        }
+        if (o.file) return verifyExportCommand(cli, o.file, o.files, pinned, o.json);
         const given = o.expectCheckpoint ? [parseAnchorArgument(o.expectCheckpoint)] : [];
         await withService({ ...o, trustedKeyId: pinned }, async (service, reader) => {
           // The remembered checkpoint lives outside the database, one file per trusted key.
@@ -202,7 +217,39 @@ export function registerAuditCommands(program: Command, environment: AuditComman
         });
       },
     );
+}
 
+/** `verify --file`: an export checked offline, without the database (and its evidence files with --files). */
+async function verifyExportCommand(
+  cli: AuditCli,
+  file: string,
+  filesDirectory: string | undefined,
+  pinned: string | undefined,
+  json: boolean | undefined,
+): Promise<void> {
+  const { print, reportFindings } = cli;
+  const report = await verifyExportFile(file, { pinnedKeyId: pinned });
+  if (filesDirectory) {
+    const files = await checkExportFiles(file, filesDirectory);
+    report.findings.push(...files.findings);
+    report.ok = report.findings.length === 0;
+    Object.assign(report, { filesChecked: files.checked });
+  }
+  print(json, report, () => [
+    `${report.ok ? 'OK' : 'TAMPERED'}: ${file} — ${report.eventsChecked} events in ${report.streamsChecked} streams of campaign ${report.campaignId ?? '?'}`,
+    report.checkpoint
+      ? `  signed by key ${report.checkpoint.keyId} (checkpoint ${report.checkpoint.id}, ${report.checkpoint.createdAt})${pinned ? '' : ' — compare this key id with the one you were given'}`
+      : '  no checkpoint: the chains are consistent, but nothing signed vouches for them',
+    ...(report.eventsNotCovered > 0
+      ? [`  ${report.eventsNotCovered} event(s) are newer than the checkpoint`]
+      : []),
+  ]);
+  if (!json) reportFindings(report.findings);
+  else if (!report.ok) process.exitCode = 1;
+}
+
+function registerReplay(program: Command, cli: AuditCli): void {
+  const { print, withService, reportFindings } = cli;
   program
     .command('replay [streamId]')
     .description(
@@ -252,11 +299,10 @@ export function registerAuditCommands(program: Command, environment: AuditComman
         });
       },
     );
+}
 
-  const audit =
-    program.commands.find((c) => c.name() === 'audit') ??
-    program.command('audit').description('audit: checkpoints, timelines, explanations, exports');
-
+function registerCheckpoint(audit: Command, cli: AuditCli): void {
+  const { out, withService, stateDirectory, reportFindings } = cli;
   audit
     .command('checkpoint')
     .description(
@@ -311,7 +357,10 @@ export function registerAuditCommands(program: Command, environment: AuditComman
         }
       });
     });
+}
 
+function registerExport(audit: Command, cli: AuditCli): void {
+  const { env, out, withService } = cli;
   audit
     .command('export')
     .description("write a campaign's verifiable history (JSON Lines) for offline verification")
@@ -337,7 +386,10 @@ export function registerAuditCommands(program: Command, environment: AuditComman
         }
       });
     });
+}
 
+function registerTimeline(audit: Command, cli: AuditCli): void {
+  const { print, withService } = cli;
   audit
     .command('timeline <streamId>')
     .description('every event of a stream: actor, unit, time, state before and after, escalations produced')
@@ -350,7 +402,10 @@ export function registerAuditCommands(program: Command, environment: AuditComman
         print(o.json, t, () => timelineText(t, currentLang(o.lang)));
       });
     });
+}
 
+function registerExplain(audit: Command, cli: AuditCli): void {
+  const { print, withService } = cli;
   audit
     .command('explain <streamId>')
     .description(
@@ -365,7 +420,10 @@ export function registerAuditCommands(program: Command, environment: AuditComman
         print(o.json, x, () => explainText(x, currentLang(o.lang)));
       });
     });
+}
 
+function registerReads(audit: Command, cli: AuditCli): void {
+  const { print, withService } = cli;
   audit
     .command('reads')
     .description('the access log: who read which history when')
@@ -383,7 +441,10 @@ export function registerAuditCommands(program: Command, environment: AuditComman
         );
       });
     });
+}
 
+function registerKeygen(audit: Command, cli: AuditCli): void {
+  const { out } = cli;
   audit
     .command('keygen')
     .description('generate an Ed25519 checkpoint key (PEM, mode 0600); keep it out of the repository')
