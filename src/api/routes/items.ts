@@ -31,13 +31,15 @@ const IF_MATCH = [
 /** Problem items: register, list and filter, read, history, and every command of the item machine. */
 export function itemsRouter(context: ApiContext): Router {
   const router = Router();
+  itemCollectionRoutes(router, context);
+  itemReadRoutes(router, context);
+  itemCommandRoutes(router, context);
+  return router;
+}
+
+/** POST /items (线索登记) and GET /items. */
+function itemCollectionRoutes(router: Router, context: ApiContext): void {
   const { runtime } = context;
-
-  /** The unit's path, or 400 when the body names a unit that does not exist. */
-  const unitPathOf = async (unitId: string, field: string): Promise<string> => {
-    return requireUnitPath(runtime, unitId, field);
-  };
-
   endpoint(router, context, {
     method: 'post',
     path: '/items',
@@ -47,7 +49,7 @@ export function itemsRouter(context: ApiContext): Router {
     body: RegisterItemDto,
     idempotent: true,
     handler: async ({ body, user, res }) => {
-      const reportedPath = await unitPathOf(body.reportedUnitId, 'reportedUnitId');
+      const reportedPath = await requireUnitPath(runtime, body.reportedUnitId, 'reportedUnitId');
       requireWithin(user, reportedPath, Permission.registerItem);
       const campaign = await runtime.store.loadStream(body.campaignId);
       if (!campaign || campaign.streamType !== 'campaign') {
@@ -83,33 +85,40 @@ export function itemsRouter(context: ApiContext): Router {
         campaignId: query.campaignId,
         overdue: query.overdue,
         unitPattern:
-          query.unitId === undefined ? undefined : subtreePatternOf(await unitPathOf(query.unitId, 'unitId')),
+          query.unitId === undefined
+            ? undefined
+            : subtreePatternOf(await requireUnitPath(runtime, query.unitId, 'unitId')),
         limit: query.limit,
         offset: query.offset,
       });
       return { items: rows, total, limit: query.limit, offset: query.offset };
     },
   });
+}
 
-  /** Readable by its unit's line, and (read only) by its co-operating units' (persistence/item-visibility.ts). */
-  const readable = async (user: AuthUser, id: string) => {
-    const stream = await loadStreamOf(context, 'item', id);
-    requireRole(user, Permission.readAll);
-    for (const unitId of coUnitIdsOf(stream.snapshot.context)) {
-      const path = await runtime.directory.unitPath(unitId).catch(() => null);
-      if (path !== null && isWithin(user, path)) return stream;
-    }
-    requireWithin(user, stream.unitPath, Permission.readAll);
-    return stream;
-  };
+/** Readable by its unit's line, and (read only) by its co-operating units' (persistence/item-visibility.ts). */
+async function readableItem(context: ApiContext, user: AuthUser, id: string) {
+  const { runtime } = context;
+  const stream = await loadStreamOf(context, 'item', id);
+  requireRole(user, Permission.readAll);
+  for (const unitId of coUnitIdsOf(stream.snapshot.context)) {
+    const path = await runtime.directory.unitPath(unitId).catch(() => null);
+    if (path !== null && isWithin(user, path)) return stream;
+  }
+  requireWithin(user, stream.unitPath, Permission.readAll);
+  return stream;
+}
 
+/** One item and its history. */
+function itemReadRoutes(router: Router, context: ApiContext): void {
+  const { runtime } = context;
   endpoint(router, context, {
     method: 'get',
     path: '/items/:id',
     summary: 'One item: state, version (also as ETag), context and the events it accepts now',
     tag: 'items',
     handler: async ({ params, user, res }) => {
-      const stream = await readable(user, params.id!);
+      const stream = await readableItem(context, user, params.id!);
       res.setHeader('ETag', `"${stream.version}"`);
       return streamView(stream, runtime.clock.now().toISOString());
     },
@@ -122,7 +131,7 @@ export function itemsRouter(context: ApiContext): Router {
     tag: 'items',
     query: HistoryQueryDto,
     handler: async ({ params, user, query }) => {
-      await readable(user, params.id!);
+      await readableItem(context, user, params.id!);
       const events = await runtime.store.readStream(params.id!, { toSequence: query.toSequence });
       const replayed = replayEvents('item', events);
       const links = correctionLinks(events);
@@ -137,35 +146,44 @@ export function itemsRouter(context: ApiContext): Router {
       };
     },
   });
+}
 
-  const runItemCommand = async (spec: ItemCommandSpec, input: EndpointInput<VersionedCommandDto, object>) => {
-    const { params, user, req, res, body } = input;
-    const { expectedVersion: bodyVersion, ...given } = body as VersionedCommandDto & Record<string, unknown>;
-    const fields = await citeEvidence(context, params.id!, spec.type, given);
-    const expectedVersion = expectedVersionOf(req, bodyVersion);
-    const targetPaths = await Promise.all(
-      (spec.unitFields ?? [])
-        .filter((f) => typeof fields[f] === 'string')
-        .map((f) => unitPathOf(String(fields[f]), f)),
-    );
-    const result = await authorisedCommand(
-      context,
-      'item',
-      params.id!,
-      expectedVersion,
-      (stream) => authoriseItemCommand(spec, user, stream, targetPaths),
-      (tx, _stream, version) =>
-        runtime.engine.executeIn(
-          tx,
-          params.id!,
-          { ...fields, ...(spec.fromUser?.(user) ?? {}), type: spec.type },
-          actorOf(user),
-          { expectedVersion: version },
-        ),
-    );
-    return sendCommand(res, result);
-  };
+/** An item command: evidence cited, If-Match, units named in the body checked, authorised, run. */
+async function runItemCommand(
+  context: ApiContext,
+  spec: ItemCommandSpec,
+  input: EndpointInput<VersionedCommandDto, object>,
+) {
+  const { runtime } = context;
+  const { params, user, req, res, body } = input;
+  const { expectedVersion: bodyVersion, ...given } = body as VersionedCommandDto & Record<string, unknown>;
+  const fields = await citeEvidence(context, params.id!, spec.type, given);
+  const expectedVersion = expectedVersionOf(req, bodyVersion);
+  const targetPaths = await Promise.all(
+    (spec.unitFields ?? [])
+      .filter((f) => typeof fields[f] === 'string')
+      .map((f) => requireUnitPath(runtime, String(fields[f]), f)),
+  );
+  const result = await authorisedCommand(
+    context,
+    'item',
+    params.id!,
+    expectedVersion,
+    (stream) => authoriseItemCommand(spec, user, stream, targetPaths),
+    (tx, _stream, version) =>
+      runtime.engine.executeIn(
+        tx,
+        params.id!,
+        { ...fields, ...(spec.fromUser?.(user) ?? {}), type: spec.type },
+        actorOf(user),
+        { expectedVersion: version },
+      ),
+  );
+  return sendCommand(res, result);
+}
 
+/** One route per item command, and the generic { type, ...payload } route. */
+function itemCommandRoutes(router: Router, context: ApiContext): void {
   for (const spec of itemCommands) {
     endpoint(router, context, {
       method: 'post',
@@ -175,7 +193,7 @@ export function itemsRouter(context: ApiContext): Router {
       body: spec.dto,
       idempotent: true,
       headers: IF_MATCH,
-      handler: (input) => runItemCommand(spec, input),
+      handler: (input) => runItemCommand(context, spec, input),
     });
   }
 
@@ -196,9 +214,7 @@ export function itemsRouter(context: ApiContext): Router {
         });
       }
       const { type: _type, ...rest } = raw;
-      return runItemCommand(spec, { ...input, body: validateInput(spec.dto, rest, 'body') });
+      return runItemCommand(context, spec, { ...input, body: validateInput(spec.dto, rest, 'body') });
     },
   });
-
-  return router;
 }
