@@ -1,4 +1,6 @@
 import type { Request, Response } from 'express';
+import { databaseQuery } from '../persistence/database';
+import { readStreamHead, type StreamHeadRow } from '../persistence/stream-heads';
 import { isOverdueAt } from '../persistence/overdue';
 import type { Actor, CommandResult } from '../engine/engine';
 import { definitionFor } from '../machines/registry';
@@ -126,37 +128,14 @@ export async function loadStreamOf(
 }
 
 /** What authorisation needs of a stream, read without its (possibly large) snapshot. */
-export interface StreamHead {
+export interface StreamHead extends Omit<StreamHeadRow, 'streamType'> {
   streamId: string;
   streamType: string;
-  version: number;
-  unitId: string;
-  unitPath: string;
-  /** For items: the unit handling the clue (its verification unit, else the reported unit). */
-  handlingUnitId: string | null;
 }
 
-const HEAD_COLUMNS = `stream_type, version, unit_id, unit_path,
-  COALESCE(snapshot #>> '{context,verification,unitId}', snapshot #>> '{context,reportedUnitId}') AS handling_unit_id`;
-
-type HeadRow = {
-  stream_type: string;
-  version: number;
-  unit_id: string;
-  unit_path: string;
-  handling_unit_id: string | null;
-};
-
-function toHead(streamId: string, streamType: string, row: HeadRow | undefined): StreamHead {
-  if (!row || row.stream_type !== streamType) throw notFound(streamType, streamId);
-  return {
-    streamId,
-    streamType,
-    version: Number(row.version),
-    unitId: row.unit_id,
-    unitPath: row.unit_path,
-    handlingUnitId: row.handling_unit_id,
-  };
+function toHead(streamId: string, streamType: string, row: StreamHeadRow | null): StreamHead {
+  if (!row || row.streamType !== streamType) throw notFound(streamType, streamId);
+  return { ...row, streamId, streamType };
 }
 
 /** Loads a stream's head of the given type or throws 404. */
@@ -165,11 +144,11 @@ export async function loadStreamHead(
   streamType: string,
   streamId: string,
 ): Promise<StreamHead> {
-  const rows = (await context.runtime.database.dataSource.query(
-    `SELECT ${HEAD_COLUMNS} FROM streams WHERE stream_id = $1`,
-    [streamId],
-  )) as HeadRow[];
-  return toHead(streamId, streamType, rows[0]);
+  return toHead(
+    streamId,
+    streamType,
+    await readStreamHead(databaseQuery(context.runtime.database), streamId),
+  );
 }
 
 /**
@@ -189,11 +168,10 @@ export async function authorisedCommand(
 ): Promise<CommandResult> {
   // Through the engine's group commit: concurrent requests share a transaction and a flush.
   return context.runtime.engine.transaction(async (tx) => {
-    const rows = await tx.query<HeadRow>(
-      `SELECT ${HEAD_COLUMNS} FROM streams WHERE stream_id = $1 FOR UPDATE`,
-      [streamId],
-    );
-    const stream = toHead(streamId, streamType, rows[0]);
+    const head = await readStreamHead((sql, parameters) => tx.query(sql, parameters), streamId, {
+      forUpdate: true,
+    });
+    const stream = toHead(streamId, streamType, head);
     authorise(stream);
     return run(tx, stream, expectedVersion ?? stream.version);
   });

@@ -1,4 +1,14 @@
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { databaseQuery } from '../../persistence/database';
+import {
+  apiTokensOf,
+  findApiTokenOwner,
+  findCredentials,
+  insertApiToken,
+  revokeApiToken,
+  type ApiTokenRow,
+  type CredentialRow,
+} from '../../persistence/credentials';
 import { jwtVerify, SignJWT } from 'jose';
 import type { Runtime } from '../../runtime/runtime';
 import type { Clock } from '../../shared/clock';
@@ -44,23 +54,13 @@ export interface IssuedSession {
   user: AuthUser;
 }
 
-interface UserRow {
-  id: string;
-  username: string;
-  role: Role;
-  unit_id: string;
-  is_principal: boolean;
-  path: string;
-  password_hash?: string | null;
-}
-
-const toAuthUser = (row: UserRow): AuthUser => ({
+const toAuthUser = (row: CredentialRow): AuthUser => ({
   id: row.id,
   username: row.username,
   role: row.role,
-  unitId: row.unit_id,
-  unitPath: row.path,
-  isPrincipal: row.is_principal,
+  unitId: row.unitId,
+  unitPath: row.unitPath,
+  isPrincipal: row.isPrincipal,
 });
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
@@ -88,6 +88,8 @@ export class AuthService {
   /** A hash to verify against when the username is unknown, so timing does not reveal which users exist. */
   #decoy: Promise<string> | null = null;
 
+  readonly #query: QueryExecutor;
+
   constructor(
     private readonly runtime: Runtime,
     options: AuthOptions,
@@ -97,6 +99,7 @@ export class AuthService {
     if (options.jwtSecret.length < 32) throw new Error('the JWT secret must be at least 32 bytes');
     this.#secret = createSecretKey(options.jwtSecret);
     this.#ttl = options.tokenTtlSeconds ?? 900;
+    this.#query = databaseQuery(runtime.database);
     this.#refreshTtl = options.refreshTtlSeconds ?? 43_200;
     this.#cost = options.passwordHashing ?? {};
   }
@@ -109,34 +112,18 @@ export class AuthService {
     return hashPassword(password, this.#cost);
   }
 
-  async #userRow(
-    where: 'username' | 'id',
-    value: string,
-    query: QueryExecutor = this.#query,
-  ): Promise<UserRow | null> {
-    const rows = (await query(
-      `SELECT u.id, u.username, u.role, u.unit_id, u.is_principal, u.password_hash, n.path
-         FROM users u JOIN units n ON n.id = u.unit_id WHERE u.${where === 'id' ? 'id' : 'username'} = $1`,
-      [value],
-    )) as UserRow[];
-    return rows[0] ?? null;
-  }
-
-  readonly #query: QueryExecutor = async <T>(sql: string, parameters?: unknown[]) =>
-    (await this.runtime.database.dataSource.query(sql, parameters)) as T[];
-
   /**
    * Checks a username and password; 401 with the same message whether the user or the password was
    * wrong. Starts a new refresh-token family.
    */
   async login(username: string, password: string): Promise<IssuedSession> {
-    const row = await this.#userRow('username', username);
-    if (!row?.password_hash) {
+    const row = await findCredentials(this.#query, 'username', username);
+    if (!row?.passwordHash) {
       this.#decoy ??= hashPassword(randomBytes(16).toString('hex'), this.#cost);
       await verifyPassword(await this.#decoy, password);
       throw new HttpProblem('unauthenticated', 'unknown username or wrong password');
     }
-    if (!(await verifyPassword(row.password_hash, password)))
+    if (!(await verifyPassword(row.passwordHash, password)))
       throw new HttpProblem('unauthenticated', 'unknown username or wrong password');
     const user = toAuthUser(row);
     return this.runtime.store.transaction((tx) =>
@@ -187,7 +174,7 @@ export class AuthService {
         };
       }
       if (row.expiresAt <= now) return { refused: 'the refresh token has expired; log in again' };
-      const userRow = await this.#userRow('id', row.userId, query);
+      const userRow = await findCredentials(query, 'id', row.userId);
       if (!userRow) return { refused: 'the user no longer exists' };
       await markRefreshTokenRotated(query, row.id, now);
       return { session: await this.#issueSession(query, toAuthUser(userRow), row.familyId) };
@@ -258,14 +245,9 @@ export class AuthService {
   }
 
   async #authenticateApiToken(token: string): Promise<AuthUser> {
-    const rows = (await this.runtime.database.dataSource.query(
-      `SELECT u.id, u.username, u.role, u.unit_id, u.is_principal, n.path
-         FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN units n ON n.id = u.unit_id
-        WHERE t.token_hash = $1 AND t.revoked_at IS NULL`,
-      [sha256(token)],
-    )) as UserRow[];
-    if (!rows[0]) throw new HttpProblem('unauthenticated', 'the API token is not valid or was revoked');
-    return toAuthUser(rows[0]);
+    const owner = await findApiTokenOwner(this.#query, sha256(token));
+    if (!owner) throw new HttpProblem('unauthenticated', 'the API token is not valid or was revoked');
+    return toAuthUser(owner);
   }
 
   /** Creates an API token for a user; the secret is returned once and stored only as a hash. */
@@ -273,40 +255,22 @@ export class AuthService {
     const id = this.runtime.ids.next('tok');
     const token = `${API_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const createdAt = this.clock.now().toISOString();
-    await this.runtime.database.dataSource.query(
-      'INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)',
-      [id, userId, name, sha256(token), createdAt],
-    );
+    await insertApiToken(this.#query, { id, userId, name, tokenHash: sha256(token), createdAt });
     return { id, name, token, createdAt };
   }
 
-  async listApiTokens(
-    userId: string,
-  ): Promise<Array<{ id: string; name: string; createdAt: string; revokedAt: string | null }>> {
-    const rows = (await this.runtime.database.dataSource.query(
-      'SELECT id, name, created_at, revoked_at FROM api_tokens WHERE user_id = $1 ORDER BY created_at, id',
-      [userId],
-    )) as Array<{ id: string; name: string; created_at: Date; revoked_at: Date | null }>;
-    return rows.map((r) => ({
-      id: r.id,
-      name: r.name,
-      createdAt: new Date(r.created_at).toISOString(),
-      revokedAt: r.revoked_at ? new Date(r.revoked_at).toISOString() : null,
-    }));
+  listApiTokens(userId: string): Promise<ApiTokenRow[]> {
+    return apiTokensOf(this.#query, userId);
   }
 
   /** Revokes one of the user's tokens; false when the user has no such token. */
-  async revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
-    const rows = (await this.runtime.database.dataSource.query(
-      'UPDATE api_tokens SET revoked_at = $3 WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL RETURNING id',
-      [tokenId, userId, this.clock.now().toISOString()],
-    )) as [Array<{ id: string }>, number];
-    return rows[1] > 0;
+  revokeApiToken(userId: string, tokenId: string): Promise<boolean> {
+    return revokeApiToken(this.#query, userId, tokenId, this.clock.now().toISOString());
   }
 
   /** Reloads a user (e.g. for `GET /auth/me`). */
   async findUser(userId: string): Promise<AuthUser | null> {
-    const row = await this.#userRow('id', userId);
+    const row = await findCredentials(this.#query, 'id', userId);
     return row ? toAuthUser(row) : null;
   }
 }
