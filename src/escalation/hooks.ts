@@ -1,10 +1,10 @@
 import type { AppendHook } from '../engine/engine';
 import type { CampaignContext } from '../machines/campaign-types';
 import type { ItemContext } from '../machines/item-types';
-import { missedReportDues } from '../machines/reporting-cadence';
 import type { EventStoreTransaction } from '../persistence/event-store';
 import { deadlineJobsFor, type DeadlineJob } from './deadline-jobs';
 import type { EscalationIssuer } from './issuer';
+import { unitsThatMissed } from './unit-decision';
 
 /** Inserts jobs, ignoring ones already scheduled (unique on kind, stream and due time). */
 export async function scheduleJobs(tx: EventStoreTransaction, jobs: readonly DeadlineJob[]): Promise<void> {
@@ -34,8 +34,7 @@ export function rulesHook(issuer: EscalationIssuer): AppendHook {
           eventType: event.type,
         };
         const issued = [];
-        for (const missing of campaign.reporting?.unitIds ?? []) {
-          if (!missedReportDues(campaign, missing).includes(dueAt)) continue;
+        for (const missing of unitsThatMissed(campaign, dueAt)) {
           issued.push(
             ...(await issuer.evaluateUnit(tx, campaign.campaignId, missing, event.occurredAt, trigger)),
           );

@@ -1,5 +1,4 @@
 import {
-  evaluateUnitSubject,
   unitSubjectRules,
   type Decision,
   type EscalationOrder,
@@ -21,7 +20,7 @@ import {
   ruleSetCanFire,
   withoutOpen,
 } from './item-decision';
-import { campaignFactsFor } from './item-facts';
+import { evaluateUnitSubjectSafely } from './unit-decision';
 import { missedReportDues } from '../machines/reporting-cadence';
 import {
   evaluateRecordingFailures,
@@ -145,16 +144,13 @@ export class EscalationIssuer {
     const around = await this.#surroundings(tx, campaignId, noItem, at);
     if (!around.campaign) return [];
     const campaign = around.campaign;
-    const evaluated = evaluateUnitSubject(
-      ruleSet,
-      { ...around.unit, missedReports: campaign.context.missedReports?.[unitId] ?? 0 },
-      campaignFactsFor(campaign.state, campaign.context, at),
-      at,
-    );
+    // The same pure steps as the what-if simulation (unit-decision.ts, simulation.ts).
+    const evaluated = evaluateUnitSubjectSafely(ruleSet, campaign, around.unit, around.escalations, at);
+    if (!evaluated) return [];
     if (evaluated.failures.length > 0)
       await recordRuleFailures(tx, ruleSet.id, ruleSet.version, site, evaluated.failures);
-    const open = openEscalations(around.escalations);
-    const decision = withoutOpen(evaluated, open);
+    const { decision, open } = evaluated;
+    if (!decision) return [];
     const subject = { campaignId, itemId: null, unitId };
     const dues = missedReportDues(campaign.context, unitId);
     const issued: IssuedEscalationSummary[] = [];

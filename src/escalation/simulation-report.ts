@@ -197,13 +197,14 @@ export function buildSimulationReport(
         simulated: s,
       });
   }
-  // Same item and rule, another target: one change rather than an addition and a removal.
+  // Same item and rule, another target: one change rather than an addition and a removal. A unit subject
+  // (no item) is the same subject only for the same unit.
   const removedLeft = outcome.recorded.filter((r) => !r.twin);
   const added: ReportEscalation[] = [];
+  const sameSubject = (a: EscalationContext, b: EscalationContext) =>
+    a.itemId === b.itemId && (a.itemId !== null || a.unitId === b.unitId) && a.ruleId === b.ruleId;
   for (const simulated of outcome.simulated.filter((s) => !s.twin)) {
-    const index = removedLeft.findIndex(
-      (r) => r.context.itemId === simulated.context.itemId && r.context.ruleId === simulated.context.ruleId,
-    );
+    const index = removedLeft.findIndex((r) => sameSubject(r.context, simulated.context));
     if (index < 0) {
       added.push(simulatedView(simulated));
       continue;
@@ -275,7 +276,10 @@ export function buildSimulationReport(
       ...c,
     })),
     byUnit: group((e) => e.unitId).map(([unitId, c]) => ({ unitId, ...c })),
-    byItem: group((e) => e.itemId).map(([itemId, c]) => ({ itemId, unitId: units.get(itemId) ?? '', ...c })),
+    // Unit subjects (no item) count per rule and per unit only.
+    byItem: group((e) => e.itemId)
+      .filter(([itemId]) => itemId !== null)
+      .map(([itemId, c]) => ({ itemId, unitId: units.get(itemId) ?? '', ...c })),
     tags,
     failures: outcome.failures,
   };

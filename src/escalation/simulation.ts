@@ -7,6 +7,7 @@ import {
   type IssuedEscalation,
   type ItemFacts,
   type UnitFacts,
+  unitSubjectRules,
   type Decision,
   type EscalationOrder,
   type FiredRule,
@@ -46,6 +47,7 @@ import {
 } from './item-decision';
 import { itemContribution } from '../persistence/unit-item-counts';
 import { RULES_ACTOR_ID } from './issuer';
+import { evaluateUnitSubjectSafely, unitsThatMissed } from './unit-decision';
 import { SCHEDULER_ACTOR_ID } from './scheduler';
 
 /**
@@ -441,6 +443,7 @@ class Simulation {
     if (!result.ok) throw new Error(`campaign ${event.streamId}: ${result.rejection.message}`);
     this.#campaign = result.state;
     this.#campaignChanges++;
+    if (event.type === 'REPORT_DUE' && this.#inWindow(event.occurredAt)) this.#evaluateUnits(event);
     if (event.type === 'START_LOOK_BACK_ROUND')
       this.#lookBackRound = { at: event.occurredAt, actorId: event.actorId };
   }
@@ -818,7 +821,7 @@ class Simulation {
   }
 
   #issue(
-    item: SimItem,
+    item: { itemId: string | null; unitId: string },
     order: EscalationOrder,
     decision: Decision,
     open: readonly EscalationRecord[],
@@ -881,6 +884,52 @@ class Simulation {
     else this.#failures.set(key, { ...failure, count: 1, firstAt: at, itemId });
   }
 
+  // ── unit subjects (unit-decision.ts) ────────────────────────────────────────────────────────────────
+
+  /**
+   * After a REPORT_DUE, each unit that missed it is judged by the candidate's unit-subject rules at the due
+   * event's instant, as the live rules hook does — units with no open item too; what they decide is issued
+   * with `itemId` null and compared with the recorded unit-subject escalations like any other.
+   */
+  #evaluateUnits(event: HistoryEvent): void {
+    const campaign = this.#campaign!;
+    const context = campaign.context as CampaignContext;
+    const at = event.occurredAt;
+    const trigger: EscalationTrigger = {
+      kind: 'event',
+      streamId: event.streamId,
+      sequence: event.sequence,
+      eventType: event.type,
+    };
+    this.#lastEvaluations = new Map();
+    for (const unitId of unitsThatMissed(context, String(event.payload.dueAt))) {
+      // A unit with no item has no counts (no `unit_item_counts` row live): zeros.
+      const unit = this.#units.has(unitId)
+        ? this.#unitFacts(unitId)
+        : { id: unitId, openCount: 0, overdueCount: 0, rectifiedCount: 0, complaintTimes: [] };
+      const around = this.#byUnitTarget.get(unitId) ?? [];
+      const state = { state: campaign.value, context };
+      const evaluated = evaluateUnitSubjectSafely(this.#ruleSet, state, unit, around, at);
+      if (!evaluated) return; // no rule applies to a unit alone
+      this.counts.evaluations++;
+      const subject = `unit:${unitId}`;
+      for (const failure of evaluated.failures) this.#countFailure(failure, subject, at);
+      const { decision, open, facts } = evaluated;
+      const evaluation: Evaluation = {
+        at,
+        trigger: triggerKey(trigger),
+        facts,
+        decision,
+        failure: decision ? null : (evaluated.failures[0]?.message ?? 'failed'),
+        underHeavier: [],
+        issued: [],
+      };
+      this.#lastEvaluations.set(subject, evaluation);
+      for (const order of decision?.escalations ?? [])
+        evaluation.issued.push(this.#issue({ itemId: null, unitId }, order, decision!, open, at, trigger));
+    }
+  }
+
   // ── recorded escalations ───────────────────────────────────────────────────────────────────────────
 
   #escalationEvent(event: HistoryEvent): void {
@@ -938,7 +987,10 @@ class Simulation {
     const { context } = recorded;
     const rule = this.#ruleSet.rules.find((r) => r.id === context.ruleId);
     if (!rule) return { outcome: 'ruleAbsent' };
-    const evaluation = context.itemId ? this.#lastEvaluations.get(context.itemId) : undefined;
+    // A unit subject (no item) was evaluated as `unit:<id>`, by the unit-subject rules only (unit-decision.ts).
+    if (!context.itemId && !unitSubjectRules(this.#ruleSet).includes(rule))
+      return { outcome: 'notEvaluated' };
+    const evaluation = this.#lastEvaluations.get(context.itemId ?? `unit:${context.unitId}`);
     if (!evaluation || evaluation.trigger !== triggerKey(context.trigger)) return { outcome: 'notEvaluated' };
     if (!evaluation.decision) return { outcome: 'ruleSetFailed', message: evaluation.failure ?? '' };
     const sameRule = (o: EscalationOrder) => o.ruleId === context.ruleId;

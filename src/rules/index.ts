@@ -23,4 +23,4 @@ export type { EvalContext } from './compile-expression';
 export type { SourceRange } from './source';
 export { MEASURES, TARGETS, KEYWORDS, measureWeight, type Measure, type TargetKind } from './vocabulary';
 export { FUNCTIONS } from './functions';
-export { evaluateUnitSubject, unitSubjectRules } from './unit-subject';
+export { evaluateUnitSubject, unitSubjectFacts, unitSubjectRules } from './unit-subject';

@@ -54,7 +54,7 @@ const isIr = (value: unknown): value is IR =>
  * An item-less subject's facts: the item fields are neutral placeholders that no unit-subject rule reads
  * (`unitSubjectRules` keeps only rules that read none); the decision's `itemId` is `unit:<id>`.
  */
-function unitSubjectFacts(unit: UnitFacts, campaign: CampaignFacts): RuleFacts {
+export function unitSubjectFacts(unit: UnitFacts, campaign: CampaignFacts): RuleFacts {
   const item: ItemFacts = {
     id: `unit:${unit.id}`,
     state: 'registered',

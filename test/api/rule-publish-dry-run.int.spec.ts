@@ -183,6 +183,14 @@ describe('publishing a rule set with a diff (?dryRun=true)', () => {
       await api.http.get(`/escalations/${inquiry!.streamId}`).set(api.as('supervisor')).expect(200)
     ).body as { state: string };
     expect(stepped.state).toBe('steppedUp');
+    // The what-if simulation replays the evaluation a publication runs (a recorded sweep at its instant):
+    // simulating the version in effect over its own period reports no difference.
+    const simulated = await api.http
+      .post(`/campaigns/${campaignId}/rule-sets/simulate`)
+      .set(api.as('supervisor'))
+      .send({ source, from: '2023-04-11T09:00:00.000Z' })
+      .expect(200);
+    expect(simulated.body.summary).toMatchObject({ recorded: 1, unchanged: 1, identical: true });
   });
 
   it('refusals write nothing: an officer, a file that does not compile, a version not newer', async () => {

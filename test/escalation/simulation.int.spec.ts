@@ -7,7 +7,8 @@ import { replayEvents } from '../../src/engine/replay';
 import { simulateRuleSet } from '../../src/escalation/simulate-rule-set';
 import { startItem, stepItem, type ItemReplayState } from '../../src/machines/item-stepper';
 import type { ItemInput } from '../../src/machines/item-types';
-import { createTestRuntime } from '../support/fixtures';
+import { campaignInput, createTestRuntime, supervisor } from '../support/fixtures';
+import { databaseFingerprint } from '../support/fingerprint';
 import {
   recordCampaign,
   SIM_RULES_V1,
@@ -263,5 +264,111 @@ describe('zhengzhi rules simulate', () => {
     expect(broken.err.join('\n')).toMatch(/broken\.rules:10:3: error ZR1007/);
     const unknown = await zz(file('ok.rules', SIM_RULES_V1), '--campaign', 'nope');
     expect(unknown).toMatchObject({ exitCode: 2, err: ['错误：campaign nope does not exist'] });
+  });
+});
+
+/**
+ * Units that miss reports are rule subjects of their own (issue 10 point 5): the simulation judges them after
+ * each recorded REPORT_DUE, as live, and compares with the recorded unit-subject escalations (item null).
+ * 湟中 reports nothing and has no item (躺平式); 大通 reports only for the first due instant.
+ */
+describe('what-if simulation of unit subjects (missed reports)', () => {
+  const REPORT_RULES = (
+    threshold: number,
+    version = 1,
+    measure = '通报批评 单位',
+  ) => `规则集 report-rules 版本 ${version}
+规则 missed-report-criticise "多次漏报通报批评" 优先级 40
+  当 单位.漏报次数 >= ${threshold}
+  则 ${measure} 期限 5 天 理由 "多次未按时报送"
+`;
+  const due = (day: string) => `2023-04-${day}T10:00:00.000Z`; // 18:00 CST
+  let units: TestRuntime;
+  let campaignId: string;
+  const simulateUnits = (source: string) =>
+    simulateRuleSet(units.database, campaignId, source, 'candidate.rules', {});
+
+  beforeAll(async () => {
+    units = await createTestRuntime();
+    const { engine, clock, scheduler } = units;
+    clock.set('2023-04-01T00:00:00.000Z');
+    campaignId = (await engine.create('campaign', { ...campaignInput, deadlines: {} }, supervisor)).streamId;
+    await units.ruleSets.publish(campaignId, REPORT_RULES(2), supervisor, clock.now().toISOString());
+    await engine.execute(
+      campaignId,
+      {
+        type: 'SET_REPORTING',
+        cadence: { kind: 'monthDays', days: [8, 18, 28], time: '18:00' },
+        unitIds: ['xn-county-hz', 'xn-county-dt'],
+      },
+      supervisor,
+    );
+    await engine.execute(
+      campaignId,
+      { type: 'SUBMIT_REPORT', unitId: 'xn-county-dt', dueAt: due('08') },
+      supervisor,
+    );
+    for (const day of ['08', '18', '28']) {
+      clock.set(due(day));
+      await scheduler.tick();
+    }
+  }, 120_000);
+  afterAll(() => units.database.close());
+
+  it('the published rule set: the recorded unit escalations (no item) are reproduced, nothing written', async () => {
+    const recordedRows = (await units.database.dataSource.query(
+      `SELECT snapshot #>> '{context,unitId}' AS unit, snapshot #>> '{context,issuedAt}' AS at,
+              snapshot #>> '{context,itemId}' AS item
+         FROM streams WHERE stream_type = 'escalation' ORDER BY 2`,
+    )) as Array<{ unit: string; at: string; item: string | null }>;
+    expect(recordedRows.map((r) => [r.unit, r.item])).toEqual([
+      ['xn-county-hz', null],
+      ['xn-county-dt', null],
+    ]);
+    const before = await databaseFingerprint(units.database.dataSource);
+    const report = await simulateUnits(REPORT_RULES(2));
+    expect(await databaseFingerprint(units.database.dataSource)).toEqual(before);
+    expect(report.summary).toMatchObject({ recorded: 2, simulated: 2, unchanged: 2, identical: true });
+    expect(report.evaluated.evaluations).toBe(5); // 湟中 at 3 due instants, 大通 at 2
+  });
+
+  it('a lower threshold criticises each unit one due instant earlier; a higher one removes 大通 and delays 湟中', async () => {
+    const lower = await simulateUnits(REPORT_RULES(1, 2));
+    expect(lower.added).toEqual([]);
+    expect(lower.removed).toEqual([]);
+    expect(lower.changed.map((c) => [c.unitId, c.itemId, c.kinds, c.simulated.issuedAt])).toEqual([
+      ['xn-county-hz', null, ['earlier'], due('08')],
+      ['xn-county-dt', null, ['earlier'], due('18')],
+    ]);
+
+    const higher = await simulateUnits(REPORT_RULES(3, 2));
+    expect(higher.changed.map((c) => [c.unitId, c.kinds, c.simulated.issuedAt])).toEqual([
+      ['xn-county-hz', ['later'], due('28')],
+    ]);
+    expect(higher.removed).toEqual([
+      expect.objectContaining({
+        itemId: null,
+        unitId: 'xn-county-dt',
+        ruleId: 'missed-report-criticise',
+        issuedAt: due('28'),
+        facts: expect.arrayContaining([expect.objectContaining({ fact: '单位.漏报次数', value: 2 })]),
+        candidate: expect.objectContaining({ outcome: 'conditionFalse' }),
+      }),
+    ]);
+    expect(higher.byUnit).toEqual([
+      { unitId: 'xn-county-dt', added: 0, removed: 1, changed: 0 },
+      { unitId: 'xn-county-hz', added: 0, removed: 0, changed: 1 },
+    ]);
+    expect(higher.byItem).toEqual([]); // unit subjects count per rule and per unit
+  });
+
+  it('another target: one change per unit (lighter, other target), never paired across units', async () => {
+    const report = await simulateUnits(REPORT_RULES(2, 2, '约谈 单位负责人'));
+    expect(report.summary).toMatchObject({ added: 0, removed: 0, changed: 2 });
+    for (const change of report.changed) {
+      expect(change.kinds).toEqual(['otherTarget', 'lighter']); // 约谈 is lighter than 通报批评
+      expect(change.recorded.unitId).toBe(change.simulated.unitId);
+      expect(change.simulated.target).toEqual({ kind: 'unit_leader', id: change.unitId });
+    }
   });
 });
