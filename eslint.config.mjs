@@ -62,4 +62,21 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // SQL lives in persistence (named query functions), never in the HTTP layer.
+    files: ['src/api/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        ...['Literal', 'TemplateElement'].map((node) => ({
+          selector: `${node}[${node === 'Literal' ? 'value' : 'value.raw'}=/^\\s*(SELECT|INSERT\\s+INTO|UPDATE|DELETE\\s+FROM|WITH)\\s/]`,
+          message: 'SQL belongs in src/persistence: call a named query function.',
+        })),
+        {
+          selector: "MemberExpression[object.property.name='dataSource'][property.name='query']",
+          message: 'SQL belongs in src/persistence: call a named query function.',
+        },
+      ],
+    },
+  },
 );

@@ -189,3 +189,8 @@ export function openDatabaseFromEnvironment(
     ...extra,
   });
 }
+
+/** Throws unless the database answers a trivial statement now (the readiness probe). */
+export async function pingDatabase(database: Database): Promise<void> {
+  await database.pool().query('SELECT 1');
+}

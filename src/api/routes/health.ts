@@ -1,4 +1,5 @@
 import { Router } from 'express';
+import { pingDatabase } from '../../persistence/database';
 import type { ApiContext } from '../context';
 import { endpoint } from '../endpoint';
 import { HttpProblem } from '../problem';
@@ -22,7 +23,7 @@ export function healthRouter(context: ApiContext): Router {
     public: true,
     handler: async () => {
       try {
-        await context.runtime.database.dataSource.query('SELECT 1');
+        await pingDatabase(context.runtime.database);
       } catch (error) {
         throw new HttpProblem('unavailable', `the database does not answer: ${(error as Error).message}`);
       }
