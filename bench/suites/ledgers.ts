@@ -577,8 +577,8 @@ export const ledgersSuite: BenchSuite = {
           metric: `bulletin over ${bulletinItems} items: median of 3`,
           value: median(times),
           unit: 's',
-          target: '< 2 s',
-          met: median(times) < 2,
+          target: '< 1 s',
+          met: median(times) < 1,
         },
       );
     } finally {

@@ -71,14 +71,16 @@ export interface BulletinPeriod {
 type Query = <T = Record<string, unknown>>(sql: string, parameters?: unknown[]) => Promise<T[]>;
 
 /**
- * Runs each bulletin statement in its own short transaction with JIT compilation off: the per-item
- * subqueries make the planner's cost estimates large, which triggers LLVM JIT — compiling costs more than
- * the whole query (≈ 0.25 s of 0.3 s measured on 100,000 items).
+ * Runs each bulletin statement in its own short transaction with JIT compilation off — the per-item
+ * subqueries make the planner's cost estimates large, which triggers LLVM JIT, and compiling costs more
+ * than the whole query (≈ 0.25 s of 0.3 s measured on 100,000 items) — and room to hash its groups: with
+ * the default 4 MB the planner expects too many groups and sorts a million items on disk instead of hashing
+ * the few thousand groups there are.
  */
 export function queryOf(runtime: Pick<Runtime, 'store'>): Query {
   return async <T>(sql: string, parameters: unknown[] = []) =>
     runtime.store.transaction(async (tx) => {
-      await tx.query('SET LOCAL jit = off');
+      await tx.query(`SELECT set_config('jit', 'off', true), set_config('work_mem', '64MB', true)`);
       return tx.query<T>(sql, parameters);
     });
 }
@@ -175,77 +177,73 @@ const stateGroups: Array<[keyof Figures, readonly string[]]> = [
  * - an item whose head was last written (updated_at, recording time) by the instant has had no event since
  *   (an event is recorded at or after it happens): its head's state, deadline and long-term flag are those
  *   of the instant;
- * - otherwise one pass over its events that happened by then (the (stream_id, sequence) index) gives the
- *   latest; no state-moving event by then (not even REGISTER) means the item does not count yet. The latest
- *   state-moving event's state ($5/$6: event type → state, read from the machine; an approved correction
- *   moves to the target state stamped on it), the latest running deadline ($7: events that set one) and whether MARK_LONG_TERM happened;
- * - overdue: a state with a running deadline ($8), the deadline passed, not long-term.
- * Subqueries are fenced with OFFSET 0 so each expression is computed once per item; only narrow projected
- * columns are read (the covering index streams_bulletin_cover, no jsonb snapshot).
- * $1 campaign ids, $4 the campaign unit's path (branch = the unit right below it).
+ * - otherwise its events that happened by then give them: the latest state-moving event's state ($4/$5:
+ *   event type → state, read from the machine; an approved correction moves to the target state stamped on
+ *   it), the latest running deadline ($6: events that set one) and whether MARK_LONG_TERM happened; no
+ *   state-moving event by then (not even REGISTER) means the item does not count yet. Both instants come
+ *   from one pass over the item's events up to the later one (the (stream_id, sequence) index), each
+ *   aggregate filtered to its instant;
+ * - overdue: a state with a running deadline ($7), the deadline passed, not long-term.
+ * `instants` lists the instants needed (the first is the later one); only narrow projected columns of the
+ * head are read (the covering index streams_bulletin_cover, no jsonb snapshot).
+ * $1 campaign ids, $8 the reader's scope.
  */
 function perItemSql(instants: Array<{ at: string; suffix: string }>, only: string): string {
+  const moving = `(e.type = ANY($4) OR e.type = 'APPROVE_CORRECTION')`;
+  const movedTo = `CASE WHEN e.type = 'APPROVE_CORRECTION' THEN e.payload ->> 'targetState'
+                        ELSE ($5::text[])[array_position($4::text[], e.type)] END`;
   const past = instants
     .map(
       ({ at, suffix }) => `
-        s.updated_at <= ${at} AS fast_${suffix},
-        CASE WHEN s.updated_at > ${at} THEN (
-          SELECT ARRAY[
-            (array_agg(CASE WHEN e.type = 'APPROVE_CORRECTION' THEN e.payload ->> 'targetState'
-                 ELSE ($6::text[])[array_position($5::text[], e.type)] END ORDER BY e.sequence DESC)
-               FILTER (WHERE e.type = ANY($5) OR e.type = 'APPROVE_CORRECTION'))[1],
-            (array_agg(e.payload ->> 'deadline' ORDER BY e.sequence DESC) FILTER (WHERE e.type = ANY($7)))[1],
-            bool_or(e.type = 'MARK_LONG_TERM')::text]
-            FROM events e WHERE e.stream_id = s.stream_id AND e.occurred_at <= ${at}) END AS past_${suffix}`,
+        (array_agg(${movedTo} ORDER BY e.sequence DESC) FILTER (WHERE ${moving} AND e.occurred_at <= ${at}))[1] AS state_${suffix},
+        (array_agg(e.payload ->> 'deadline' ORDER BY e.sequence DESC) FILTER (WHERE e.type = ANY($6) AND e.occurred_at <= ${at}))[1]::timestamptz AS deadline_${suffix},
+        bool_or(e.type = 'MARK_LONG_TERM' AND e.occurred_at <= ${at}) AS long_term_${suffix}`,
     )
     .join(',');
   const asOf = instants
     .map(
-      ({ suffix }) => `
-        CASE WHEN fast_${suffix} THEN state ELSE past_${suffix}[1] END AS state_${suffix},
-        CASE WHEN fast_${suffix} THEN deadline ELSE past_${suffix}[2]::timestamptz END AS deadline_${suffix},
-        CASE WHEN fast_${suffix} THEN long_term ELSE past_${suffix}[3] = 'true' END AS long_term_${suffix}`,
+      ({ at, suffix }) => `
+        CASE WHEN s.updated_at <= ${at} THEN s.state ELSE p.state_${suffix} END AS state_${suffix},
+        CASE WHEN s.updated_at <= ${at} THEN s.deadline ELSE p.deadline_${suffix} END AS deadline_${suffix},
+        CASE WHEN s.updated_at <= ${at} THEN s.long_term ELSE COALESCE(p.long_term_${suffix}, false) END AS long_term_${suffix}`,
     )
     .join(',');
   const overdue = instants
     .map(
       ({ at, suffix }) =>
-        `${itemOverdueSql({ state: `state_${suffix}`, deadline: `deadline_${suffix}`, longTerm: `long_term_${suffix}` }, at, '$8')} AS overdue_${suffix}`,
+        `${itemOverdueSql({ state: `state_${suffix}`, deadline: `deadline_${suffix}`, longTerm: `long_term_${suffix}` }, at, '$7')} AS overdue_${suffix}`,
     )
     .join(', ');
   return `
     SELECT b.*, ${overdue} FROM (
-      SELECT stream_id, category, campaign_id, branch, ${asOf} FROM (
-        SELECT s.stream_id, s.state, s.category, s.campaign_id, s.deadline, s.long_term,
-               CASE WHEN starts_with(s.unit_path, $4) THEN split_part(substr(s.unit_path, length($4) + 1), '/', 1) ELSE s.unit_id END AS branch, ${past}
-          FROM streams s
-         WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND starts_with(s.unit_path, $9) AND ${only}
-        OFFSET 0) a
-      OFFSET 0) b`;
+      SELECT s.stream_id, s.category, s.campaign_id, s.unit_path, ${asOf}
+        FROM streams s
+        CROSS JOIN LATERAL (
+          SELECT ${past}
+            FROM events e WHERE e.stream_id = s.stream_id AND e.occurred_at <= ${instants[0]!.at}) p
+       WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND starts_with(s.unit_path, $8) AND ${only}) b`;
 }
 
-/**
- * One SQL statement over the items of the campaign tree: the per-item table grouped by everything a
- * bulletin breaks figures down by (campaign, unit branch, category and state as of each instant, overdue
- * as of each instant) into counts — a single hash aggregate whose result has at most a few thousand rows,
- * rolled up into totals, categories, units and campaigns by `rollUp`. Nothing is loaded item by item.
- */
 /** The stream head's columns, for the overdue definition (persistence/overdue.ts). */
 const HEAD = { state: 's.state', deadline: 's.deadline', longTerm: 's.long_term' };
 
-const GROUP_KEYS = 'campaign_id, branch, category, state_1, state_0, overdue_1, overdue_0';
+/**
+ * The statements group by the item's unit path (a column of the covering index); the branch (the unit
+ * right below the campaign's unit) is derived from it afterwards, once per group rather than per item.
+ */
+const GROUP_KEYS = 'campaign_id, unit_path, category, state_1, state_0, overdue_1, overdue_0';
 
-/** Items unchanged since before the period began (most of them): the head is the state at both instants. */
+/**
+ * Items unchanged since before the period began (most of them): the head is the state at both instants.
+ * One pass over the covering index, hashed into at most a few thousand groups.
+ */
 const UNCHANGED_FIGURES_SQL = `
-  SELECT ${GROUP_KEYS}, count(*) AS n FROM (
-    SELECT s.campaign_id, CASE WHEN starts_with(s.unit_path, $4) THEN split_part(substr(s.unit_path, length($4) + 1), '/', 1) ELSE s.unit_id END AS branch, s.category,
-           s.state AS state_1, s.state AS state_0,
-           ${itemOverdueSql(HEAD, '$2', '$5')} AS overdue_1,
-           ${itemOverdueSql(HEAD, '$3', '$5')} AS overdue_0
-      FROM streams s
-     WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $3
-       AND starts_with(s.unit_path, $6)) u
-   GROUP BY ${GROUP_KEYS}`;
+  SELECT s.campaign_id, s.unit_path, s.category, s.state,
+         ${itemOverdueSql(HEAD, '$2', '$4')} AS overdue_1,
+         ${itemOverdueSql(HEAD, '$3', '$4')} AS overdue_0, count(*) AS n
+    FROM streams s
+   WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $3 AND starts_with(s.unit_path, $5)
+   GROUP BY 1, 2, 3, 4, 5, 6`;
 
 /** Items written to since the period began: their state at each instant from the per-item table. */
 const CHANGED_FIGURES_SQL = `
@@ -254,26 +252,30 @@ const CHANGED_FIGURES_SQL = `
       { at: '$2', suffix: '1' },
       { at: '$3', suffix: '0' },
     ],
-    's.updated_at > $3 AND mod(abs(hashtext(s.stream_id)), $10) = $11',
+    's.updated_at > $3 AND mod(abs(hashtext(s.stream_id)), $9) = $10',
   )})
   SELECT ${GROUP_KEYS}, count(*) AS n FROM per_item WHERE state_1 IS NOT NULL GROUP BY ${GROUP_KEYS}`;
 
 /** The changed items are split by a hash of their id into this many statements run at once. */
 const CHANGED_PARTS = 2;
 
-/** 反面典型 candidates: items overdue at the period end ($2), longest overdue first; $3 is the limit here. */
+/**
+ * 反面典型 candidates: items overdue at the period end ($2), longest overdue first; $3 is the limit here. The
+ * items unchanged since are read in deadline order (the worklist index) and stop at the limit.
+ */
 const OVERDUE_AT_END_SQL = `
   WITH per_item AS (${perItemSql([{ at: '$2', suffix: '1' }], 's.updated_at > $2')})
   SELECT stream_id, deadline FROM (
-    SELECT s.stream_id, s.deadline FROM streams s
-     WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $2 AND starts_with(s.unit_path, $9)
-       AND ${itemOverdueSql(HEAD, '$2', '$8')}
+    (SELECT s.stream_id, s.deadline FROM streams s
+      WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND s.updated_at <= $2 AND starts_with(s.unit_path, $8)
+        AND ${itemOverdueSql(HEAD, '$2', '$7')}
+      ORDER BY s.deadline, s.stream_id LIMIT $3)
     UNION ALL
-    SELECT stream_id, deadline_1 FROM per_item WHERE overdue_1) u
+    (SELECT stream_id, deadline_1 FROM per_item WHERE overdue_1 ORDER BY deadline_1, stream_id LIMIT $3)) u
    ORDER BY deadline, stream_id LIMIT $3`;
 
 /**
- * The common parameters $1–$9 of the per-item table; $9 is the reader's scope (a unit path prefix): an
+ * The common parameters $1–$8 of the per-item table; $8 is the reader's scope (a unit path prefix): an
  * aggregate counts only items its reader may read.
  */
 function perItemParameters(tree: CampaignNode[], at: string, third: unknown, scope: string): unknown[] {
@@ -282,7 +284,6 @@ function perItemParameters(tree: CampaignNode[], at: string, third: unknown, sco
     tree.map((c) => c.campaignId),
     at,
     third,
-    tree[0]!.unitPath,
     stateMap.map(([type]) => type),
     stateMap.map(([, state]) => state),
     [...DEADLINE_EVENT_TYPES],
@@ -320,7 +321,16 @@ function figuresOf(row: Record<string, unknown>, suffix: '0' | '1'): Figures {
   return figures;
 }
 
-/** Runs the figures statement for a campaign tree and a period. */
+/**
+ * The branch an item's unit belongs to, below the campaign's unit `root`: the unit right below it ('' = the
+ * campaign's unit itself); a unit outside it stands for itself (its id, from `unitIdByPath`).
+ */
+function branchOf(unitPath: string, root: string, unitIdByPath: Map<string, string>): string {
+  if (unitPath.startsWith(root)) return unitPath.slice(root.length).split('/')[0] ?? '';
+  return unitIdByPath.get(unitPath) ?? unitPath;
+}
+
+/** Runs the figures statements for a campaign tree and a period. */
 export async function groupedFigures(
   query: Query,
   tree: CampaignNode[],
@@ -331,15 +341,36 @@ export async function groupedFigures(
   // (which need their events) in hash-split parts. The groups are summed by rollUp.
   const parameters = perItemParameters(tree, period.to, period.from, scope);
   const [unchanged, ...changed] = await Promise.all([
-    query<Record<string, unknown>>(UNCHANGED_FIGURES_SQL, [...parameters.slice(0, 4), parameters[7], scope]),
+    query<Record<string, unknown>>(UNCHANGED_FIGURES_SQL, [
+      parameters[0],
+      period.to,
+      period.from,
+      parameters[6],
+      scope,
+    ]),
     ...Array.from({ length: CHANGED_PARTS }, (_, part) =>
       query<Record<string, unknown>>(CHANGED_FIGURES_SQL, [...parameters, CHANGED_PARTS, part]),
     ),
   ]);
+  const rows: Array<Record<string, unknown>> = [
+    ...unchanged.map((r) => ({ ...r, state_1: r.state, state_0: r.state })),
+    ...changed.flat(),
+  ];
+  const root = tree[0]!.unitPath;
+  const outside = [...new Set(rows.map((r) => String(r.unit_path)))].filter((p) => !p.startsWith(root));
+  const unitIdByPath = new Map(
+    outside.length === 0
+      ? []
+      : (
+          await query<{ id: string; path: string }>('SELECT id, path FROM units WHERE path = ANY($1)', [
+            outside,
+          ])
+        ).map((u) => [u.path, u.id] as const),
+  );
   return rollUp(
-    [...unchanged, ...changed.flat()].map((r) => ({
+    rows.map((r) => ({
       campaignId: String(r.campaign_id),
-      branch: String(r.branch ?? ''),
+      branch: branchOf(String(r.unit_path), root, unitIdByPath),
       category: (r.category as string | null) ?? null,
       current: { state: r.state_1 as string, overdue: Boolean(r.overdue_1) },
       previous: { state: (r.state_0 as string | null) ?? null, overdue: Boolean(r.overdue_0) },

@@ -13,6 +13,7 @@ import { DashboardIndexes1733600000000 } from './1733600000000-dashboard-indexes
 import { Evidence1733700000000 } from './1733700000000-evidence';
 import { UnitItemCounts1733800000000 } from './1733800000000-unit-item-counts';
 import { Settings1733900000000 } from './1733900000000-settings';
+import { BulletinEventTimes1734050000000 } from './1734050000000-bulletin-event-times';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -31,4 +32,5 @@ export const migrations = [
   Evidence1733700000000,
   UnitItemCounts1733800000000,
   Settings1733900000000,
+  BulletinEventTimes1734050000000,
 ];
