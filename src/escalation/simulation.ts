@@ -23,6 +23,7 @@ import { definitionFor, migrationFor } from '../machines/registry';
 import { start, step, type PersistedState } from '../machines/step';
 import { nextSweepAfter } from './deadline-jobs';
 import { parseInstant } from '../rules/instants';
+import { itemHorizon, planHorizon, unitSignature, type RuleSetHorizon } from './simulation-horizon';
 import {
   campaignFactsFor,
   daysInStateAt,
@@ -217,10 +218,18 @@ interface QuietOutcome {
   itemVersion: number;
   around: Around;
   fired: readonly CompiledRule[];
+  /** When it was evaluated (epoch ms), on which facts, and the unit and campaign atoms' values then. */
+  now: number;
+  facts: RuleFacts;
+  unitSignature: string | null;
+  /** The earliest instant one of the item's rules could change value with time alone (computed when asked). */
+  horizon: number | undefined;
 }
 
 interface PendingSweep extends SweepRun {
   recorded: boolean;
+  /** `ranAt` parsed, once asked for. */
+  ranAtMs?: number;
 }
 
 interface Evaluation {
@@ -281,11 +290,16 @@ class Simulation {
   /** Bumped when the campaign changes (its facts and the units' missed reports are then rebuilt). */
   #campaignChanges = 0;
   #campaignFacts: CampaignFacts | null = null;
-  #campaignFactsAt = '';
+  #campaignFactsInstant = '';
+  /** The unit and campaign atoms' values per unit at the current sweep (see `#sweepUnitSignature`). */
+  readonly #sweepSignatures = new Map<string, { unit: UnitFacts; tick: string; signature: string | null }>();
+  readonly #horizon: RuleSetHorizon;
   #campaignFactsVersion = -1;
   /** Changes to the escalations on each item and against each unit (see `#around`). */
   readonly #escalationChanges = new Map<string, number>();
   readonly #unitEscalationChanges = new Map<string, number>();
+  #eventInstant = '';
+  #eventInstantMs = NaN;
   #instantText = '';
   #instantValue = NaN;
   /** Every response deadline (ms) the candidate's escalations set. */
@@ -313,6 +327,7 @@ class Simulation {
     this.#campaignId = input.campaignId;
     this.#explainAt = input.recordedIssueTriggers;
     this.#exhaustive = input.exhaustive === true;
+    this.#horizon = planHorizon(input.ruleSet);
     this.#responseDeadlines = input.ruleSet.rules.flatMap((rule) =>
       rule.actions.flatMap((a) => (a.type === 'escalate' && a.deadlineMs !== null ? [a.deadlineMs] : [])),
     );
@@ -321,8 +336,17 @@ class Simulation {
     this.#recordedSweeps = [...input.recordedSweeps].sort((a, b) => a.ranAt.localeCompare(b.ranAt));
   }
 
+  /** Epoch ms of an event's instant, remembered for the last one (each event asks several times). */
+  #eventMs(at: string): number {
+    if (at !== this.#eventInstant) {
+      this.#eventInstant = at;
+      this.#eventInstantMs = iso(at);
+    }
+    return this.#eventInstantMs;
+  }
+
   #inWindow(at: string): boolean {
-    const t = iso(at);
+    const t = this.#eventMs(at);
     return t >= this.#fromMs && t <= this.#toMs;
   }
 
@@ -377,12 +401,12 @@ class Simulation {
    * fires due jobs in due order).
    */
   #sweepPrecedes(sweep: PendingSweep, event: HistoryEvent): boolean {
+    const ran = (sweep.ranAtMs ??= iso(sweep.ranAt));
     if (event.streamType === 'escalation' && event.sequence === 1) {
       const trigger = event.payload.trigger as EscalationTrigger | undefined;
-      if (trigger?.kind === 'clock' && iso(trigger.tick) === iso(sweep.ranAt)) return true;
+      if (trigger?.kind === 'clock' && iso(trigger.tick) === ran) return true;
     }
-    const at = iso(event.occurredAt);
-    const ran = iso(sweep.ranAt);
+    const at = this.#eventMs(event.occurredAt);
     if (at !== ran) return at > ran;
     if (event.actorId !== SCHEDULER_ACTOR_ID) return false;
     const due = iso(event.payload.deadline ?? event.payload.dueAt);
@@ -404,8 +428,12 @@ class Simulation {
         );
       const trigger: EscalationTrigger = { kind: 'clock', tick };
       const key = triggerKey(trigger);
-      for (const item of this.#sweepOrder)
-        if (SWEPT_STATES.includes(item.state.value)) this.#evaluate(item, tick, trigger, key);
+      const tickMs = this.#instantMs(tick);
+      for (const item of this.#sweepOrder) {
+        if (!SWEPT_STATES.includes(item.state.value)) continue;
+        if (this.#sweepCanSkip(item, tick, tickMs, key)) this.counts.evaluations++;
+        else this.#evaluate(item, tick, trigger, key);
+      }
     }
     // The scheduler plans the next sweep only while the campaign has not finished.
     if (this.#campaign?.value === 'finished' && this.#nextRecordedSweep >= this.#recordedSweeps.length)
@@ -650,17 +678,22 @@ class Simulation {
       itemFacts.daysInState !== daysInStateAt(item.factsBase, now)
     )
       itemFacts = item.itemFacts = itemFactsAt(item.factsBase, now);
-    if (this.#campaignFactsAt !== at || this.#campaignFactsVersion !== this.#campaignChanges) {
-      this.#campaignFacts = campaignFactsFor(campaignView.state, campaignView.context, at);
-      this.#campaignFactsAt = at;
-      this.#campaignFactsVersion = this.#campaignChanges;
-    }
     return {
       item: itemFacts,
       unit: this.#cachedUnitFacts(item.unitId, campaignView),
-      campaign: this.#campaignFacts!,
+      campaign: this.#campaignFactsAt(at, campaignView),
       history: around.history,
     };
+  }
+
+  /** The campaign's facts at `at`, kept for the instant last asked while the campaign is unchanged. */
+  #campaignFactsAt(at: string, campaign: { state: string; context: CampaignContext }): CampaignFacts {
+    if (this.#campaignFactsInstant !== at || this.#campaignFactsVersion !== this.#campaignChanges) {
+      this.#campaignFacts = campaignFactsFor(campaign.state, campaign.context, at);
+      this.#campaignFactsInstant = at;
+      this.#campaignFactsVersion = this.#campaignChanges;
+    }
+    return this.#campaignFacts!;
   }
 
   /** The escalations on the item and on its unit, in the order they were issued (as the issuer reads them). */
@@ -692,17 +725,88 @@ class Simulation {
     const c: EvalContext = { f: facts, now };
     const matchFailures: RuleFailure[] = [];
     const fired = matchRules(this.#ruleSet, c, matchFailures);
-    const kept = !this.#explainAt || this.#explainAt.has(`${item.itemId}|${key}`);
+    const kept = this.#kept(item, key);
     if (!kept && matchFailures.length === 0) {
-      if (fired.length === 0) return;
-      if (this.#unchangedOutcome(item, around, fired, now)) return;
+      if (fired.length === 0 || this.#unchangedOutcome(item, around, fired, now)) {
+        this.#rememberQuiet(item, around, fired, c);
+        return;
+      }
     }
     const { decision, failures } = decideSafely(this.#ruleSet, c, at, fired, matchFailures);
     const changed = this.#applyDecision(item, at, trigger, key, facts, around.open, decision, failures, kept);
-    item.quiet =
-      changed || decision === null || failures.length > 0
-        ? null
-        : { itemVersion: item.version, around, fired };
+    if (changed || decision === null || failures.length > 0) item.quiet = null;
+    else this.#rememberQuiet(item, around, fired, c);
+  }
+
+  /** Whether this evaluation is kept to explain a recorded escalation issued there (all are, without a list). */
+  #kept(item: SimItem, key: string): boolean {
+    return !this.#explainAt || (this.#explainAt.size > 0 && this.#explainAt.has(`${item.itemId}|${key}`));
+  }
+
+  /** Remembers an evaluation of the item that changed nothing (see QuietOutcome). */
+  #rememberQuiet(item: SimItem, around: Around, fired: readonly CompiledRule[], c: EvalContext): void {
+    const quiet = item.quiet;
+    const unitAtoms = unitSignature(this.#horizon, c);
+    if (!quiet) {
+      item.quiet = {
+        itemVersion: item.version,
+        around,
+        fired,
+        now: c.now,
+        facts: c.f,
+        unitSignature: unitAtoms,
+        horizon: undefined,
+      };
+      return;
+    }
+    quiet.itemVersion = item.version;
+    quiet.around = around;
+    quiet.fired = fired;
+    quiet.now = c.now;
+    quiet.facts = c.f;
+    quiet.unitSignature = unitAtoms;
+    quiet.horizon = undefined;
+  }
+
+  /**
+   * Whether a sweep at `tickMs` can count the item as evaluated without evaluating it: its last evaluation
+   * changed nothing, the item and the escalations around it are unchanged since, the unit and campaign
+   * atoms have the same values, no rule of its state can change value before `tickMs` with time alone
+   * (simulation-horizon.ts), and the evaluation is not kept to explain a recorded escalation. Then the same
+   * rules hold as then and the outcome changes nothing again.
+   */
+  #sweepCanSkip(item: SimItem, tick: string, tickMs: number, key: string): boolean {
+    const quiet = item.quiet;
+    if (this.#exhaustive || !quiet || quiet.itemVersion !== item.version || !this.#explainAt) return false;
+    if (Number.isNaN(tickMs) || quiet.unitSignature === null || quiet.around !== this.#around(item))
+      return false;
+    if (this.#kept(item, key)) return false;
+    if (quiet.horizon === undefined) {
+      const base = item.factsBase!;
+      const rules = this.#ruleSet.byState.get(item.state.value) ?? this.#ruleSet.rules;
+      quiet.horizon = itemHorizon(
+        this.#horizon,
+        rules,
+        { f: quiet.facts, now: quiet.now },
+        { daysOverdue: base.deadlineMs, daysInState: base.enteredMs },
+      );
+    }
+    if (tickMs >= quiet.horizon) return false;
+    if (quiet.fired.length > 0 && !this.#responseDeadlinesRepresentable(tickMs)) return false;
+    return this.#sweepUnitSignature(item.unitId, tick, tickMs) === quiet.unitSignature;
+  }
+
+  /** The unit and campaign atoms' values for a unit at a sweep, computed once per unit and sweep. */
+  #sweepUnitSignature(unitId: string, tick: string, tickMs: number): string | null {
+    const campaign = this.#campaign!;
+    const campaignView = { state: campaign.value, context: campaign.context as CampaignContext };
+    const unit = this.#cachedUnitFacts(unitId, campaignView);
+    const known = this.#sweepSignatures.get(unitId);
+    if (known && known.unit === unit && known.tick === tick) return known.signature;
+    const facts = { unit, campaign: this.#campaignFactsAt(tick, campaignView) } as RuleFacts;
+    const signature = unitSignature(this.#horizon, { f: facts, now: tickMs });
+    this.#sweepSignatures.set(unitId, { unit, tick, signature });
+    return signature;
   }
 
   /**
@@ -723,7 +827,7 @@ class Simulation {
       at,
     );
     const { decision, failures } = evaluateSafely(this.#ruleSet, facts, at);
-    const kept = !this.#explainAt || this.#explainAt.has(`${item.itemId}|${key}`);
+    const kept = this.#kept(item, key);
     this.#applyDecision(
       item,
       at,

@@ -36,14 +36,21 @@ function toHistoryEvent(row: Record<string, unknown>): CampaignHistoryEvent {
       unknown
     >,
     actorId: String(row.actor_id),
-    occurredAt: iso(row.occurred_at),
+    occurredAt: String(row.occurred_at),
     machineVersion: Number(row.machine_version),
   };
 }
 
 /**
+ * `occurred_at` as the ISO text `Date.prototype.toISOString` gives (UTC, milliseconds truncated), formatted by
+ * the database: a million events are not parsed into Dates only to be printed again.
+ */
+const OCCURRED_AT_ISO = `to_char(e.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
  * Every event of the campaign in append order, `batch` at a time, through one cursor (inside the caller's
- * transaction): the events are ordered once, not once per page as keyset pages over a join would be.
+ * transaction): the events are ordered once, not once per page as keyset pages over a join would be. The
+ * next batch is fetched while the caller works on the current one.
  */
 export async function* campaignHistory(
   db: Queryable,
@@ -54,18 +61,24 @@ export async function* campaignHistory(
   await db.query(
     `DECLARE ${cursor} NO SCROLL CURSOR FOR
      SELECT e.global_position, e.stream_id, s.stream_type, e.sequence, e.type, e.payload, e.actor_id,
-            e.occurred_at, e.machine_version
+            ${OCCURRED_AT_ISO} AS occurred_at, e.machine_version
        FROM events e JOIN streams s ON s.stream_id = e.stream_id
       WHERE s.campaign_id = $1
       ORDER BY e.global_position`,
     [campaignId],
   );
+  const fetch = () => {
+    const rows = db.query<Record<string, unknown>>(`FETCH ${batch} FROM ${cursor}`);
+    rows.catch(() => undefined); // awaited below, or superseded by the error that stopped the caller
+    return rows;
+  };
   try {
-    for (;;) {
-      const rows = await db.query<Record<string, unknown>>(`FETCH ${batch} FROM ${cursor}`);
+    let next: Promise<Array<Record<string, unknown>>> | null = fetch();
+    while (next) {
+      const rows: Array<Record<string, unknown>> = await next;
       if (rows.length === 0) return;
+      next = rows.length < batch ? null : fetch();
       yield rows.map(toHistoryEvent);
-      if (rows.length < batch) return;
     }
   } finally {
     await db.query(`CLOSE ${cursor}`).catch(() => undefined);
