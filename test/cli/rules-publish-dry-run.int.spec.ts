@@ -8,7 +8,7 @@ import type { RuleSetPublishReport } from '../../src/runtime/rule-set-publish';
 import { createRuntime } from '../../src/runtime/runtime';
 import { openDeploymentClock } from '../../src/runtime/sandbox';
 import { testAdminUrl, testDatabaseKind } from '../support/database';
-import { campaignInput, itemInRectification, supervisor, T0 } from '../support/fixtures';
+import { campaignInput, clueInput, itemInRectification, officer, supervisor, T0 } from '../support/fixtures';
 import { databaseFingerprint } from '../support/fingerprint';
 
 jest.setTimeout(180_000);
@@ -24,7 +24,7 @@ const STRICT = `规则集 strict 版本 1 "从严整治"
  * the open items evaluated at once, the escalations and timers — shown first, nothing written; then applied.
  * The database is a drill (sandbox) database, so the command runs at its fixed clock.
  */
-describe('zhengzhi rules publish --dry-run', () => {
+describe('zhengzhi rules publish --dry-run, rules failures', () => {
   const dir = mkdtempSync(join(tmpdir(), 'zz-cli-publish-'));
   const saved = { url: process.env.DATABASE_URL, dataDir: process.env.ZHENGZHI_DATA_DIR };
   let throwaway: ThrowawayDatabase | null = null;
@@ -144,5 +144,32 @@ describe('zhengzhi rules publish --dry-run', () => {
     const after = await fingerprint();
     expect(await run('rules', 'publish', file, '--campaign', campaignId, '--dry-run')).not.toBe(0);
     expect(await fingerprint()).toEqual(after);
+  });
+
+  it('rules failures shows the supervisor a rule set that failed while a command went on (issue 10 point 6)', async () => {
+    const database = await open();
+    const { legacy, item } = await (async () => {
+      try {
+        const { clock } = await openDeploymentClock(database, { sandbox: false });
+        const runtime = createRuntime(database, { clock });
+        const campaign = (await runtime.engine.create('campaign', campaignInput, supervisor)).streamId;
+        // Published before the compiler refused `1 天 / 0`, stored as it was then.
+        await database.dataSource.query(
+          `INSERT INTO rule_sets (campaign_id, version, rule_set_id, source, source_sha256, rule_count, published_at, published_by)
+           VALUES ($1, 7, 'legacy', $2, 'legacy', 1, $3, 'u-sup')`,
+          [campaign, '规则集 legacy 版本 7\n规则 r "旧规则" 当 真 则 约谈 单位负责人 期限 1 天 / 0\n', T0],
+        );
+        // The command goes on.
+        const registered = (await runtime.engine.create('item', clueInput(campaign), officer)).streamId;
+        return { legacy: campaign, item: registered };
+      } finally {
+        await database.close();
+      }
+    })();
+    expect(await run('rules', 'failures', '--campaign', legacy)).toBe(0);
+    expect(stdout).toEqual([expect.stringMatching(/^v7 \* \(rule-set\): 1 failure\(s\) .*division by zero/)]);
+    expect(await run('rules', 'failures', '--campaign', legacy, '--json')).toBe(0);
+    const json = JSON.parse(stdout.join('\n'));
+    expect(json.latest[0]).toMatchObject({ itemId: item, ruleSetId: 'legacy', ruleSetVersion: 7 });
   });
 });
