@@ -1,8 +1,13 @@
-import { nextReportDue, type ReportingCadence } from '../machines/reporting-cadence';
+import {
+  missedReportDues,
+  nextDueOf,
+  type ReportingCadence,
+  type ReportingLog,
+} from '../machines/reporting-cadence';
 
 /** What a campaign's context says about reporting (absent on campaigns without a cadence). */
 export interface ReportingRecord {
-  reporting: { cadence: ReportingCadence; unitIds: string[]; since: string } | null;
+  reporting: { cadence: ReportingCadence; unitIds: string[]; since: string; until?: string } | null;
   reports: Array<{ unitId: string; dueAt: string; at: string }>;
 }
 
@@ -33,12 +38,12 @@ export function reportingStatus(
   visible: (unitId: string) => string | null,
 ): ReportingDue[] {
   if (!record.reporting) return [];
-  const { cadence, unitIds, since } = record.reporting;
+  const { unitIds, since } = record.reporting;
   const dues: ReportingDue[] = [];
   let cursor = Date.parse(since) > Date.parse(period.from) ? since : period.from;
   for (let i = 0; i < MAX_DUES; i++) {
-    const dueAt = nextReportDue(cadence, cursor);
-    if (Date.parse(dueAt) > Date.parse(period.to)) break;
+    const dueAt = nextDueOf(record.reporting, cursor);
+    if (dueAt === null || Date.parse(dueAt) > Date.parse(period.to)) break;
     cursor = dueAt;
     const due: ReportingDue = { campaignId, dueAt, onTime: [], late: [], missing: [] };
     for (const unitId of unitIds) {
@@ -53,4 +58,40 @@ export function reportingStatus(
     dues.push(due);
   }
   return dues;
+}
+
+/** A campaign's reporting as `zhengzhi reporting status` and `GET /campaigns/:id/reporting` show it. */
+export interface ReportingSummary {
+  campaignId: string;
+  cadence: ReportingCadence;
+  since: string;
+  until: string | null;
+  /** Due instants fired so far (the scheduler's REPORT_DUE), oldest first. */
+  dues: string[];
+  /** The next due instant, or null once the cadence has ended. */
+  nextDue: string | null;
+  /** Each unit that must report, with the due instants it missed (漏报). */
+  units: Array<{ unitId: string; unitName: string; missed: number; missedDues: string[] }>;
+}
+
+/** The reporting summary of a campaign's context, or null when it has no cadence. Pure. */
+export function reportingSummary(
+  campaignId: string,
+  context: ReportingRecord & ReportingLog,
+  unitName: (unitId: string) => string,
+): ReportingSummary | null {
+  const reporting = context.reporting;
+  if (!reporting) return null;
+  return {
+    campaignId,
+    cadence: reporting.cadence,
+    since: reporting.since,
+    until: reporting.until ?? null,
+    dues: [...context.reportDues],
+    nextDue: nextDueOf(reporting, context.reportDues.at(-1) ?? reporting.since),
+    units: reporting.unitIds.map((unitId) => {
+      const missedDues = missedReportDues(context, unitId);
+      return { unitId, unitName: unitName(unitId), missed: missedDues.length, missedDues };
+    }),
+  };
 }

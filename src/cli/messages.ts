@@ -180,6 +180,14 @@ export const CLI_MESSAGES = {
     (a) => `${a.campaignId}: no reporting cadence set`,
     (a) => `${a.campaignId}：未设置报送要求`,
   ),
+  reportingEnded: m<{ campaignId: string; until: string }>(
+    (a) => `${a.campaignId}: the reporting cadence ended at ${a.until}; give --due`,
+    (a) => `${a.campaignId}：报送要求已于 ${a.until} 结束；请用 --due 指定报送时点`,
+  ),
+  cadenceEndedAt: m<{ until: string }>(
+    (a) => `none (the cadence ended at ${a.until})`,
+    (a) => `无（报送要求已于 ${a.until} 结束）`,
+  ),
   reportingHeader: m<{ campaignId: string; cadence: string; since: string; next: string }>(
     (a) => `${a.campaignId}: reporting ${a.cadence} since ${a.since}; next due ${a.next}`,
     (a) => `${a.campaignId}：报送要求 ${a.cadence}，自 ${a.since} 起；下次报送时点 ${a.next}`,

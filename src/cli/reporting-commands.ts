@@ -3,12 +3,8 @@ import { createRuntime, type Runtime } from '../runtime/runtime';
 import type { Actor } from '../engine/engine';
 import { seedCadenceOf } from '../machines/campaign-templates';
 import type { CampaignContext } from '../machines/campaign-types';
-import {
-  CADENCE_PRESETS,
-  missedReportDues,
-  nextReportDue,
-  type ReportingCadence,
-} from '../machines/reporting-cadence';
+import { CADENCE_PRESETS, nextDueOf, type ReportingCadence } from '../machines/reporting-cadence';
+import { reportingSummary } from '../bulletins/reporting-status';
 import { openDatabaseFromEnvironment } from '../persistence/database';
 import { openDeploymentClock } from '../runtime/sandbox';
 import type { Lang } from '../vocabulary/labels';
@@ -58,6 +54,7 @@ interface SetFlags {
   monthDays?: string;
   weekdays?: string;
   time?: string;
+  until?: string;
 }
 
 /** The cadence the flags ask for; none given: the seed cadence of the campaign's template. */
@@ -121,6 +118,7 @@ export function registerReportingCommands(program: Command): void {
     .option('--month-days <days>', 'days of the month, e.g. 8,18,28')
     .option('--weekdays <days>', 'weekdays 0 (Sunday) to 6, e.g. 1,3')
     .option('--time <HH:MM>', 'time of day, China Standard Time')
+    .option('--until <instant>', 'the last instant a report can fall due (default: as long as the campaign)')
     .action((flags: SetFlags) =>
       withRuntime(async (runtime) => {
         const lang = currentLang();
@@ -128,9 +126,12 @@ export function registerReportingCommands(program: Command): void {
         const context = campaign.snapshot.context as CampaignContext;
         const cadence = cadenceOf(flags, context.template, lang);
         const unitIds = flags.units.split(/[,，、\s]+/).filter(Boolean);
+        if (flags.until !== undefined && Number.isNaN(Date.parse(flags.until)))
+          throw new CliError(say(lang, 'notADate', { option: '--until', value: flags.until }));
+        const until = flags.until === undefined ? {} : { until: new Date(flags.until).toISOString() };
         const result = await runtime.engine.execute(
           flags.campaign,
-          { type: 'SET_REPORTING', cadence, unitIds },
+          { type: 'SET_REPORTING', cadence, unitIds, ...until },
           await actorOf(runtime, flags.by, lang),
         );
         const set = (result.snapshot.context as CampaignContext).reporting!;
@@ -139,7 +140,7 @@ export function registerReportingCommands(program: Command): void {
             campaignId: flags.campaign,
             cadence: cadenceText(cadence, lang),
             units: unitIds.join(lang === 'zh' ? '、' : ', '),
-            next: nextReportDue(cadence, set.since),
+            next: nextDueOf(set, set.since) ?? '—',
           }),
         );
       }),
@@ -160,11 +161,15 @@ export function registerReportingCommands(program: Command): void {
         if (!context.reporting)
           throw new CliError(say(lang, 'reportingNone', { campaignId: flags.campaign }));
         const now = runtime.clock.now().toISOString();
-        const dueAt = flags.due
-          ? new Date(Date.parse(flags.due)).toISOString()
-          : nextReportDue(context.reporting.cadence, context.reportDues.at(-1) ?? context.reporting.since);
         if (flags.due && Number.isNaN(Date.parse(flags.due)))
           throw new CliError(say(lang, 'notADate', { option: '--due', value: flags.due }));
+        const dueAt = flags.due
+          ? new Date(Date.parse(flags.due)).toISOString()
+          : nextDueOf(context.reporting, context.reportDues.at(-1) ?? context.reporting.since);
+        if (dueAt === null)
+          throw new CliError(
+            say(lang, 'reportingEnded', { campaignId: flags.campaign, until: context.reporting.until ?? '' }),
+          );
         await runtime.engine.execute(
           flags.campaign,
           { type: 'SUBMIT_REPORT', unitId: flags.unit, dueAt },
@@ -188,42 +193,24 @@ export function registerReportingCommands(program: Command): void {
         const lang = currentLang();
         const campaign = await campaignOf(runtime, flags.campaign, lang);
         const context = campaign.snapshot.context as CampaignContext;
-        const reporting = context.reporting;
-        if (!reporting) {
+        const names = new Map<string, string>();
+        for (const unitId of context.reporting?.unitIds ?? [])
+          names.set(unitId, (await runtime.directory.findUnit(unitId))?.name ?? '');
+        const summary = reportingSummary(flags.campaign, context, (id) => names.get(id) ?? '');
+        if (!summary) {
           if (flags.json) return console.log(JSON.stringify({ campaignId: flags.campaign, reporting: null }));
           return console.log(say(lang, 'reportingNone', { campaignId: flags.campaign }));
         }
-        const next = nextReportDue(reporting.cadence, context.reportDues.at(-1) ?? reporting.since);
-        const units = [];
-        for (const unitId of reporting.unitIds) {
-          const dues = missedReportDues(context, unitId);
-          const unit = await runtime.directory.findUnit(unitId);
-          units.push({ unitId, unitName: unit?.name ?? '', missed: dues.length, missedDues: dues });
-        }
-        if (flags.json)
-          return console.log(
-            JSON.stringify(
-              {
-                campaignId: flags.campaign,
-                cadence: reporting.cadence,
-                since: reporting.since,
-                dues: context.reportDues,
-                nextDue: next,
-                units,
-              },
-              null,
-              2,
-            ),
-          );
+        if (flags.json) return console.log(JSON.stringify(summary, null, 2));
         console.log(
           say(lang, 'reportingHeader', {
             campaignId: flags.campaign,
-            cadence: cadenceText(reporting.cadence, lang),
-            since: reporting.since,
-            next,
+            cadence: cadenceText(summary.cadence, lang),
+            since: summary.since,
+            next: summary.nextDue ?? say(lang, 'cadenceEndedAt', { until: summary.until ?? '' }),
           }),
         );
-        for (const u of units)
+        for (const u of summary.units)
           console.log(say(lang, 'reportingUnitLine', { ...u, dues: u.missedDues.join(', ') }));
       }),
     );

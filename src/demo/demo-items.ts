@@ -23,6 +23,11 @@ export interface DemoItem {
   category: string;
   checklistItem: number;
   fate: DemoFate;
+  /**
+   * The category the officer confirmed by mistake: the demo then corrects it (更正: REQUEST_CORRECTION by the
+   * officer, APPROVE_CORRECTION by the unit's principal) to `category` before rectification starts.
+   */
+  misfiledAs?: string;
 }
 
 /** A few dozen clues of the Xining campaign, spread over the three counties and every state. */
@@ -50,6 +55,7 @@ export const demoItems: DemoItem[] = [
     category: 'rigid',
     checklistItem: 15,
     fate: 'rectifying',
+    misfiledAs: 'non_standard',
   },
   {
     unit: 'xn-hz-det',

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Runtime } from '../runtime/runtime';
 import type { Actor } from '../engine/engine';
 import { campaignTemplates } from '../machines/campaign-templates';
+import { CADENCE_PRESETS } from '../machines/reporting-cadence';
 import { demoItems, type DemoItem } from './demo-items';
 import { xiningChecklist } from './xining-checklist';
 import { hashPassword, type PasswordHashing } from '../api/auth/passwords';
@@ -210,12 +211,33 @@ async function loadDemoCampaign(
         });
       continue;
     }
-    await run(id, 'CONFIRM', actor, instant(registeredAt, 5), {
-      category: item.category,
-      checklistItem: item.checklistItem,
-      severity: 'general',
-      findings: `经核查属实：${item.description}`,
-    });
+    const confirmed = await engine.execute(
+      id,
+      {
+        type: 'CONFIRM',
+        category: item.misfiledAs ?? item.category,
+        checklistItem: item.checklistItem,
+        severity: 'general',
+        findings: `经核查属实：${item.description}`,
+      },
+      actor,
+      { at: instant(registeredAt, 5) },
+    );
+    escalations += (confirmed.effects.rules ?? []).length;
+    if (item.misfiledAs) {
+      // 更正: the wrong category is corrected by two more events, the original CONFIRM stays on record.
+      await run(id, 'REQUEST_CORRECTION', actor, instant(registeredAt, 6), {
+        corrects: confirmed.version,
+        targetState: 'confirmed',
+        fields: { category: item.category },
+        reason: `问题类别录入错误：应为「${labelOf('category', item.category)}」`,
+        requestedBy: actor.userId,
+      });
+      await run(id, 'APPROVE_CORRECTION', principal, instant(registeredAt, 6.5), {
+        approvedBy: principal.userId,
+        note: '核实无误，同意更正',
+      });
+    }
   }
   for (const code of ['public_notice', 'self_check', 'case_file_review'])
     await campaign('FULFIL_OBLIGATION', instant('2023-05-06T02:00:00Z', day++), { code, note: '已完成' });
@@ -242,6 +264,12 @@ async function loadDemoCampaign(
       responsibleUnitId: item.unit,
       responsiblePerson: '责任科室负责人',
       deadline,
+      // 备注, as clerks use it: what the row's other columns do not say.
+      ...(item.fate === 'overdue'
+        ? { remarks: '群众反映强烈，列入挂牌督办' }
+        : item.misfiledAs
+          ? { remarks: '问题类别经更正' }
+          : {}),
     });
     await run(id, 'RECORD_PROGRESS', actor, instant(start, 10), {
       note: '已完成问题自查和人员培训',
@@ -281,8 +309,44 @@ async function loadDemoCampaign(
         await run(id, 'START_LOOK_BACK', supervisor, instant(start, 40), { note: '回头看' });
     }
   }
+  escalations += await demoReporting(runtime, campaignId);
   if (listed) escalations += await demoListedSupervision(runtime, campaignId, listed);
   return { campaignId, items: ids.length, escalations };
+}
+
+/**
+ * 报送: the three counties report on Jiangyuan's seed cadence (每月8日、18日、28日 18:00, seed 003) through June
+ * 2023; 湟源县 misses the 18 June report (漏报), which the rules answer with a 函询 (missed-report-inquiry).
+ * The cadence ends with June (`until`), so a server started years later has no dues left to catch up on.
+ * Each due instant is fired as the scheduler fires it (REPORT_DUE at the instant), through the engine.
+ */
+async function demoReporting(runtime: Runtime, campaignId: string): Promise<number> {
+  const { engine } = runtime;
+  const units = ['xn-hz', 'xn-dt', 'xn-hy'] as const;
+  await engine.execute(
+    campaignId,
+    {
+      type: 'SET_REPORTING',
+      cadence: CADENCE_PRESETS.jiangyuan,
+      unitIds: [...units],
+      until: '2023-06-30T15:59:59.000Z',
+    },
+    supervisor,
+    { at: '2023-06-01T01:00:00.000Z' },
+  );
+  let escalations = 0;
+  // 18:00 CST on the 8th, 18th and 28th of June 2023.
+  for (const dueAt of ['2023-06-08T10:00:00.000Z', '2023-06-18T10:00:00.000Z', '2023-06-28T10:00:00.000Z']) {
+    for (const [index, unitId] of units.entries()) {
+      if (unitId === 'xn-hy' && dueAt.startsWith('2023-06-18')) continue;
+      await engine.execute(campaignId, { type: 'SUBMIT_REPORT', unitId, dueAt }, actorFor(unitId), {
+        at: instant(dueAt, 0, -5 + index),
+      });
+    }
+    const fired = await engine.execute(campaignId, { type: 'REPORT_DUE', dueAt }, scheduler, { at: dueAt });
+    escalations += (fired.effects.rules ?? []).length;
+  }
+  return escalations;
 }
 
 /**

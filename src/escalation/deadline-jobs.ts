@@ -1,7 +1,7 @@
 import type { CampaignContext, Phase } from '../machines/campaign-types';
 import type { EscalationContext } from '../machines/escalation-types';
 import type { ItemContext } from '../machines/item-types';
-import { nextReportDue } from '../machines/reporting-cadence';
+import { nextDueOf } from '../machines/reporting-cadence';
 
 /** A job for the durable scheduler: fire `kind` on `streamId` once `dueAt` has passed. */
 export interface DeadlineJob {
@@ -59,8 +59,8 @@ export function deadlineJobsFor(
     }
     if (campaign.reporting && state !== 'finished') {
       const last = campaign.reportDues[campaign.reportDues.length - 1] ?? campaign.reporting.since;
-      const dueAt = nextReportDue(campaign.reporting.cadence, last);
-      jobs.push({ kind: 'REPORT_DUE', streamId, dueAt, payload: { dueAt } });
+      const dueAt = nextDueOf(campaign.reporting, last);
+      if (dueAt) jobs.push({ kind: 'REPORT_DUE', streamId, dueAt, payload: { dueAt } });
     }
     if (created)
       jobs.push({ kind: 'RULE_SWEEP', streamId, dueAt: nextSweepAfter(campaign.createdAt), payload: {} });

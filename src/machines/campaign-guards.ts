@@ -8,7 +8,7 @@ import {
   type Phase,
 } from './campaign-types';
 import { firstFailure, requireInstant, requireText, type GuardReasonTable } from './guard-reasons';
-import { cadenceProblem, nextReportDue } from './reporting-cadence';
+import { cadenceProblem, nextDueOf } from './reporting-cadence';
 
 type Of<T extends CampaignEvent['type']> = Extract<CampaignEvent, { type: T }>;
 
@@ -175,6 +175,11 @@ export const campaignGuardReasons: GuardReasonTable<CampaignContext, CampaignEve
     ) {
       return 'unitIds must name the units that report';
     }
+    if (e.until !== undefined) {
+      const invalid = requireInstant(e.until, 'until');
+      if (invalid) return invalid;
+      if (Date.parse(e.until) <= Date.parse(e.at)) return 'until must be later than the time it is set';
+    }
     return cadenceProblem(e.cadence);
   },
   reportExpected: (context, event) => {
@@ -192,8 +197,9 @@ export const campaignGuardReasons: GuardReasonTable<CampaignContext, CampaignEve
     const e = event as Of<'REPORT_DUE'>;
     if (!context.reporting) return 'this campaign has no reporting cadence';
     const last = context.reportDues[context.reportDues.length - 1] ?? context.reporting.since;
-    if (e.dueAt !== nextReportDue(context.reporting.cadence, last))
-      return `the next report is due at ${nextReportDue(context.reporting.cadence, last)}, not ${e.dueAt}`;
+    const next = nextDueOf(context.reporting, last);
+    if (next === null) return `the reporting cadence ended at ${context.reporting.until}`;
+    if (e.dueAt !== next) return `the next report is due at ${next}, not ${e.dueAt}`;
     return Date.parse(e.at) >= Date.parse(e.dueAt) ? null : 'the report is not due yet';
   },
   isStanding: (context) => (context.kind === 'standing' ? null : 'not a standing mechanism'),

@@ -102,7 +102,16 @@ export function applyCampaignEvent(context: CampaignContext, event: CampaignEven
         event.overrideReason,
       );
     case 'SET_REPORTING':
-      return { ...next, reporting: { cadence: event.cadence, unitIds: event.unitIds, since: event.at } };
+      return {
+        ...next,
+        reporting: {
+          cadence: event.cadence,
+          unitIds: event.unitIds,
+          since: event.at,
+          // Only when given, so that snapshots of earlier SET_REPORTING events replay unchanged.
+          ...(event.until ? { until: event.until } : {}),
+        },
+      };
     case 'SUBMIT_REPORT':
       return {
         ...next,

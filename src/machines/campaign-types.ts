@@ -78,7 +78,13 @@ export interface CampaignContext {
   lastEventAt: string;
   finishedAt: string | null;
   /** Who must report and when (null: the campaign has no reporting cadence). */
-  reporting: { cadence: ReportingCadence; unitIds: string[]; since: string } | null;
+  reporting: {
+    cadence: ReportingCadence;
+    unitIds: string[];
+    since: string;
+    /** The last instant a report can fall due (e.g. the end of the 集中整治 phase); absent: open-ended. */
+    until?: string;
+  } | null;
   reports: Array<{ unitId: string; dueAt: string; at: string }>;
   /** Due instants already passed, newest last. */
   reportDues: string[];
@@ -135,7 +141,7 @@ export type CampaignEvent =
         children?: ChildCampaignFacts[];
         overrideReason?: string;
       })
-  | ({ type: 'SET_REPORTING' } & Timed & { cadence: ReportingCadence; unitIds: string[] })
+  | ({ type: 'SET_REPORTING' } & Timed & { cadence: ReportingCadence; unitIds: string[]; until?: string })
   | ({ type: 'SUBMIT_REPORT' } & Timed & { unitId: string; dueAt: string })
   | ({ type: 'REPORT_DUE' } & Timed & { dueAt: string })
   | ({ type: 'START_LOOK_BACK_ROUND' } & Timed & { note?: string });

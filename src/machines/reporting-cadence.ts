@@ -56,6 +56,18 @@ export function nextReportDue(cadence: ReportingCadence, after: string): string 
   throw new Error('no due instant within 70 days; the cadence is invalid');
 }
 
+/**
+ * The next due instant of a campaign's cadence after `after`, or null once the cadence has ended (`until`:
+ * the reports of a campaign stop with it — Xining's progress reports end with the 集中整治 phase). Pure.
+ */
+export function nextDueOf(
+  reporting: { cadence: ReportingCadence; until?: string | null },
+  after: string,
+): string | null {
+  const due = nextReportDue(reporting.cadence, after);
+  return reporting.until && Date.parse(due) > Date.parse(reporting.until) ? null : due;
+}
+
 /** What a campaign's context records about reporting (the fields `missedReportDues` reads). */
 export interface ReportingLog {
   reportDues: readonly string[];

@@ -144,6 +144,8 @@ export class SetReportingDto extends VersionedCommandDto {
   @IsString({ each: true })
   @MaxLength(100, { each: true })
   unitIds!: string[];
+  /** The last instant a report can fall due (ISO); absent: the cadence runs as long as the campaign. */
+  @IsOptional() @IsISO8601({ strict: true }) until?: string;
 }
 
 /** `submit-report`: a unit's report for one due instant. */

@@ -7,7 +7,7 @@ import { phaseRank } from '../../machines/campaign-guards';
 import { campaignTemplates, seedCadenceOf } from '../../machines/campaign-templates';
 import type { CampaignContext } from '../../machines/campaign-types';
 import type { StreamRecord } from '../../persistence/event-store';
-import { isRelated, Permission, requireRole, requireWithin } from '../authz';
+import { isRelated, isWithin, Permission, requireRole, requireWithin } from '../authz';
 import {
   actorOf,
   authorisedCommand,
@@ -21,6 +21,7 @@ import type { ApiContext, AuthUser } from '../context';
 import * as dto from '../dto/campaigns.dto';
 import type { VersionedCommandDto } from '../dto/common.dto';
 import { endpoint } from '../endpoint';
+import { reportingSummary } from '../../bulletins/reporting-status';
 import { registerStreamCommands } from './stream-commands';
 import { forbidden, HttpProblem } from '../problem';
 import { requireUnitPath } from '../unit-paths';
@@ -242,6 +243,27 @@ export function campaignsRouter(context: ApiContext): Router {
     handler: async ({ user, params }) => {
       await readable(user, params.id!);
       return { streamId: params.id, events: (await runtime.store.readStream(params.id!)).map(eventView) };
+    },
+  });
+
+  endpoint(router, context, {
+    method: 'get',
+    path: '/campaigns/:id/reporting',
+    summary:
+      '报送情况: the reporting cadence, due instants fired so far, the next one, and each unit’s missed reports (漏报)',
+    tag: 'campaigns',
+    handler: async ({ user, params }) => {
+      const stream = await readable(user, params.id!);
+      const campaign = stream.snapshot.context as CampaignContext;
+      // Units outside the reader's subtree are left out, as in the bulletin's 报送情况.
+      const names = new Map<string, string>();
+      for (const unitId of campaign.reporting?.unitIds ?? []) {
+        const unit = await runtime.directory.findUnit(unitId);
+        if (unit && isWithin(user, unit.path)) names.set(unitId, unit.name);
+      }
+      const summary = reportingSummary(stream.streamId, campaign, (id) => names.get(id) ?? '');
+      if (!summary) return { campaignId: stream.streamId, reporting: null };
+      return { ...summary, units: summary.units.filter((u) => names.has(u.unitId)) };
     },
   });
 
