@@ -4,6 +4,9 @@ import { CORRECTABLE_STATES, type CorrectableContext } from '../machines/item-co
 import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
 import type { Clock } from '../shared/clock';
 import { ErrorCode, ZhengzhiError } from '../shared/errors';
+import { labelOf } from '../vocabulary/labels';
+import { currentLang } from './lang';
+import { say } from './messages';
 
 /** What the correction commands need from outside; tests pass their own database, clock and output. */
 export interface CorrectionCommandEnvironment {
@@ -25,7 +28,7 @@ function parseFields(pairs: string[]): Record<string, string> {
     const at = pair.indexOf('=');
     const name = at > 0 ? pair.slice(0, at) : '';
     if (!FIELDS.includes(name))
-      throw invalid(`--set ${pair}: give one of ${FIELDS.join(', ')} as name=value`);
+      throw invalid(say(currentLang(), 'correctionField', { pair, fields: FIELDS.join(', ') }));
     fields[name] = pair.slice(at + 1);
   }
   return fields;
@@ -51,7 +54,7 @@ export function registerCorrectionCommands(
     try {
       const runtime = createRuntime(database, environment.clock ? { clock: environment.clock } : {});
       const user = await runtime.directory.findUser(userId);
-      if (!user) throw invalid(`--as ${userId}: no such user`);
+      if (!user) throw invalid(say(currentLang(), 'noSuchUser', { option: '--as', userId }));
       return await work(runtime, { userId: user.id, unitId: user.unitId });
     } finally {
       await database.close();
@@ -79,7 +82,8 @@ export function registerCorrectionCommands(
         itemId: string,
         o: { event: string; to: string; reason: string; as: string; set: string[]; void: string[] },
       ) => {
-        if (!/^\d+$/.test(o.event)) throw invalid(`--event must be a sequence number, not ${o.event}`);
+        const lang = currentLang();
+        if (!/^\d+$/.test(o.event)) throw invalid(say(lang, 'notAnEventNumber', { value: o.event }));
         const fields = parseFields(o.set);
         return asUser(o.as, async (runtime, actor) => {
           const r = await runtime.engine.execute(
@@ -96,7 +100,13 @@ export function registerCorrectionCommands(
             actor,
           );
           out(
-            `${itemId} event ${r.version}: correction of event ${o.event} requested (→ ${o.to}); it takes effect when a second person approves`,
+            say(lang, 'correctionRequested', {
+              itemId,
+              version: r.version,
+              event: o.event,
+              to: o.to,
+              toLabel: labelOf('itemState', o.to),
+            }),
           );
         });
       },
@@ -115,9 +125,19 @@ export function registerCorrectionCommands(
           { type: 'APPROVE_CORRECTION', approvedBy: actor.userId, ...(o.note ? { note: o.note } : {}) },
           actor,
         );
+        const lang = currentLang();
         const record = (r.snapshot.context as CorrectableContext).corrections.at(-1)!;
-        out(`${itemId} event ${r.version}: correction of event ${record.corrects} approved — now ${r.state}`);
-        for (const id of (r.effects.corrections ?? []) as string[]) out(`  voided escalation ${id}`);
+        out(
+          say(lang, 'correctionApproved', {
+            itemId,
+            version: r.version,
+            corrects: record.corrects,
+            state: r.state,
+            stateLabel: labelOf('itemState', r.state),
+          }),
+        );
+        for (const id of (r.effects.corrections ?? []) as string[])
+          out(say(lang, 'escalationVoided', { id }));
       }),
     );
   items
@@ -132,7 +152,14 @@ export function registerCorrectionCommands(
           { type: 'REFUSE_CORRECTION', refusedBy: actor.userId, reason: o.reason },
           actor,
         );
-        out(`${itemId} event ${r.version}: correction refused — still ${r.state}`);
+        out(
+          say(currentLang(), 'correctionRefused', {
+            itemId,
+            version: r.version,
+            state: r.state,
+            stateLabel: labelOf('itemState', r.state),
+          }),
+        );
       }),
     );
 }

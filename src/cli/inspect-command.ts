@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { feedInspector } from '../audit/inspection-feed';
 import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
 import { EventStore } from '../persistence/event-store';
-import { NotFoundError } from '../shared/errors';
+import { currentLang } from './lang';
+import { CliError, say } from './messages';
 
 /** What `zhengzhi inspect` needs from outside; tests pass their own database and output. */
 export interface InspectCommandEnvironment {
@@ -26,7 +27,7 @@ export function registerInspectCommand(program: Command, environment: InspectCom
       try {
         const store = new EventStore(database);
         const stream = await store.loadStream(streamId);
-        if (!stream) throw new NotFoundError('stream', streamId);
+        if (!stream) throw new CliError(say(currentLang(), 'noSuchStream', { streamId }));
         const events = await store.readStream(streamId);
         // An ES module: loaded when the command runs (the CLI itself is CommonJS).
         const { createInspector } = await import('@statelyai/inspect');

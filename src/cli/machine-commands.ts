@@ -5,6 +5,9 @@ import { openDatabaseFromEnvironment, type Database } from '../persistence/datab
 import { EventStore } from '../persistence/event-store';
 import { systemClock, type Clock } from '../shared/clock';
 import { ErrorCode, ZhengzhiError } from '../shared/errors';
+import type { Lang } from '../vocabulary/labels';
+import { currentLang } from './lang';
+import { say } from './messages';
 
 /** What the machine commands need from outside; tests pass their own database, clock and output. */
 export interface MachineCommandEnvironment {
@@ -14,15 +17,31 @@ export interface MachineCommandEnvironment {
 }
 
 /** The plan and outcome of a migration as printed lines. */
-export function describeMigration(r: MigrationReport): string[] {
+export function describeMigration(r: MigrationReport, lang: Lang = 'en'): string[] {
   return [
-    `${r.dryRun ? 'dry run: ' : ''}${r.streamType} streams to version ${r.toVersion}${r.migration ? ` (mapping ${r.migration}; context ${r.context})` : ''}`,
-    ...r.lines.map(
-      (l) =>
-        `  v${l.fromVersion} ${l.state.padEnd(20)} ${String(l.count).padStart(8)}  ${l.mapsTo !== null ? `→ ${l.mapsTo}` : `cannot be migrated: ${l.reason}`}`,
+    say(lang, 'migrationHead', {
+      dryRun: r.dryRun,
+      streamType: r.streamType,
+      toVersion: r.toVersion,
+      mapping: r.migration ?? null,
+      context: String(r.context),
+    }),
+    ...r.lines.map((l) =>
+      say(lang, 'migrationLine', {
+        fromVersion: l.fromVersion,
+        state: l.state,
+        count: l.count,
+        mapsTo: l.mapsTo,
+        reason: String(l.reason ?? ''),
+      }),
     ),
-    `  ${r.migratable} to migrate, ${r.unmappable} cannot be migrated, ${r.alreadyOnTarget} already on version ${r.toVersion}`,
-    ...(r.dryRun ? [] : [`migrated ${r.migrated} stream(s)${r.skipped ? `, ${r.skipped} skipped` : ''}`]),
+    say(lang, 'migrationTotals', {
+      migratable: r.migratable,
+      unmappable: r.unmappable,
+      onTarget: r.alreadyOnTarget,
+      toVersion: r.toVersion,
+    }),
+    ...(r.dryRun ? [] : [say(lang, 'migrationDone', { migrated: r.migrated, skipped: r.skipped })]),
   ];
 }
 
@@ -48,10 +67,8 @@ export function registerMachineCommands(program: Command, environment: MachineCo
       withStore(async (store) => {
         const rows = await machineVersions(store);
         if (o.json) return out(JSON.stringify(rows, null, 2));
-        for (const r of rows)
-          out(
-            `${r.streamType.padEnd(11)} v${r.version}${r.current ? ' (new streams)' : '              '} ${String(r.streams).padStart(8)} streams, ${String(r.live).padStart(8)} live`,
-          );
+        const lang = currentLang();
+        for (const r of rows) out(say(lang, 'machineVersionLine', r));
       }),
     );
   machines
@@ -66,7 +83,10 @@ export function registerMachineCommands(program: Command, environment: MachineCo
     .option('--json', 'print JSON')
     .action((o: { streamType: string; to: string; dryRun?: boolean; as: string; json?: boolean }) => {
       if (!/^\d+$/.test(o.to))
-        throw new ZhengzhiError(ErrorCode.invalidInput, `--to must be a whole number, not ${o.to}`);
+        throw new ZhengzhiError(
+          ErrorCode.invalidInput,
+          say(currentLang(), 'notASequence', { option: '--to', value: o.to }),
+        );
       return withStore(async (store) => {
         const report = await migrateStreams(
           store,
@@ -75,7 +95,7 @@ export function registerMachineCommands(program: Command, environment: MachineCo
           { streamType: o.streamType, toVersion: Number(o.to), dryRun: o.dryRun },
         );
         if (o.json) out(JSON.stringify(report, null, 2));
-        else for (const line of describeMigration(report)) out(line);
+        else for (const line of describeMigration(report, currentLang())) out(line);
       });
     });
 }

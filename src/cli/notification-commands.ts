@@ -10,6 +10,8 @@ import {
 } from '../notifications';
 import { openDatabaseFromEnvironment, type Database } from '../persistence/database';
 import type { Clock } from '../shared/clock';
+import { currentLang } from './lang';
+import { CliError, say, type CliMessageKey } from './messages';
 
 /** What the commands stand on; tests pass their own database, clock and output. */
 export interface NotificationCommandDeps {
@@ -38,15 +40,17 @@ async function withRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T
 
 const print = (line: string) => deps.out(line);
 const warn = (line: string) => (deps.warn ?? console.error)(line);
+/** A message of the table in the command's language (--lang, else LANG). */
+const text = <K extends CliMessageKey>(key: K, args: Parameters<typeof say<K>>[2]) =>
+  say(currentLang(), key, args);
 
 function positive(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, not ${value}`);
+  if (!Number.isFinite(n) || n <= 0) throw new CliError(text('notANumber', { option: `--${name}`, value }));
   return n;
 }
 
-const printReport = (r: DispatchReport) =>
-  print(`leased ${r.leased}, delivered ${r.delivered}, retried ${r.retried}, dead-lettered ${r.dead}`);
+const printReport = (r: DispatchReport) => print(text('dispatchReport', r));
 
 function registerDispatch(group: Command): void {
   group
@@ -79,17 +83,16 @@ function registerDispatch(group: Command): void {
             retry: { maxAttempts: positive('max-attempts', options.maxAttempts) },
             email,
           });
-          if (!email)
-            warn('ZHENGZHI_SMTP_URL is not set: e-mail deliveries wait for a dispatcher that has it');
+          if (!email) warn(text('smtpMissing', {}));
           try {
             if (options.once) return printReport(await dispatcher.drain());
-            print(`dispatcher ${dispatcher.name} running; Ctrl-C to stop`);
+            print(text('dispatcherRunning', { name: dispatcher.name }));
             const loop = startNotificationLoop(
               { dispatcher, store: runtime.store, outbox: runtime.notifications, clock: runtime.clock },
               {
                 idleMs: positive('idle-ms', options.idleMs),
                 dispatched: printReport,
-                failed: (error) => warn(`dispatch pass failed (deliveries stay queued): ${String(error)}`),
+                failed: (error) => warn(text('dispatchFailed', { error: String(error) })),
               },
             );
             await new Promise<void>((resolve) => {
@@ -119,11 +122,8 @@ function registerQueue(group: Command): void {
           limit: positive('limit', options.limit),
           offset: 0,
         });
-        for (const d of rows)
-          print(
-            `${d.id}\t${d.status}\t${d.channel}\t${d.target}\t${d.messageId}\tattempts ${d.attempts}${d.lastError ? `\t${d.lastError}` : ''}`,
-          );
-        if (rows.length === 0) print('no deliveries match');
+        for (const d of rows) print(text('deliveryLine', { ...d, lastError: d.lastError ?? '' }));
+        if (rows.length === 0) print(text('noDeliveries', {}));
       }),
     );
   group
@@ -134,7 +134,7 @@ function registerQueue(group: Command): void {
     .action((ids: string[], options: { dead?: boolean; target?: string }) =>
       withRuntime(async (runtime) => {
         const numbers = ids.map((id) => {
-          if (!/^\d+$/.test(id)) throw new Error(`delivery id ${id} is not a number`);
+          if (!/^\d+$/.test(id)) throw new CliError(text('notADeliveryId', { id }));
           return Number(id);
         });
         const n = await notificationService(runtime).redeliver({
@@ -142,7 +142,7 @@ function registerQueue(group: Command): void {
           dead: options.dead,
           target: options.target,
         });
-        print(`queued ${n} deliver${n === 1 ? 'y' : 'ies'} again`);
+        print(text('redelivered', { n }));
       }),
     );
 }
@@ -157,11 +157,16 @@ function registerSettings(group: Command): void {
     .action(() =>
       withRuntime(async (runtime) => {
         for (const t of await notificationService(runtime).templates()) {
+          const edited = t.customised
+            ? { by: t.updatedBy ?? '', at: t.updatedAt ?? '' }
+            : { by: null, at: null };
+          print(text('templateHead', { kind: t.kind, label: t.label, ...edited }));
           print(
-            `# ${t.kind} ${t.label}${t.customised ? ` (edited by ${t.updatedBy} at ${t.updatedAt})` : ''}`,
-          );
-          print(
-            `subject: ${t.subject}\nbody: ${t.body}\nplaceholders: ${Object.keys(t.variables).join(', ')}\n`,
+            text('templateBody', {
+              subject: t.subject,
+              body: t.body,
+              placeholders: Object.keys(t.variables).join(', '),
+            }),
           );
         }
       }),
@@ -177,17 +182,15 @@ function registerSettings(group: Command): void {
         try {
           template = JSON.parse(readFileSync(options.file, 'utf8')) as { subject: string; body: string };
         } catch (error) {
-          throw new Error(`${options.file}:1:1: not a JSON file (${(error as Error).message})`, {
-            cause: error,
-          });
+          throw new CliError(text('notJsonFile', { file: options.file, detail: (error as Error).message }));
         }
         if (typeof template.subject !== 'string' || typeof template.body !== 'string')
-          throw new Error(`${options.file}:1:1: needs string fields "subject" and "body"`);
+          throw new CliError(text('templateFields', { file: options.file }));
         try {
           const saved = await notificationService(runtime).setTemplate(kind, template, options.by);
-          print(`saved the ${saved.kind} template`);
+          print(text('templateSaved', { kind: saved.kind }));
         } catch (error) {
-          throw new Error(`${options.file}: ${(error as Error).message}`, { cause: error });
+          throw new CliError(text('inFile', { file: options.file, message: (error as Error).message }));
         }
       }),
     );
@@ -197,7 +200,7 @@ function registerSettings(group: Command): void {
     .action((kind: string) =>
       withRuntime(async (runtime) => {
         await notificationService(runtime).resetTemplate(kind);
-        print(`the ${kind} template is the default again`);
+        print(text('templateReset', { kind }));
       }),
     );
   group
@@ -217,11 +220,11 @@ function registerSettings(group: Command): void {
           if (options.email !== undefined) changed.email = options.email || null;
           if (options.quiet !== undefined) {
             const match = /^(\d{1,2})-(\d{1,2})$/.exec(options.quiet);
-            if (!match && options.quiet !== 'none') throw new Error(`--quiet must look like 22-7 or none`);
+            if (!match && options.quiet !== 'none') throw new CliError(text('quietHoursFormat', {}));
             changed.quietHours = match ? { start: Number(match[1]), end: Number(match[2]) } : null;
           }
           if (options.digest !== undefined) {
-            if (!['on', 'off'].includes(options.digest)) throw new Error('--digest must be on or off');
+            if (!['on', 'off'].includes(options.digest)) throw new CliError(text('digestOnOff', {}));
             changed.digest = options.digest === 'on';
           }
           const shown = Object.keys(options).length ? await service.setPreferences(userId, changed) : current;
@@ -242,8 +245,7 @@ function registerSettings(group: Command): void {
         options: { id?: string; secret?: string; exchange?: string; topics?: string },
       ) =>
         withRuntime(async (runtime) => {
-          if (kind !== 'webhook' && kind !== 'amqp')
-            throw new Error(`kind must be webhook or amqp, not ${kind}`);
+          if (kind !== 'webhook' && kind !== 'amqp') throw new CliError(text('endpointKind', { kind }));
           const endpoint = await notificationService(runtime).saveEndpoint({
             id: options.id,
             kind,
@@ -252,7 +254,7 @@ function registerSettings(group: Command): void {
             exchange: options.exchange ?? null,
             topics: options.topics ? options.topics.split(',').map((t) => t.trim()) : null,
           });
-          print(`endpoint ${endpoint.id} (${endpoint.kind}) → ${endpoint.url}`);
+          print(text('endpointSaved', endpoint));
         }),
     );
 }

@@ -4,6 +4,9 @@ import { writeFileSync } from 'node:fs';
 import { sourceToTables } from '../rules/decision-table';
 import { loadAnyRuleFile, writeDecisionWorkbook } from '../rule-files/decision-workbook';
 import { sourceLine } from '../rules/source';
+import type { Lang } from '../vocabulary/labels';
+import { currentLang } from './lang';
+import { say } from './messages';
 
 /** Where command output goes; injectable so tests can capture it. */
 export interface RulesCommandIo {
@@ -27,19 +30,26 @@ const processIo: RulesCommandIo = {
 export async function checkRuleFiles(
   files: readonly string[],
   io: RulesCommandIo = processIo,
+  lang: Lang = currentLang(),
 ): Promise<number> {
   let errors = 0;
   for (const file of files) {
     const loaded = await loadAnyRuleFile(file);
     if (loaded.result.ok) {
       const rs = loaded.result.ruleSet;
-      for (const warning of loaded.result.warnings) io.err(loaded.format(warning));
+      for (const warning of loaded.result.warnings) io.err(loaded.format(warning, lang));
       io.out(
-        `${file}: ok — ${rs.id} 版本/version ${rs.version}, ${rs.rules.length} rules, ${rs.examples.length} examples`,
+        say(lang, 'ruleFileOk', {
+          file,
+          id: rs.id,
+          version: rs.version,
+          rules: rs.rules.length,
+          examples: rs.examples.length,
+        }),
       );
       continue;
     }
-    for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag));
+    for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag, lang));
     errors += loaded.result.diagnostics.filter((d) => d.severity === 'error').length;
   }
   const code = errors > 0 ? 1 : 0;
@@ -54,17 +64,18 @@ export async function checkRuleFiles(
 export async function testRuleFiles(
   files: readonly string[],
   io: RulesCommandIo = processIo,
+  lang: Lang = currentLang(),
 ): Promise<number> {
   let failed = 0;
   let passed = 0;
   for (const file of files) {
     const loaded = await loadAnyRuleFile(file);
     if (!loaded.result.ok) {
-      for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag));
+      for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag, lang));
       failed += 1;
       continue;
     }
-    for (const warning of loaded.result.warnings) io.err(loaded.format(warning));
+    for (const warning of loaded.result.warnings) io.err(loaded.format(warning, lang));
     const results = runExamples(loaded.result.ruleSet);
     for (const result of results) {
       const located = loaded.locate({ ...exampleDiagnostics([result], file)[0]!, range: result.range });
@@ -75,17 +86,17 @@ export async function testRuleFiles(
       const title = displaySafe(result.title);
       if (result.passed) {
         passed++;
-        io.out(`PASS ${where} ${title}`);
+        io.out(say(lang, 'examplePassed', { where, title }));
       } else {
         failed++;
-        io.out(`FAIL ${where} ${title}`);
+        io.out(say(lang, 'exampleFailed', { where, title }));
         for (const failure of result.failures) io.out(`     ${displaySafe(failure)}`);
         io.out(`     | ${displaySafe(sourceLine(loaded.source, result.range.line).trim()).slice(0, 200)}`);
       }
     }
-    if (results.length === 0) io.out(`${file}: no examples (例/example)`);
+    if (results.length === 0) io.out(say(lang, 'noExamples', { file }));
   }
-  io.out(`${passed} passed, ${failed} failed`);
+  io.out(say(lang, 'examplesSummary', { passed, failed }));
   const code = failed > 0 ? 1 : 0;
   io.setExitCode(code);
   return code;
@@ -99,22 +110,26 @@ export async function exportRuleTable(
   file: string,
   out: string,
   io: RulesCommandIo = processIo,
+  lang: Lang = currentLang(),
 ): Promise<number> {
   const loaded = await loadAnyRuleFile(file);
   if (!loaded.result.ok) {
-    for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag));
+    for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag, lang));
     io.setExitCode(1);
     return 1;
   }
   const tables = sourceToTables(loaded.source, file);
   if (!tables.ok) {
-    for (const problem of tables.problems) io.err(`${file}: ${problem}`);
+    for (const problem of tables.problems) io.err(say(lang, 'inFile', { file, message: problem }));
     io.setExitCode(1);
     return 1;
   }
   writeFileSync(out, await writeDecisionWorkbook(tables.grids));
   io.out(
-    `${out}: ${tables.grids.map((g) => `${g.name} (${Math.max(0, g.cells.length - 1)} rows)`).join(', ')}`,
+    say(lang, 'tablesWritten', {
+      out,
+      tables: tables.grids.map((g) => ({ name: g.name, rows: Math.max(0, g.cells.length - 1) })),
+    }),
   );
   io.setExitCode(0);
   return 0;

@@ -13,7 +13,9 @@ import { openDatabaseFromEnvironment, type Database } from '../persistence/datab
 import { displaySafe } from '../rules';
 import { loadAnyRuleFile } from '../rule-files/decision-workbook';
 import { ZhengzhiError } from '../shared/errors';
-import { labelOf } from '../vocabulary/labels';
+import { labelOf, type Lang } from '../vocabulary/labels';
+import { currentLang } from './lang';
+import { say } from './messages';
 import type { RulesCommandIo } from './rules-commands';
 
 /** Exit codes of `rules simulate`: like diff(1), so a script can gate a publication on them. */
@@ -45,6 +47,7 @@ export async function simulateRuleFile(
   file: string,
   options: SimulateOptions,
   io: RulesCommandIo = processIo,
+  lang: Lang = currentLang(),
 ): Promise<number> {
   const done = (code: number) => {
     io.setExitCode(code);
@@ -52,7 +55,7 @@ export async function simulateRuleFile(
   };
   const loaded = await loadAnyRuleFile(file);
   if (!loaded.result.ok) {
-    for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag));
+    for (const diag of loaded.result.diagnostics) io.err(loaded.format(diag, lang));
     return done(SimulateExit.cannotSimulate);
   }
   let report: SimulationReport;
@@ -63,11 +66,11 @@ export async function simulateRuleFile(
     });
   } catch (error) {
     if (error instanceof RuleSetRejectedError) {
-      for (const diag of error.diagnostics) io.err(loaded.format(diag));
+      for (const diag of error.diagnostics) io.err(loaded.format(diag, lang));
       return done(SimulateExit.cannotSimulate);
     }
     if (error instanceof ZhengzhiError) {
-      io.err(`错误：${error.message}`);
+      io.err(say(lang, 'failed', { message: error.message }));
       return done(SimulateExit.cannotSimulate);
     }
     throw error;

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { createRuntime } from '../runtime/runtime';
 import { advanceSandboxClock, openDeploymentClock } from '../runtime/sandbox';
 import { openDatabaseFromEnvironment } from '../persistence/database';
+import { currentLang } from './lang';
+import { CliError, say } from './messages';
 
 /**
  * `zhengzhi sandbox init|clock`: drills (演练, issue 10 point 3) on a database of their own. `init` marks an
@@ -22,13 +24,11 @@ export function registerSandboxCommands(program: Command): void {
       const database = await openDatabaseFromEnvironment();
       try {
         const deployment = await openDeploymentClock(database, { sandbox: true, clock: options.clock });
+        const lang = currentLang();
+        const now = deployment.sandbox!.now().toISOString();
         if (!deployment.created && deployment.moveTo)
-          throw new Error(
-            `the database is already a sandbox, its clock at ${deployment.sandbox!.now().toISOString()}; move it with \`zhengzhi sandbox clock --to\``,
-          );
-        console.log(
-          `${deployment.created ? 'sandbox database created' : 'already a sandbox database'}; clock at ${deployment.sandbox!.now().toISOString()}`,
-        );
+          throw new CliError(say(lang, 'sandboxAlready', { now }));
+        console.log(say(lang, 'sandboxInitialised', { created: deployment.created, now }));
       } finally {
         await database.close();
       }
@@ -44,21 +44,23 @@ export function registerSandboxCommands(program: Command): void {
       const database = await openDatabaseFromEnvironment();
       try {
         const { sandbox: clock } = await openDeploymentClock(database, { sandbox: false });
-        if (!clock)
-          throw new Error(
-            'this is a production database: it has no sandbox clock (create one with `sandbox init`)',
-          );
+        const lang = currentLang();
+        if (!clock) throw new CliError(say(lang, 'productionDatabase', {}));
         if (options.to === undefined) return console.log(await clock.refresh());
         if (Number.isNaN(Date.parse(options.to)))
-          throw new Error(`--to must be an ISO 8601 instant, not ${options.to}`);
+          throw new CliError(say(lang, 'notADate', { option: '--to', value: options.to }));
         const runtime = createRuntime(database, { clock, schedulerName: `cli-sandbox-${process.pid}` });
         const move = await advanceSandboxClock(runtime, clock, options.to);
         if (options.json) return console.log(JSON.stringify(move, null, 2));
         for (const step of move.steps)
-          for (const job of step.jobs)
-            console.log(`${step.at} ${job.kind} ${job.streamId}: ${job.status} — ${job.outcome}`);
+          for (const job of step.jobs) console.log(say(lang, 'jobFired', { ...job, dueAt: step.at }));
         console.log(
-          `sandbox clock ${move.from} → ${move.to}: ${move.firedJobs} job(s), ${move.notifications} notification(s)`,
+          say(lang, 'sandboxMoved', {
+            from: move.from,
+            to: move.to,
+            jobs: move.firedJobs,
+            notifications: move.notifications,
+          }),
         );
       } finally {
         await database.close();

@@ -12,6 +12,8 @@ import { startSchedulerLoop } from '../escalation';
 import { advanceSandboxClock, openDeploymentClock, sandboxScheduler } from '../runtime/sandbox';
 import { createDispatcher, emailSettingsFromEnvironment, startNotificationLoop } from '../notifications';
 import { UNIT_LEVEL_ORDER, type UnitLevel } from '../persistence/entities/unit.entity';
+import { currentLang } from './lang';
+import { CliError, say } from './messages';
 
 /**
  * The JWT key: `ZHENGZHI_JWT_SECRET` (≥ 32 bytes), or a random one for this process only. In a cluster the
@@ -24,14 +26,10 @@ export function jwtSecret(
 ): Uint8Array {
   const configured = env.ZHENGZHI_JWT_SECRET;
   if (configured) {
-    if (Buffer.byteLength(configured) < 32)
-      throw new Error('ZHENGZHI_JWT_SECRET must be at least 32 bytes long');
+    if (Buffer.byteLength(configured) < 32) throw new CliError(say(currentLang(), 'jwtSecretShort', {}));
     return new TextEncoder().encode(configured);
   }
-  if (cluster)
-    throw new Error(
-      'serve --cluster (or ZHENGZHI_CLUSTER=1) needs ZHENGZHI_JWT_SECRET (≥ 32 bytes), the same on every node',
-    );
+  if (cluster) throw new CliError(say(currentLang(), 'clusterNeedsSecret', {}));
   logger.warn(
     'ZHENGZHI_JWT_SECRET is not set: using a random key for this process; tokens will not survive a restart',
   );
@@ -102,15 +100,13 @@ export function registerServeCommand(program: Command): void {
         clock?: string;
       }) => {
         const logger = pino({ name: 'zhengzhi' });
+        const lang = currentLang();
         const cluster = options.cluster === true || process.env.ZHENGZHI_CLUSTER === '1';
-        if (cluster && !process.env.DATABASE_URL)
-          throw new Error(
-            'serve --cluster needs DATABASE_URL: nodes share one PostgreSQL, never the embedded database',
-          );
+        if (cluster && !process.env.DATABASE_URL) throw new CliError(say(lang, 'clusterNeedsDatabase', {}));
         const secret = jwtSecret(logger, cluster);
         const port = Number(options.port ?? process.env.PORT ?? 3000);
         if (!Number.isInteger(port) || port < 0 || port > 65535)
-          throw new Error(`--port must be a port number, not ${options.port ?? process.env.PORT}`);
+          throw new CliError(say(lang, 'notAPort', { value: String(options.port ?? process.env.PORT) }));
         const host = options.host ?? process.env.HOST ?? '127.0.0.1';
         // An unstarted embedded data directory starts as a copy of the build's demo database (see
         // demo-template.ts); a sandbox is marked on an empty database first, so it loads the demo itself.
@@ -136,8 +132,7 @@ export function registerServeCommand(program: Command): void {
           trustProxy: trustProxyOf(options.trustProxy ?? process.env.ZHENGZHI_TRUST_PROXY),
           idempotencyLeaseMs: Number(process.env.ZHENGZHI_IDEMPOTENCY_LEASE_MS) || undefined,
         });
-        if (options.demo && !seeded)
-          console.log('loading the demo data into an empty database (skipped when it has data)…');
+        if (options.demo && !seeded) console.log(say(lang, 'demoLoading', {}));
         // The server listens only once the demo is in the database: /healthz never answers before it.
         const demo: DemoResult = seeded
           ? {
@@ -151,32 +146,44 @@ export function registerServeCommand(program: Command): void {
             : { loaded: false, reason: 'disabled with --no-demo' };
         const server = await listen(app, port, host);
         console.log(
-          `zhengzhi API listening on ${server.url} (database: ${database.kind}, ready ${(performance.now() / 1000).toFixed(1)} s after the process started, ${cpuSeconds().toFixed(1)} s of CPU); docs at ${server.url}/docs`,
+          say(lang, 'listening', {
+            url: server.url,
+            database: database.kind,
+            readySeconds: performance.now() / 1000,
+            cpuSeconds: cpuSeconds(),
+          }),
         );
         if (demo.loaded) {
           console.log(
-            `demo data loaded${seeded ? ` from the build's demo database (${seeded.dir}, recorded ${seeded.builtAt})` : ''}: campaign ${demo.campaignId} with ${demo.items} items and ${demo.escalations} escalations`,
+            say(lang, 'demoLoaded', {
+              ...demo,
+              from: seeded ? { dir: seeded.dir, builtAt: seeded.builtAt } : null,
+            }),
           );
-          console.log(`demo logins (password for all: ${demoLogins.password}):`);
-          for (const login of demoLogins.users)
-            console.log(`  ${login.username.padEnd(14)} ${login.description}`);
+          console.log(say(lang, 'demoLogins', { password: demoLogins.password }));
+          for (const login of demoLogins.users) console.log(say(lang, 'demoLogin', login));
         } else {
-          console.log(`demo data not loaded: ${demo.reason}`);
+          console.log(say(lang, options.demo ? 'demoNotEmpty' : 'demoDisabled', {}));
         }
         if (sandbox) {
           if (deployment.moveTo) {
             const move = await advanceSandboxClock(runtime, sandbox, deployment.moveTo);
             console.log(
-              `sandbox clock moved ${move.from} → ${move.to}: ${move.firedJobs} job(s) fired in ${move.steps.length} step(s)`,
+              say(lang, 'sandboxMovedAtStart', {
+                from: move.from,
+                to: move.to,
+                jobs: move.firedJobs,
+                steps: move.steps.length,
+              }),
             );
           }
           console.log(
-            `演练模式 (sandbox${deployment.created ? ', new database' : ''}): the clock stands at ${sandbox.now().toISOString()}; move it with POST /sandbox/clock {"to": …}`,
+            say(lang, 'sandboxBanner', { created: deployment.created, now: sandbox.now().toISOString() }),
           );
         }
         const interval = Number(options.schedulerInterval);
         if (!Number.isFinite(interval) || interval <= 0)
-          throw new Error('--scheduler-interval must be a positive number of seconds');
+          throw new CliError(say(lang, 'schedulerIntervalInvalid', {}));
         // Deadlines, report dues and the daily rule sweep; safe beside other schedulers (jobs are claimed).
         const scheduler = options.scheduler
           ? startSchedulerLoop(
@@ -252,11 +259,11 @@ export function registerBootstrapCommand(program: Command): void {
         displayName: string;
         anotherBureau?: boolean;
       }) => {
+        const lang = currentLang();
         if (!(UNIT_LEVEL_ORDER as readonly string[]).includes(options.level))
-          throw new Error(`--level must be one of ${UNIT_LEVEL_ORDER.join(', ')}`);
+          throw new CliError(say(lang, 'badLevel', { levels: UNIT_LEVEL_ORDER.join(', ') }));
         const password = process.env.ZHENGZHI_ADMIN_PASSWORD ?? '';
-        if (password.length < 12)
-          throw new Error('set ZHENGZHI_ADMIN_PASSWORD (at least 12 characters) for the first supervisor');
+        if (password.length < 12) throw new CliError(say(lang, 'adminPasswordMissing', {}));
         const database = await openDatabaseFromEnvironment();
         try {
           const runtime = await createApiRuntime(database);
@@ -266,13 +273,9 @@ export function registerBootstrapCommand(program: Command): void {
           // Several independent bureaus share one database as several root units; each supervisor's
           // subtree is their own bureau, so none reads or acts on another's (src/api/authz.ts).
           if (Number(users[0]?.n ?? 0) > 0 && !options.anotherBureau)
-            throw new Error(
-              'the database already has users; create more through POST /users, or add an independent bureau with --another-bureau',
-            );
+            throw new CliError(say(lang, 'databaseHasUsers', {}));
           if (options.anotherBureau && (await runtime.directory.findUnit(options.unitId)))
-            throw new Error(
-              `unit ${options.unitId} already exists; --another-bureau creates a new root unit`,
-            );
+            throw new CliError(say(lang, 'unitExists', { unitId: options.unitId }));
           if (!(await runtime.directory.findUnit(options.unitId))) {
             await runtime.directory.createUnit({
               id: options.unitId,
@@ -293,7 +296,11 @@ export function registerBootstrapCommand(program: Command): void {
             runtime.clock.now(),
           );
           console.log(
-            `created unit ${options.unitId} and supervisor ${options.username}; log in with POST /auth/login`,
+            say(lang, 'bootstrapped', {
+              unitId: options.unitId,
+              username: options.username,
+              another: options.anotherBureau === true,
+            }),
           );
         } finally {
           await database.close();

@@ -21,6 +21,7 @@ export const demoLogins = {
       unitId: 'xn-city',
       isPrincipal: false,
       description: 'supervisor, 西宁市交通运输局: campaigns and rules for the whole city',
+      descriptionZh: '督导，西宁市交通运输局：全市的专项行动和规则',
     },
     {
       id: 'u-officer',
@@ -30,6 +31,7 @@ export const demoLogins = {
       unitId: 'xn-hz',
       isPrincipal: false,
       description: 'officer, 湟中区交通运输局: items of 湟中区 and its detachment',
+      descriptionZh: '执法人员，湟中区交通运输局：湟中区及其执法大队的问题事项',
     },
     {
       id: 'u-officer-dt',
@@ -39,6 +41,7 @@ export const demoLogins = {
       unitId: 'xn-dt',
       isPrincipal: false,
       description: 'officer, 大通县交通运输局: items of 大通县 and its detachment',
+      descriptionZh: '执法人员，大通县交通运输局：大通县及其执法大队的问题事项',
     },
     {
       id: 'u-principal',
@@ -48,6 +51,7 @@ export const demoLogins = {
       unitId: 'xn-hz',
       isPrincipal: true,
       description: 'principal leader of 湟中区交通运输局: signs dismissals (查否) there',
+      descriptionZh: '湟中区交通运输局主要负责人：签批该局的查否',
     },
     {
       id: 'u-auditor',
@@ -57,6 +61,7 @@ export const demoLogins = {
       unitId: 'xn-city',
       isPrincipal: false,
       description: 'auditor, 西宁市交通运输局: reads everything, changes nothing',
+      descriptionZh: '督查，西宁市交通运输局：查阅全部记录，不作任何修改',
     },
   ] as const,
 };
@@ -95,7 +100,7 @@ export async function loadDemoDirectory(
   });
   const passwordHash = await hashPassword(demoLogins.password, passwordHashing);
   for (const user of demoLogins.users) {
-    const { description: _d, ...fields } = user;
+    const { description: _d, descriptionZh: _z, ...fields } = user;
     await directory.createUser({ ...fields, passwordHash }, runtime.clock.now());
   }
 }

@@ -175,6 +175,8 @@ export interface ClueImportReport {
   applied: boolean;
   problems: ImportProblem[];
   failures: ImportProblem[];
+  /** True for a dry run: the report says what an import would do; nothing was written. */
+  dryRun: boolean;
 }
 
 /**
@@ -210,6 +212,7 @@ export async function importClueLedger(
     applied: false,
     problems: [],
     failures: [],
+    dryRun: options.dryRun === true,
   };
   if (read.headerProblems.length > 0) return { ...report, problems: read.headerProblems };
   const campaign = await loadCampaign(runtime, options.campaignId);

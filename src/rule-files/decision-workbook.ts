@@ -23,8 +23,8 @@ export interface LoadedRules {
   /** The `.rules` text that was compiled (generated from the tables for a workbook). */
   readonly source: string;
   readonly result: CompileResult;
-  /** Formats a diagnostic of `result` for people: `file:line:col` or `file:表1!C7`. */
-  format(diag: Diagnostic): string;
+  /** Formats a diagnostic of `result` for people: `file:line:col` or `file:表1!C7` (message in `lang`, else both). */
+  format(diag: Diagnostic, lang?: 'zh' | 'en'): string;
   /** Relocates a diagnostic of `result` (adds `cell` for a workbook). */
   locate(diag: Diagnostic): Diagnostic & { cell?: string };
 }
@@ -100,7 +100,7 @@ function fromTable(table: TableSource, file: string): LoadedRules {
     source: table.source,
     result,
     locate,
-    format: (diag) => formatTableDiagnostic(locate(diag)),
+    format: (diag, lang) => formatTableDiagnostic(locate(diag), lang),
   };
 }
 
@@ -124,7 +124,7 @@ export async function loadAnyRuleFile(file: string): Promise<LoadedRules> {
     file,
     source,
     result: compileRuleSet(source, file),
-    format: (diag) => formatDiagnostic(diag, source),
+    format: (diag, lang) => formatDiagnostic(diag, source, lang),
     locate: (diag) => diag,
   };
 }
@@ -142,7 +142,7 @@ function unreadable(file: string, error: unknown): LoadedRules {
     file,
     source: '',
     result: { ok: false, diagnostics: [diag] },
-    format: (d) => formatDiagnostic(d, ''),
+    format: (d, lang) => formatDiagnostic(d, '', lang),
     locate: (d) => d,
   };
 }

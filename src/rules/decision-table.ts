@@ -2,6 +2,7 @@ import type { Action, Expr, RuleAst, RuleFileAst } from './ast';
 import { diagnostic, type Diagnostic } from './errors';
 import { parseRuleFile } from './parse-file';
 import { sliceRange } from './source';
+import { diagnosticText } from './format-diagnostic';
 
 /**
  * Decision tables (issue 10 point 2): a workbook of sheets of cells, turned into `.rules` text that the one
@@ -267,8 +268,8 @@ function located(diag: Diagnostic, cell: string): Diagnostic & { cell: string } 
 }
 
 /** `file:表1!C7: error ZR… 中文 / English` and the hint: how a table diagnostic prints. */
-export function formatTableDiagnostic(diag: Diagnostic & { cell: string }): string {
-  const head = `${diag.file}:${diag.cell}: ${diag.severity} ${diag.code} ${diag.messageZh} / ${diag.message}`;
+export function formatTableDiagnostic(diag: Diagnostic & { cell: string }, lang?: 'zh' | 'en'): string {
+  const head = `${diag.file}:${diag.cell}: ${diag.severity} ${diag.code} ${diagnosticText(diag, lang)}`;
   return diag.hint ? `${head}\n    = hint: ${diag.hint}` : head;
 }
 

@@ -7,10 +7,11 @@ const MAX_SHOWN = 120;
 /**
  * Renders a diagnostic the way compilers do:
  * `file:line:col: error ZR2002 message`, the source line, and a caret under the range (CJK-width aware).
+ * The message is in `lang` when given (the CLI's --lang / LANG), else in both languages.
  * Control and bidirectional characters in the shown line are replaced, so a file cannot forge or reorder
  * the output; a long line is cut to a window around the error.
  */
-export function formatDiagnostic(diag: Diagnostic, source: string): string {
+export function formatDiagnostic(diag: Diagnostic, source: string, lang?: 'zh' | 'en'): string {
   const { line, column, offset, length } = diag.range;
   const { before, covered, after, cutBefore, cutAfter } = lineWindow(source, offset, length);
   const shownBefore = (cutBefore ? '…' : '') + displaySafe(before);
@@ -21,13 +22,20 @@ export function formatDiagnostic(diag: Diagnostic, source: string): string {
   const caret = ' '.repeat(displayWidth(shownBefore)) + '^'.repeat(Math.max(1, displayWidth(shownCovered)));
   const lines = [
     displaySafe(
-      `${diag.file || '<input>'}:${line}:${column}: ${diag.severity} ${diag.code} ${diag.messageZh} / ${diag.message}`,
+      `${diag.file || '<input>'}:${line}:${column}: ${diag.severity} ${diag.code} ${diagnosticText(diag, lang)}`,
     ),
     `${gutter} | ${shown}`,
     `${pad} | ${length > 0 || shown.length > 0 ? caret : '^'}`,
   ];
   if (diag.hint) lines.push(`${pad} = hint: ${displaySafe(diag.hint)}`);
   return lines.join('\n');
+}
+
+/** The message of a diagnostic in one language, or both (`中文 / English`) when none is asked for. */
+export function diagnosticText(diag: Pick<Diagnostic, 'message' | 'messageZh'>, lang?: 'zh' | 'en'): string {
+  if (lang === 'zh') return diag.messageZh;
+  if (lang === 'en') return diag.message;
+  return `${diag.messageZh} / ${diag.message}`;
 }
 
 const isBreak = (code: number): boolean =>

@@ -4,6 +4,8 @@ import pdf from 'pdf-parse/lib/pdf-parse.js';
 import { clue, createXiningCampaign, startApi, type ApiHarness } from '../api/support';
 import { ledgerSheet } from './xining-template';
 
+const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** Collects a binary response body (supertest buffers only known text types by default). */
 const binary = (res: request.Response, done: (error: Error | null, body: Buffer) => void) => {
   const stream = res as unknown as NodeJS.ReadableStream;
@@ -108,5 +110,68 @@ describe('ledgers and bulletins over HTTP (real server on a loopback port)', () 
       .set(api.as('supervisor'))
       .expect(400);
     await api.http.get(`/campaigns/${campaignId}/bulletin?${period}`).set(api.as('officer')).expect(403);
+  });
+
+  it('POST …/clues/upload?dryRun=true previews a 线索台账 (located problems, counts) and writes nothing', async () => {
+    const clueCampaign = await createXiningCampaign(api, 'xn-clue-dry-run');
+    const clueCount = async () =>
+      Number(
+        (
+          await api.runtime.database.dataSource.query(
+            `SELECT count(*) AS n FROM streams WHERE stream_type = 'item' AND campaign_id = $1`,
+            [clueCampaign],
+          )
+        )[0].n,
+      );
+    const sheet = async (rows: unknown[][]) => {
+      const workbook = new ExcelJS.Workbook();
+      const ws = workbook.addWorksheet('线索台账');
+      ws.getCell('A1').value = '交通运输执法领域突出问题线索台账';
+      ws.getRow(4).values = [
+        '序号',
+        '线索来源',
+        '反映渠道',
+        '被反映单位',
+        '问题线索',
+        '收到时间',
+        '核查单位',
+        '核查情况',
+        '办理状态',
+      ];
+      rows.forEach((values, i) => (ws.getRow(5 + i).values = values as ExcelJS.CellValue[]));
+      return Buffer.from(await workbook.xlsx.writeBuffer());
+    };
+    const upload = (bytes: Buffer, query = '') =>
+      api.http
+        .post(`/campaigns/${clueCampaign}/clues/upload${query}`)
+        .set(api.as('supervisor'))
+        .attach('file', bytes, { filename: '线索台账.xlsx', contentType: XLSX_TYPE });
+    const good = [
+      [
+        1,
+        '12328热线',
+        '12328交通运输服务监督热线',
+        '湟中区交通运输局',
+        '执法人员随意拦车、扣车',
+        '2023-04-02',
+      ],
+      [2, '信访', '来信', '湟中区交通运输局', '对货车司机罚款不开票据', '2023年4月5日'],
+    ];
+    const preview = await upload(await sheet(good), '?dryRun=true').expect(200);
+    expect(preview.body).toMatchObject({ dryRun: true, applied: false, created: 2, problems: [] });
+    expect(await clueCount()).toBe(0);
+    // A broken copy: an unknown source and a date that does not exist, each located; still nothing written.
+    const broken = [
+      good[0]!,
+      [2, '托梦', '来信', '湟中区交通运输局', '对货车司机罚款不开票据', '2023年2月30日'],
+    ];
+    const refused = await upload(await sheet(broken), '?dryRun=true').expect(200);
+    expect(refused.body).toMatchObject({ dryRun: true, applied: false });
+    expect(refused.body.problems.map((p: { cell: string }) => p.cell).sort()).toEqual(['B6', 'F6']);
+    expect(await clueCount()).toBe(0);
+    // Without dryRun the good sheet registers its clues.
+    const done = await upload(await sheet(good)).expect(200);
+    expect(done.body).toMatchObject({ applied: true, created: 2 });
+    expect(await clueCount()).toBe(2);
   });
 });
