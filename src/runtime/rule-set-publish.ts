@@ -80,8 +80,9 @@ export async function publishRuleSet(
       );
       // The timers of every stream the evaluation wrote to: superseded ones cancelled, due ones fired now.
       const touched = await tx.query<{ stream_id: string }>(
-        `SELECT DISTINCT stream_id FROM events WHERE global_position > $1 ORDER BY stream_id`,
-        [mark?.position ?? 0],
+        `SELECT DISTINCT e.stream_id FROM events e JOIN streams s ON s.stream_id = e.stream_id
+          WHERE e.global_position > $1 AND s.campaign_id = $2 ORDER BY e.stream_id`,
+        [mark?.position ?? 0, campaignId],
       );
       const fired: FiredJob[] = [];
       for (const { stream_id: streamId } of touched) {
