@@ -180,32 +180,45 @@ const stateGroups: Array<[keyof Figures, readonly string[]]> = [
  * - otherwise its events that happened by then give them: the latest state-moving event's state ($4/$5:
  *   event type → state, read from the machine; an approved correction moves to the target state stamped on
  *   it), the latest running deadline ($6: events that set one) and whether MARK_LONG_TERM happened; no
- *   state-moving event by then (not even REGISTER) means the item does not count yet. Both instants come
- *   from one pass over the item's events up to the later one (the (stream_id, sequence) index), each
- *   aggregate filtered to its instant;
+ *   state-moving event by then (not even REGISTER) means the item does not count yet;
  * - overdue: a state with a running deadline ($7), the deadline passed, not long-term.
+ * Both instants come from one pass over the item's events up to the later one, newest first, read from the
+ * unique (stream_id, sequence) index alone (it carries type and occurred_at, migration
+ * 1734060000000-bulletin-as-of-indexes): each aggregate keeps the first value its filter lets through, the
+ * latest by sequence. An event's payload is read only where a figure needs it: the deadline of an item
+ * whose state at the instant runs one, the target state of an approved correction.
  * `instants` lists the instants needed (the first is the later one); only narrow projected columns of the
  * head are read (the covering index streams_bulletin_cover, no jsonb snapshot).
  * $1 campaign ids, $8 the reader's scope.
  */
 function perItemSql(instants: Array<{ at: string; suffix: string }>, only: string): string {
   const moving = `(e.type = ANY($4) OR e.type = 'APPROVE_CORRECTION')`;
-  const movedTo = `CASE WHEN e.type = 'APPROVE_CORRECTION' THEN e.payload ->> 'targetState'
-                        ELSE ($5::text[])[array_position($4::text[], e.type)] END`;
-  const past = instants
+  const latest = instants
     .map(
       ({ at, suffix }) => `
-        (array_agg(${movedTo} ORDER BY e.sequence DESC) FILTER (WHERE ${moving} AND e.occurred_at <= ${at}))[1] AS state_${suffix},
-        (array_agg(e.payload ->> 'deadline' ORDER BY e.sequence DESC) FILTER (WHERE e.type = ANY($6) AND e.occurred_at <= ${at}))[1]::timestamptz AS deadline_${suffix},
-        bool_or(e.type = 'MARK_LONG_TERM' AND e.occurred_at <= ${at}) AS long_term_${suffix}`,
+        (array_agg(e.type) FILTER (WHERE ${moving} AND e.occurred_at <= ${at}))[1] AS moved_by_${suffix},
+        (array_agg(e.sequence) FILTER (WHERE ${moving} AND e.occurred_at <= ${at}))[1] AS moved_at_${suffix},
+        (array_agg(e.sequence) FILTER (WHERE e.type = ANY($6) AND e.occurred_at <= ${at}))[1] AS deadline_at_${suffix},
+        COALESCE(bool_or(e.type = 'MARK_LONG_TERM' AND e.occurred_at <= ${at}), false) AS marked_long_term_${suffix}`,
     )
     .join(',');
-  const asOf = instants
+  const payloadOf = (alias: string, sequence: string, field: string) =>
+    `(SELECT x.payload ->> '${field}' FROM events x WHERE x.stream_id = ${alias}.stream_id AND x.sequence = ${alias}.${sequence})`;
+  const stateAndFlag = instants
     .map(
       ({ at, suffix }) => `
-        CASE WHEN s.updated_at <= ${at} THEN s.state ELSE p.state_${suffix} END AS state_${suffix},
-        CASE WHEN s.updated_at <= ${at} THEN s.deadline ELSE p.deadline_${suffix} END AS deadline_${suffix},
-        CASE WHEN s.updated_at <= ${at} THEN s.long_term ELSE COALESCE(p.long_term_${suffix}, false) END AS long_term_${suffix}`,
+        CASE WHEN a.updated_at <= ${at} THEN a.state
+             WHEN a.moved_by_${suffix} = 'APPROVE_CORRECTION' THEN ${payloadOf('a', `moved_at_${suffix}`, 'targetState')}
+             ELSE ($5::text[])[array_position($4::text[], a.moved_by_${suffix})] END AS state_${suffix},
+        CASE WHEN a.updated_at <= ${at} THEN a.long_term ELSE a.marked_long_term_${suffix} END AS long_term_${suffix}`,
+    )
+    .join(',');
+  const deadline = instants
+    .map(
+      ({ at, suffix }) => `
+        CASE WHEN b.updated_at <= ${at} THEN b.deadline
+             WHEN b.state_${suffix} = ANY($7) AND NOT b.long_term_${suffix}
+             THEN ${payloadOf('b', `deadline_at_${suffix}`, 'deadline')}::timestamptz END AS deadline_${suffix}`,
     )
     .join(',');
   const overdue = instants
@@ -214,14 +227,24 @@ function perItemSql(instants: Array<{ at: string; suffix: string }>, only: strin
         `${itemOverdueSql({ state: `state_${suffix}`, deadline: `deadline_${suffix}`, longTerm: `long_term_${suffix}` }, at, '$7')} AS overdue_${suffix}`,
     )
     .join(', ');
+  const keep = (suffix: string) => `state_${suffix}, long_term_${suffix}`;
   return `
-    SELECT b.*, ${overdue} FROM (
-      SELECT s.stream_id, s.category, s.campaign_id, s.unit_path, ${asOf}
-        FROM streams s
-        CROSS JOIN LATERAL (
-          SELECT ${past}
-            FROM events e WHERE e.stream_id = s.stream_id AND e.occurred_at <= ${instants[0]!.at}) p
-       WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND starts_with(s.unit_path, $8) AND ${only}) b`;
+    SELECT c.*, ${overdue} FROM (
+      SELECT b.stream_id, b.category, b.campaign_id, b.unit_path,
+             ${instants.map(({ suffix }) => keep(suffix)).join(', ')}, ${deadline} FROM (
+        SELECT a.stream_id, a.category, a.campaign_id, a.unit_path, a.updated_at, a.deadline,
+               ${instants.map(({ suffix }) => `a.deadline_at_${suffix}`).join(', ')}, ${stateAndFlag} FROM (
+          SELECT s.stream_id, s.category, s.campaign_id, s.unit_path, s.updated_at, s.state, s.deadline, s.long_term, p.*
+            FROM streams s
+            CROSS JOIN LATERAL (
+              SELECT ${latest}
+                FROM (SELECT e.sequence, e.type, e.occurred_at FROM events e
+                       WHERE e.stream_id = s.stream_id AND e.occurred_at <= ${instants[0]!.at}
+                       ORDER BY e.sequence DESC) e) p
+           WHERE s.stream_type = 'item' AND s.campaign_id = ANY($1) AND starts_with(s.unit_path, $8) AND ${only}
+          OFFSET 0) a
+        OFFSET 0) b
+      OFFSET 0) c`;
 }
 
 /** The stream head's columns, for the overdue definition (persistence/overdue.ts). */

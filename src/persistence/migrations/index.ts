@@ -14,6 +14,7 @@ import { Evidence1733700000000 } from './1733700000000-evidence';
 import { UnitItemCounts1733800000000 } from './1733800000000-unit-item-counts';
 import { Settings1733900000000 } from './1733900000000-settings';
 import { BulletinEventTimes1734050000000 } from './1734050000000-bulletin-event-times';
+import { BulletinAsOfIndexes1734060000000 } from './1734060000000-bulletin-as-of-indexes';
 
 /** Every migration, oldest first. Later modules append theirs here. */
 export const migrations = [
@@ -33,4 +34,5 @@ export const migrations = [
   UnitItemCounts1733800000000,
   Settings1733900000000,
   BulletinEventTimes1734050000000,
+  BulletinAsOfIndexes1734060000000,
 ];
