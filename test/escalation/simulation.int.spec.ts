@@ -362,6 +362,17 @@ describe('what-if simulation of unit subjects (missed reports)', () => {
     expect(higher.byItem).toEqual([]); // unit subjects count per rule and per unit
   });
 
+  it('a unit subject is the same subject only for the same unit: the extra leader order of 湟中 is added, not a change of 大通', async () => {
+    // Fires for 湟中 only (3 missed at the 28th; 大通 has 2): the unit's order is 湟中's recorded one, later;
+    // the leader's order has no recorded counterpart in 湟中, and 大通's recorded one is simply removed.
+    const report = await simulateUnits(REPORT_RULES(3, 2, '通报批评 单位 ， 约谈 单位负责人'));
+    expect(report.changed.map((c) => [c.unitId, c.kinds])).toEqual([['xn-county-hz', ['later']]]);
+    expect(report.added.map((e) => [e.unitId, e.target])).toEqual([
+      ['xn-county-hz', { kind: 'unit_leader', id: 'xn-county-hz' }],
+    ]);
+    expect(report.removed.map((e) => e.unitId)).toEqual(['xn-county-dt']);
+  });
+
   it('another target: one change per unit (lighter, other target), never paired across units', async () => {
     const report = await simulateUnits(REPORT_RULES(2, 2, '约谈 单位负责人'));
     expect(report.summary).toMatchObject({ added: 0, removed: 0, changed: 2 });
