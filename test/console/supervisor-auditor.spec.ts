@@ -29,7 +29,7 @@ describeOnPostgres(
       await harness?.close();
     });
 
-    test('a supervisor writes a rule with an error, sees it at its line, fixes it, runs the examples, publishes; the next item event is escalated by it', async () => {
+    test('a supervisor writes a rule with an error, sees it at its line, fixes it, runs the examples, publishes; the publication escalates the open item it matches', async () => {
       const { page, errors } = await harness.loginAs('supervisor', '/console/rules');
       await page.locator('.cm-content').waitFor();
       await page.locator('.cm-content').filter({ hasText: '规则集' }).waitFor();
@@ -58,13 +58,13 @@ describeOnPostgres(
       await page.getByText('已发布第 2 版', { exact: true }).waitFor();
       await harness.screenshot(page, 'rules');
 
-      const officer = await apiAs(harness.url, 'officer');
-      const answer = await officer('/items/xn-2023-003/commands/record-progress', {
-        note: '控制台规则测试：已完成自查',
-      });
-      expect(answer.status).toBe(200);
-      const escalations = answer.body.escalations as Array<Record<string, unknown>>;
-      expect(JSON.stringify(escalations)).toContain('console-remind');
+      // Publishing evaluates the campaign's open items at once (issue 10, a publication with a diff): the item
+      // in rectification is reminded by the new rule without waiting for its next event.
+      const supervisor = await apiAs(harness.url, 'supervisor');
+      const issued = await supervisor('/escalations?itemId=xn-2023-003&limit=100');
+      expect(issued.status).toBe(200);
+      const rules = (issued.body.items as Array<{ ruleId: string }>).map((e) => e.ruleId);
+      expect(rules).toContain('console-remind');
       expect(errors).toEqual([]);
     });
 

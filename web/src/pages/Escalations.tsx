@@ -1,8 +1,8 @@
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { keepPreviousData, useQuery, useQueryClient } from '@tanstack/react-query';
+import { usePagedList } from './paged-list';
+import { Link } from 'react-router';
+import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Select, Space, Table, Tag, Typography } from 'antd';
-import { get, qs, type Page } from '../api';
 import { CommandDialog, type CommandSpec } from '../components/CommandDialog';
 import { ProblemAlert } from '../components/Problem';
 import {
@@ -65,8 +65,6 @@ const COMMANDS: { segment: string; zh: string; en: string; states: string[]; sup
   },
 ];
 
-const PAGE = 50;
-
 /** 督办问责 inbox: escalations in the caller's subtree, with follow-up, outcome and lift. */
 export default function EscalationsPage() {
   const t = useT();
@@ -75,31 +73,13 @@ export default function EscalationsPage() {
   const client = useQueryClient();
   const { message } = App.useApp();
   const openapi = useOpenApi();
-  const [params, setParams] = useSearchParams();
+  const {
+    list,
+    filters,
+    setFilter: set,
+    pagination,
+  } = usePagedList<EscalationRow>('/escalations', ['state', 'measure', 'campaignId', 'overdue']);
   const [dialog, setDialog] = useState<CommandSpec | null>(null);
-  const page = Number(params.get('page') ?? 1);
-  const filters = {
-    state: params.get('state') ?? undefined,
-    measure: params.get('measure') ?? undefined,
-    campaignId: params.get('campaignId') ?? undefined,
-    overdue: params.get('overdue') ?? undefined,
-  };
-  const list = useQuery({
-    queryKey: ['escalations', filters, page],
-    queryFn: ({ signal }) =>
-      get<Page<EscalationRow>>(
-        `/escalations${qs({ ...filters, limit: PAGE, offset: (page - 1) * PAGE })}`,
-        signal,
-      ),
-    placeholderData: keepPreviousData,
-  });
-  const set = (key: string, value?: string) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete('page');
-    setParams(next);
-  };
   return (
     <section aria-labelledby="escalations-title">
       <Typography.Title level={3} id="escalations-title" style={{ marginTop: 0 }}>
@@ -147,17 +127,7 @@ export default function EscalationsPage() {
         scroll={{ x: 1000 }}
         loading={list.isFetching && !list.data}
         dataSource={list.data?.items ?? []}
-        pagination={{
-          current: page,
-          pageSize: PAGE,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          onChange: (next) => {
-            const p = new URLSearchParams(params);
-            p.set('page', String(next));
-            setParams(p);
-          },
-        }}
+        pagination={pagination()}
         columns={[
           {
             title: t('措施', 'Measure'),

@@ -1,11 +1,10 @@
 import { Select, Space, Table, Tag, Typography } from 'antd';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import { Link, useSearchParams } from 'react-router';
-import { get, qs, type Page } from '../api';
+import { Link } from 'react-router';
 import { ProblemAlert } from '../components/Problem';
 import { formatDate, formatTime, ITEM_STATE_CODES, itemStateLabel } from '../labels';
 import { useSession, useT } from '../session';
 import { useCampaigns } from './shared';
+import { usePagedList } from './paged-list';
 
 interface ItemRow {
   streamId: string;
@@ -20,35 +19,17 @@ interface ItemRow {
   updatedAt: string;
 }
 
-const PAGE = 50;
-
 /** Every item of the caller's subtree (GET /items), filterable; the dashboard's click-through lands here. */
 export default function ItemsPage() {
   const t = useT();
   const { lang } = useSession();
-  const [params, setParams] = useSearchParams();
-  const page = Number(params.get('page') ?? 1);
-  const filters = {
-    state: params.get('state') ?? undefined,
-    campaignId: params.get('campaignId') ?? undefined,
-    unitId: params.get('unitId') ?? undefined,
-    category: params.get('category') ?? undefined,
-    overdue: params.get('overdue') ?? undefined,
-  };
+  const {
+    list,
+    filters,
+    setFilter: set,
+    pagination,
+  } = usePagedList<ItemRow>('/items', ['state', 'campaignId', 'unitId', 'category', 'overdue']);
   const campaigns = useCampaigns();
-  const list = useQuery({
-    queryKey: ['items', filters, page],
-    queryFn: ({ signal }) =>
-      get<Page<ItemRow>>(`/items${qs({ ...filters, limit: PAGE, offset: (page - 1) * PAGE })}`, signal),
-    placeholderData: keepPreviousData,
-  });
-  const set = (key: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete('page');
-    setParams(next);
-  };
   return (
     <section aria-labelledby="items-title">
       <Typography.Title level={3} id="items-title" style={{ marginTop: 0 }}>
@@ -104,18 +85,7 @@ export default function ItemsPage() {
         scroll={{ y: 520, x: 900 }}
         loading={list.isFetching && !list.data}
         dataSource={list.data?.items ?? []}
-        pagination={{
-          current: page,
-          pageSize: PAGE,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (total) => t(`共 ${total} 条`, `${total} items`),
-          onChange: (next) => {
-            const p = new URLSearchParams(params);
-            p.set('page', String(next));
-            setParams(p);
-          },
-        }}
+        pagination={pagination((total) => t(`共 ${total} 条`, `${total} items`))}
         columns={[
           {
             title: t('编号', 'Id'),

@@ -1,8 +1,7 @@
 import { Input, Select, Space, Table, Tag, Typography } from 'antd';
-import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { usePagedList } from './paged-list';
 import { useState } from 'react';
-import { Link, useSearchParams } from 'react-router';
-import { get, qs, type Page } from '../api';
+import { Link } from 'react-router';
 import { ProblemAlert } from '../components/Problem';
 import { formatDate, ITEM_STATE_CODES, itemStateLabel } from '../labels';
 import { useSession, useT } from '../session';
@@ -22,34 +21,18 @@ export interface WorkRow {
   version: number;
 }
 
-const PAGE = 50;
-
 /** 我的待办: items in the caller's subtree that need an action from their role, by deadline (server paged). */
 export function WorklistPage() {
   const t = useT();
   const { lang } = useSession();
-  const [params, setParams] = useSearchParams();
-  const [search, setSearch] = useState(params.get('q') ?? '');
-  const page = Number(params.get('page') ?? 1);
-  const filters = {
-    q: params.get('q') ?? undefined,
-    state: params.get('state') ?? undefined,
-    campaignId: params.get('campaignId') ?? undefined,
-  };
+  const {
+    list,
+    filters,
+    setFilter: set,
+    pagination,
+  } = usePagedList<WorkRow>('/worklist', ['q', 'state', 'campaignId']);
+  const [search, setSearch] = useState(filters.q ?? '');
   const campaigns = useCampaigns();
-  const list = useQuery({
-    queryKey: ['worklist', filters, page],
-    queryFn: ({ signal }) =>
-      get<Page<WorkRow>>(`/worklist${qs({ ...filters, limit: PAGE, offset: (page - 1) * PAGE })}`, signal),
-    placeholderData: keepPreviousData,
-  });
-  const set = (key: string, value: string | undefined) => {
-    const next = new URLSearchParams(params);
-    if (value) next.set(key, value);
-    else next.delete(key);
-    next.delete('page');
-    setParams(next);
-  };
 
   return (
     <section aria-labelledby="worklist-title">
@@ -94,18 +77,7 @@ export function WorklistPage() {
         scroll={{ y: 520, x: 900 }}
         loading={list.isFetching && !list.data}
         dataSource={list.data?.items ?? []}
-        pagination={{
-          current: page,
-          pageSize: PAGE,
-          total: list.data?.total ?? 0,
-          showSizeChanger: false,
-          showTotal: (total) => t(`共 ${total} 条`, `${total} items`),
-          onChange: (next) => {
-            const p = new URLSearchParams(params);
-            p.set('page', String(next));
-            setParams(p);
-          },
-        }}
+        pagination={pagination((total) => t(`共 ${total} 条`, `${total} items`))}
         columns={[
           {
             title: t('编号', 'Id'),
