@@ -253,6 +253,52 @@ const notificationKind = {
   daily_digest: { zh: '每日汇总', en: 'daily digest' },
 } as const satisfies Terms;
 
+/** Field names of clues, ledgers and command payloads, as a person reads them beside the values (console). */
+const field = {
+  itemId: { zh: '事项编号', en: 'item' },
+  campaignId: { zh: '专项行动', en: 'campaign' },
+  reportedUnitId: { zh: '被反映单位', en: 'unit reported' },
+  source: { zh: '线索来源', en: 'source' },
+  channel: { zh: '反映渠道', en: 'channel' },
+  description: { zh: '问题描述', en: 'description' },
+  receivedAt: { zh: '收到时间', en: 'received' },
+  reporter: { zh: '反映人', en: 'reporter' },
+  ledgerNumber: { zh: '台账序号', en: 'ledger number' },
+  unitId: { zh: '单位', en: 'unit' },
+  officerId: { zh: '承办人', en: 'officer' },
+  handlerId: { zh: '经办人', en: 'handler' },
+  principalId: { zh: '主要负责人', en: 'principal' },
+  deadline: { zh: '时限', en: 'deadline' },
+  category: { zh: '问题类别', en: 'category' },
+  checklistItem: { zh: '清单条目', en: 'checklist item' },
+  severity: { zh: '严重程度', en: 'severity' },
+  findings: { zh: '核查情况', en: 'findings' },
+  reason: { zh: '理由', en: 'reason' },
+  note: { zh: '说明', en: 'note' },
+  manifestation: { zh: '具体表现', en: 'manifestation' },
+  measures: { zh: '整改措施', en: 'measures' },
+  responsibleUnitId: { zh: '责任单位', en: 'responsible unit' },
+  responsiblePerson: { zh: '责任人', en: 'responsible person' },
+  coUnitIds: { zh: '协办单位', en: 'co-operating units' },
+  progress: { zh: '整改进度', en: 'progress' },
+  accountability: { zh: '问责情况', en: 'accountability' },
+  longTermMeasures: { zh: '长效机制', en: 'long-term measures' },
+  result: { zh: '整改结果', en: 'result' },
+  currentResult: { zh: '当前成效', en: 'current result' },
+  evidence: { zh: '佐证材料', en: 'evidence' },
+  tag: { zh: '标签', en: 'tag' },
+  outcome: { zh: '结果', en: 'outcome' },
+  response: { zh: '回复', en: 'response' },
+  measure: { zh: '措施', en: 'measure' },
+  targetState: { zh: '目标状态', en: 'target state' },
+  corrects: { zh: '更正事件', en: 'corrects event' },
+  fields: { zh: '更正内容', en: 'corrected fields' },
+  voidEscalations: { zh: '撤销的处置', en: 'escalations voided' },
+  remark: { zh: '备注', en: 'remark' },
+  title: { zh: '标题', en: 'title' },
+  overdue: { zh: '是否逾期', en: 'overdue' },
+} as const satisfies Terms;
+
 /** Every table, by name. */
 export const VOCABULARY = Object.freeze({
   itemState,
@@ -270,6 +316,7 @@ export const VOCABULARY = Object.freeze({
   streamKind,
   tag,
   notificationKind,
+  field,
 });
 
 /** The name of a vocabulary table. */

@@ -144,6 +144,14 @@ describeOnPostgres(
       ).toBe(200);
       await rows.nth(before).waitFor();
       expect(await rows.count()).toBe(before + 1);
+      // People read names and labels, not field keys and ids: the new row names the officer and the note.
+      const added = await rows.nth(before).innerText();
+      expect(added).toContain('李执法');
+      expect(added).toContain('说明：另一位用户的更新');
+      expect(added).not.toContain('u-officer');
+      const clue = await page.locator('.ant-card').filter({ hasText: '线索' }).first().innerText();
+      expect(clue).toContain('收到时间');
+      expect(clue).not.toMatch(/receivedAt|sourceLabel|reportedUnitId/);
       expect(errors).toEqual([]);
     });
 

@@ -40,6 +40,9 @@ export const categoryLabel = (code: string | null | undefined, lang: Lang = 'zh'
 export const tagLabel = (code: string | null | undefined, lang: Lang = 'zh'): string =>
   pick('tag', code, lang);
 
+/** A field's name as people read it; a field the vocabulary does not know keeps its name. */
+export const fieldLabel = (key: string, lang: Lang = 'zh'): string => labelOf('field', key, lang);
+
 export const ITEM_STATE_CODES: readonly string[] = codesOf('itemState');
 export const CHANNEL_CODES: readonly string[] = codesOf('channel');
 export const MEASURE_CODES: readonly string[] = codesOf('measure');

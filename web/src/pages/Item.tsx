@@ -23,7 +23,16 @@ import { CorrectionMarks, eventAnchor, type CorrectionLink } from '../components
 import { ProblemAlert } from '../components/Problem';
 import { EvidencePanel } from '../components/EvidencePanel';
 import type { JsonSchema } from '../components/SchemaForm';
-import { eventLabel, formatDate, formatTime, itemStateLabel, measureLabel, stateLabel } from '../labels';
+import {
+  channelLabel,
+  eventLabel,
+  fieldLabel,
+  formatDate,
+  formatTime,
+  itemStateLabel,
+  measureLabel,
+  stateLabel,
+} from '../labels';
 import { pathOf, useMachine } from '../machine';
 import { bodySchema, useOpenApi } from '../openapi';
 import { can, useSession, useT, useUser } from '../session';
@@ -158,11 +167,30 @@ export default function ItemPage() {
     enabled: item.isSuccess,
   });
   const units = useUnits();
-  const users = useUsers(can(user, 'act'));
+  const users = useUsers();
   const categories = useCampaignCategories(item.data?.campaignId);
   const unitOptions = (units.data ?? []).map((u) => ({ value: u.id, label: u.name }));
   /** Units by name, as people know them (an id only when the unit lies outside the reader's list). */
   const unitName = (id: unknown): string => (units.data ?? []).find((u) => u.id === id)?.name ?? text(id);
+  /** People by name (the id only for someone outside the reader's subtree, or the system's own actors). */
+  const userName = (id: unknown): string => {
+    const found = (users.data ?? []).find((u) => u.id === id);
+    return found ? (found.displayName ?? found.username) : text(id);
+  };
+  /** A field's value as people read it: the API's label beside a code, units and people by name, times local. */
+  const shown = (key: string, value: unknown, row: Record<string, unknown>): string => {
+    const label = row[`${key}Label`];
+    if (typeof label === 'string' && lang === 'zh') return label;
+    if (key === 'unitId' || key.endsWith('UnitId')) return unitName(value);
+    if (key === 'coUnitIds' && Array.isArray(value)) return value.map(unitName).join('、');
+    if (key === 'officerId' || key === 'handlerId' || key === 'principalId') return userName(value);
+    if (key === 'source' || key === 'channel') return channelLabel(String(value ?? ''), lang);
+    if (typeof value === 'boolean') return value ? t('是', 'yes') : t('否', 'no');
+    return text(value);
+  };
+  /** The fields of a clue or payload worth showing (not the API's *Label twins, not the event's own instant). */
+  const fieldsOf = (row: Record<string, unknown>) =>
+    Object.entries(row).filter(([key]) => !key.endsWith('Label') && key !== 'at');
   const formOptions = {
     unitId: unitOptions,
     responsibleUnitId: unitOptions,
@@ -275,9 +303,9 @@ export default function ItemPage() {
           </Card>
           <Card size="small" title={t('线索', 'Clue')} style={{ marginBottom: 12 }}>
             <Descriptions size="small" column={1}>
-              {Object.entries(clue).map(([key, value]) => (
-                <Descriptions.Item key={key} label={key}>
-                  {text(value)}
+              {fieldsOf(clue).map(([key, value]) => (
+                <Descriptions.Item key={key} label={fieldLabel(key, lang)}>
+                  {shown(key, value, clue)}
                 </Descriptions.Item>
               ))}
             </Descriptions>
@@ -387,7 +415,7 @@ export default function ItemPage() {
               width: 140,
               render: (type: string) => eventLabel(type, lang),
             },
-            { title: t('办理人', 'Actor'), dataIndex: 'actorId', width: 140 },
+            { title: t('办理人', 'Actor'), dataIndex: 'actorId', width: 140, render: userName },
             {
               title: t('更正', 'Corrections'),
               width: 190,
@@ -400,9 +428,8 @@ export default function ItemPage() {
               dataIndex: 'payload',
               ellipsis: true,
               render: (p: Record<string, unknown>) =>
-                Object.entries(p)
-                  .filter(([k]) => k !== 'at')
-                  .map(([k, v]) => `${k}: ${text(v)}`)
+                fieldsOf(p)
+                  .map(([k, v]) => `${fieldLabel(k, lang)}：${shown(k, v, p)}`)
                   .join('；'),
             },
           ]}
