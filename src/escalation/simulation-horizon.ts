@@ -46,7 +46,10 @@ type Atom =
       op: Op;
       termOnLeft: boolean;
       count: DayCount;
-      read: (f: RuleFacts) => unknown;
+      /** The fact's value for a count of n days. */
+      value: (n: number) => unknown;
+      /** The value of one day when the value is n × that (checked), else null. */
+      scale: number | null;
       other: Fn;
     }
   | { kind: 'sinceThreshold'; op: Op; termOnLeft: boolean; term: Fn; other: Fn }
@@ -120,6 +123,31 @@ function collect(node: CompiledNode, into: Reads): void {
 const ORDERED = new Set(['<', '<=', '>', '>=']);
 const moves = (r: Reads) => r.itemTime || r.unitOrCampaign || r.unsupported;
 
+/**
+ * A day-count fact's value for n days: n (超期天数, 停留天数) or n days in ms (超期, 停留时长) — checked against the
+ * fact's own read function on sample counts, else read through it.
+ */
+function dayValue(read: (f: RuleFacts) => unknown): {
+  value: (n: number) => unknown;
+  scale: number | null;
+} {
+  const at = (n: number) => read({ item: { daysOverdue: n, daysInState: n } } as unknown as RuleFacts);
+  const samples = [0, 1, 7, 36_500];
+  if (samples.every((n) => at(n) === n)) return { value: (n) => n, scale: 1 };
+  if (samples.every((n) => at(n) === n * DAY)) return { value: (n) => n * DAY, scale: DAY };
+  return { value: at, scale: null };
+}
+
+/**
+ * Whether an ordered comparison with a term that only grows keeps its value for good: `term > k` once true,
+ * `term < k` once false (and the mirrored forms); a NaN bound keeps every comparison false.
+ */
+function settled(op: Op, termOnLeft: boolean, holds: boolean, other: unknown): boolean {
+  if (typeof other === 'number' && Number.isNaN(other)) return true;
+  const grows = termOnLeft ? op === '>' || op === '>=' : op === '<' || op === '<=';
+  return grows === holds;
+}
+
 /** A comparison of a monotone time term (day count, 距上次) with a side that does not move, if it is one. */
 function threshold(node: CompiledNode): Atom | null {
   const ir = node.ir;
@@ -139,7 +167,7 @@ function threshold(node: CompiledNode): Atom | null {
         op: ir.op as Op,
         termOnLeft,
         count: DAY_FIELDS[t.field.en]!,
-        read: t.field.read,
+        ...dayValue(t.field.read),
         other: other.fn,
       };
     if (t.type === 'call' && t.fn.code === 'sinceIssued')
@@ -259,10 +287,20 @@ function atomHorizon(atom: Atom, c: EvalContext, anchors: DayAnchors): number {
       if (n0 !== c.f.item[atom.count]) return now + 1; // not counted as this plan assumes: no bound
       const other = atom.other(c);
       const holds = (n: number) => {
-        const value = atom.read({ item: { daysOverdue: n, daysInState: n } } as unknown as RuleFacts);
+        const value = atom.value(n);
         return atom.termOnLeft ? compare(atom.op, value, other) : compare(atom.op, other, value);
       };
       const before = holds(n0);
+      if (atom.scale !== null && settled(atom.op, atom.termOnLeft, before, other)) return Infinity;
+      // Near the bound first (exact: the count just below must not flip), else search.
+      if (atom.scale !== null && typeof other === 'number' && Number.isFinite(other)) {
+        const near = Math.floor(other / atom.scale);
+        for (let m = Math.max(n0 + 1, near - 1); m <= near + 2; m++)
+          if (holds(m) !== before) {
+            if (m - 1 === n0 || holds(m - 1) === before) return anchor + m * DAY;
+            break;
+          }
+      }
       const step = firstFlip((k) => holds(n0 + k) !== before);
       return step === Infinity ? Infinity : anchor + (n0 + step) * DAY;
     }
@@ -273,6 +311,7 @@ function atomHorizon(atom: Atom, c: EvalContext, anchors: DayAnchors): number {
       const holds = (since: number) =>
         atom.termOnLeft ? compare(atom.op, since, other) : compare(atom.op, other, since);
       const before = holds(since0);
+      if (settled(atom.op, atom.termOnLeft, before, other)) return Infinity;
       const step = firstFlip((k) => holds(since0 + k) !== before);
       return now + step;
     }

@@ -185,6 +185,9 @@ interface SimItem {
   around: Around | null;
   /** Its last full evaluation that changed nothing (see `#unchangedOutcome`), or null. */
   quiet: QuietOutcome | null;
+  /** Changes to the escalations on it, and its unit's counts (see `#around`). */
+  escalationChanges: number;
+  unit: UnitTally | null;
 }
 
 interface UnitTally {
@@ -196,6 +199,8 @@ interface UnitTally {
   /** Its unit facts, until its counts or complaints (or the campaign's reporting record) change. */
   facts: UnitFacts | null;
   factsCampaignVersion: number;
+  /** Changes to the escalations against the unit (unit / unit-leader targets). */
+  escalationChanges: number;
 }
 
 /** The escalations on an item and on its unit, with what the decision reads of them. */
@@ -242,7 +247,15 @@ interface Evaluation {
   issued: SimEscalation[];
 }
 
-const SWEPT_STATES = ['registered', 'verifying', 'confirmed', 'rectifying', 'awaitingAcceptance', 'reopened'];
+const SWEPT_STATES = new Set([
+  'registered',
+  'verifying',
+  'confirmed',
+  'rectifying',
+  'awaitingAcceptance',
+  'reopened',
+]);
+const byItemId = (a: SimItem, b: SimItem) => (a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0);
 const UNIT_TARGETS = new Set(['unit', 'unit_leader']);
 const triggerKey = (t: EscalationTrigger): string =>
   t.kind === 'clock' ? `c:${new Date(t.tick).toISOString()}` : `e:${t.streamId}:${t.sequence}`;
@@ -268,6 +281,8 @@ class Simulation {
   readonly #toMs: number;
   /** Item ids in `ORDER BY stream_id` order (as the scheduler's sweep reads them), rebuilt when items arrive. */
   #sweepOrder: SimItem[] = [];
+  /** Items registered since the sweep order was last brought up to date. */
+  #unsortedItems: SimItem[] = [];
   #campaign: PersistedState | null = null;
   #campaignVersion = 1;
   readonly #items = new Map<string, SimItem>();
@@ -295,9 +310,6 @@ class Simulation {
   readonly #sweepSignatures = new Map<string, { unit: UnitFacts; tick: string; signature: string | null }>();
   readonly #horizon: RuleSetHorizon;
   #campaignFactsVersion = -1;
-  /** Changes to the escalations on each item and against each unit (see `#around`). */
-  readonly #escalationChanges = new Map<string, number>();
-  readonly #unitEscalationChanges = new Map<string, number>();
   #eventInstant = '';
   #eventInstantMs = NaN;
   #instantText = '';
@@ -413,6 +425,21 @@ class Simulation {
     return due > iso(sweep.dueAt);
   }
 
+  /** Merges the items registered since the last sweep into the sweep order (by item id). */
+  #sortNewItems(): void {
+    if (this.#unsortedItems.length === 0) return;
+    const fresh = this.#unsortedItems.sort(byItemId);
+    this.#unsortedItems = [];
+    const old = this.#sweepOrder;
+    const merged: SimItem[] = new Array(old.length + fresh.length);
+    let i = 0;
+    let j = 0;
+    for (let k = 0; k < merged.length; k++)
+      merged[k] =
+        j >= fresh.length || (i < old.length && byItemId(old[i]!, fresh[j]!) < 0) ? old[i++]! : fresh[j++]!;
+    this.#sweepOrder = merged;
+  }
+
   #runSweep(): void {
     const sweep = this.#nextSweep!;
     if (this.#pendingItemEvent) this.#flushItemEvent();
@@ -422,15 +449,12 @@ class Simulation {
     if (this.#inWindow(sweep.ranAt)) {
       this.#lastEvaluations = new Map();
       const tick = sweep.ranAt;
-      if (this.#sweepOrder.length !== this.#items.size)
-        this.#sweepOrder = [...this.#items.values()].sort((a, b) =>
-          a.itemId < b.itemId ? -1 : a.itemId > b.itemId ? 1 : 0,
-        );
+      this.#sortNewItems();
       const trigger: EscalationTrigger = { kind: 'clock', tick };
       const key = triggerKey(trigger);
       const tickMs = this.#instantMs(tick);
       for (const item of this.#sweepOrder) {
-        if (!SWEPT_STATES.includes(item.state.value)) continue;
+        if (!SWEPT_STATES.has(item.state.value)) continue;
         if (this.#sweepCanSkip(item, tick, tickMs, key)) this.counts.evaluations++;
         else this.#evaluate(item, tick, trigger, key);
       }
@@ -505,8 +529,11 @@ class Simulation {
         itemFacts: null,
         around: null,
         quiet: null,
+        escalationChanges: 0,
+        unit: null,
       };
       this.#items.set(event.streamId, item);
+      this.#unsortedItems.push(item);
       this.#moveItem(item, startItem(event.payload as unknown as ItemInput, event.machineVersion));
     } else {
       this.#moveItem(item, stepItem(item.state, event));
@@ -595,9 +622,11 @@ class Simulation {
         sortedComplaints: [],
         facts: null,
         factsCampaignVersion: 0,
+        escalationChanges: 0,
       };
       this.#units.set(item.unitId, unit);
     }
+    item.unit = unit;
     unit.facts = null;
     // What the head contributes to `unit_item_counts`, the projection the live rules read.
     const counted = itemContribution({
@@ -636,8 +665,8 @@ class Simulation {
 
   /** The escalations around an item and what the decision reads of them, kept until one of them changes. */
   #around(item: SimItem): Around {
-    const itemEscalations = this.#escalationChanges.get(item.itemId) ?? 0;
-    const unitEscalations = this.#unitEscalationChanges.get(item.unitId) ?? 0;
+    const itemEscalations = item.escalationChanges;
+    const unitEscalations = item.unit!.escalationChanges;
     const cached = item.around;
     if (
       cached &&
@@ -661,9 +690,11 @@ class Simulation {
   /** Records that an escalation was added or changed state: what is cached around its item and unit is stale. */
   #escalationChanged(escalation: SimEscalation): void {
     const { itemId, target } = escalation.context;
-    if (itemId) this.#escalationChanges.set(itemId, (this.#escalationChanges.get(itemId) ?? 0) + 1);
-    if (UNIT_TARGETS.has(target.kind))
-      this.#unitEscalationChanges.set(target.id, (this.#unitEscalationChanges.get(target.id) ?? 0) + 1);
+    const item = itemId ? this.#items.get(itemId) : undefined;
+    if (item) item.escalationChanges++;
+    // A unit without items has no tally, and no item whose escalations around are cached.
+    const unit = UNIT_TARGETS.has(target.kind) ? this.#units.get(target.id) : undefined;
+    if (unit) unit.escalationChanges++;
   }
 
   /** The item's rule facts at `at` (epoch ms `now`), from what is cached of the item, its unit and campaign. */
