@@ -38,6 +38,10 @@ async function timeNpmStart(env: Record<string, string>): Promise<Start> {
       PORT: String(port),
       ZHENGZHI_DATA_DIR: join(dataRoot, 'pglite'),
       ZHENGZHI_EVIDENCE_DIR: join(dataRoot, 'evidence'),
+      // the server's start-up line is read in English
+      LANG: 'C.UTF-8',
+      LC_ALL: '',
+      LC_MESSAGES: '',
       ...env,
     },
   });

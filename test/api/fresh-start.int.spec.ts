@@ -64,6 +64,10 @@ async function serve(dataDir: string, demoTemplate: string): Promise<Started> {
         ZHENGZHI_DEMO_TEMPLATE: demoTemplate,
         ZHENGZHI_JWT_SECRET: 'fresh-start-test-secret-0123456789abcdef',
         NODE_OPTIONS: '',
+        // the assertions read the English start-up lines
+        LANG: 'C.UTF-8',
+        LC_ALL: '',
+        LC_MESSAGES: '',
       },
       stdio: 'pipe',
     },
