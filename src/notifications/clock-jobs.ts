@@ -10,7 +10,7 @@ import {
 } from '../persistence/notification-store';
 import type { Clock } from '../shared/clock';
 import { labelOf } from '../vocabulary/labels';
-import type { NotificationIntent, RecipientRule } from './intents';
+import { itemTitleOf, type NotificationIntent, type RecipientRule } from './intents';
 import { NotificationKind } from './kinds';
 import type { NotificationOutbox, NotificationSummary } from './outbox';
 import { cstDay, cstText, DIGEST_HOUR_CST } from './preferences';
@@ -43,6 +43,7 @@ function dueSoonIntent(item: OpenDeadline, now: number): NotificationIntent {
     recipients,
     variables: {
       itemId: item.streamId,
+      itemTitle: itemTitleOf(context),
       description: context.clue?.description,
       state: item.state,
       deadline: item.deadline,

@@ -65,7 +65,21 @@ const responsibleOf = (item: ItemContext): RecipientRule[] =>
     : [];
 
 function itemVariables(item: ItemContext, state: string): Record<string, unknown> {
-  return { itemId: item.itemId, description: item.clue.description, state };
+  return { itemId: item.itemId, itemTitle: itemTitleOf(item), description: item.clue.description, state };
+}
+
+const TITLE_LENGTH = 24;
+
+/**
+ * What a person recognises an item by in a subject line: the ledger's 具体表现 when there is one, else the
+ * clue's description, on one line and cut at 24 characters (an item id is a UUID for registered clues).
+ */
+export function itemTitleOf(
+  item: Pick<ItemContext, 'clue'> & { ledger?: { manifestation?: string } | null },
+): string {
+  const text = (item.ledger?.manifestation || item.clue?.description || '').replace(/\s+/g, ' ').trim();
+  const characters = [...text];
+  return characters.length > TITLE_LENGTH ? `${characters.slice(0, TITLE_LENGTH).join('')}…` : text;
 }
 
 /** Who an escalation concerns, by its target kind (the rules vocabulary: 事项, 责任人, 单位负责人, 单位). */
@@ -236,6 +250,7 @@ export function intentsFor(e: EventFacts): NotificationIntent[] {
           what: `${labelOf('measure', escalation.measure)}回复`,
           deadline: escalation.respondBy,
           description: escalation.reason,
+          itemTitle: escalation.ruleTitle,
         }),
       ];
   }

@@ -37,6 +37,7 @@ interface KindSpec {
 
 const itemVariables = {
   itemId: '事项编号',
+  itemTitle: '事项（问题表现或线索内容的前 24 个字）',
   description: '线索内容',
   unitName: '责任单位',
   stateLabel: '事项状态',
@@ -67,7 +68,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     label: labelOf('notificationKind', 'item_assigned'),
     variables: { ...itemVariables, task: '交办任务', deadline: '办理期限' },
     defaults: {
-      subject: '【交办】{{task}}：{{itemId}}',
+      subject: '【交办】{{task}}：{{itemTitle}}',
       body: '您有一项新的{{task}}任务。\n事项：{{itemId}}（{{unitName}}）\n内容：{{description}}\n期限：{{deadline}}',
     },
   },
@@ -75,7 +76,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     label: labelOf('notificationKind', 'deadline_approaching'),
     variables: { ...itemVariables, deadline: '期限', daysLeft: '剩余天数' },
     defaults: {
-      subject: '【临期提醒】{{itemId}} 还有 {{daysLeft}} 天到期',
+      subject: '【临期提醒】{{itemTitle}} 还有 {{daysLeft}} 天到期',
       body: '事项 {{itemId}}（{{stateLabel}}，{{unitName}}）将于 {{deadline}} 到期，还有 {{daysLeft}} 天。\n内容：{{description}}',
     },
   },
@@ -83,7 +84,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     label: labelOf('notificationKind', 'deadline_passed'),
     variables: { ...itemVariables, deadline: '期限', what: '逾期事项' },
     defaults: {
-      subject: '【逾期】{{what}}：{{itemId}}',
+      subject: '【逾期】{{what}}：{{itemTitle}}',
       body: '{{what}}已超过期限 {{deadline}}。\n事项：{{itemId}}（{{unitName}}）\n内容：{{description}}',
     },
   },
@@ -91,7 +92,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     label: labelOf('notificationKind', 'acceptance_rejected'),
     variables: { ...itemVariables, reason: '退回理由', deadline: '整改期限' },
     defaults: {
-      subject: '【验收退回】{{itemId}}',
+      subject: '【验收退回】{{itemTitle}}',
       body: '事项 {{itemId}}（{{unitName}}）的整改未通过验收，已退回继续整改。\n理由：{{reason}}\n整改期限：{{deadline}}',
     },
   },
@@ -99,7 +100,7 @@ export const KIND_SPECS: Readonly<Record<NotificationKind, KindSpec>> = Object.f
     label: labelOf('notificationKind', 'dismissal_awaiting_approval'),
     variables: { ...itemVariables, reason: '了结理由', handlerName: '经办人' },
     defaults: {
-      subject: '【待签批】线索了结：{{itemId}}',
+      subject: '【待签批】线索了结：{{itemTitle}}',
       body: '{{handlerName}} 提请了结线索 {{itemId}}（{{unitName}}），请单位主要负责人签批。\n理由：{{reason}}',
     },
   },

@@ -30,7 +30,7 @@ describe('notifications over the API', () => {
     expect(mine).toEqual([
       expect.objectContaining({ kind: 'item_assigned', recipientId: 'u-officer', readAt: null }),
     ]);
-    expect(mine[0].subject).toBe(`【交办】线索核查：${itemId}`);
+    expect(mine[0].subject).toBe(`【交办】线索核查：执法人员随意拦车、扣车`);
     const unread = (await api.http.get('/notifications/unread-count').set(api.as('officer')).expect(200)).body
       .unread;
     expect(unread).toBeGreaterThanOrEqual(1);

@@ -1,4 +1,5 @@
 import { notificationService, remindDueSoon, buildDigest, recordDigest } from '../../src/notifications';
+import { itemTitleOf } from '../../src/notifications/intents';
 import type { NotificationService } from '../../src/notifications';
 import { campaignInput, clueInput, itemInRectification, officer, supervisor } from '../support/fixtures';
 import { addPeople, createTestRuntime, rows, type NotificationTestRuntime } from './support';
@@ -292,7 +293,8 @@ describe('the notification outbox', () => {
     expect(mine.map((t) => t.recipient_id)).toEqual(['u-officer', 'u-zhang']);
     expect(first.filter((t) => t.kind === 'deadline_approaching').length).toBeGreaterThanOrEqual(2);
     expect(again).toEqual([]);
-    expect(mine[0]!.subject).toBe(`【临期提醒】${itemId} 还有 3 天到期`);
+    // The subject names the item by its ledger 具体表现 (an item id is a UUID nobody recognises).
+    expect(mine[0]!.subject).toBe(`【临期提醒】随意拦车 还有 3 天到期`);
 
     runtime.clock.set('2023-08-01T00:00:01.000Z');
     await runtime.scheduler.tick();
@@ -350,5 +352,18 @@ describe('the notification outbox', () => {
     expect(mail).toMatchObject({ channel: 'email', target: 'zhang@example.test' });
     expect(String(mail!.payload.subject)).toMatch(/^【每日汇总】2023-08-03：临期 \d+ 项，逾期 \d+ 项$/);
     runtime.clock.set('2023-04-10T09:00:00.000Z');
+  });
+});
+
+describe('subject lines name the item as people know it', () => {
+  it('uses the ledger manifestation, else the description, on one line and cut at 24 characters', () => {
+    const clue = {
+      description: '  执法人员\n随意拦车、扣车，并对当事人态度粗暴，群众反映强烈，要求严肃处理  ',
+    };
+    expect(itemTitleOf({ clue, ledger: { manifestation: '随意拦车' } } as never)).toBe('随意拦车');
+    expect(itemTitleOf({ clue, ledger: null } as never)).toBe(
+      '执法人员 随意拦车、扣车，并对当事人态度粗暴，群…',
+    );
+    expect(itemTitleOf({ clue: { description: '窗口态度差' }, ledger: null } as never)).toBe('窗口态度差');
   });
 });
