@@ -1,5 +1,6 @@
 import { codeFor, labelOf, type Lang } from '../vocabulary/labels';
 import type { ProblemDocument, ProblemKind } from './problem';
+import { UNREADABLE_ZH } from '../ledgers/import-problems';
 
 /** Chinese titles of every kind of problem (the English ones live beside the statuses in problem.ts). */
 const TITLES_ZH: Record<ProblemKind, string> = {
@@ -92,6 +93,7 @@ const DETAILS_ZH: Partial<Record<ProblemKind, (doc: ProblemDocument & Extensions
       : null,
   payloadTooLarge: (doc) => (doc.limit ? `请求体超过上限 ${String(doc.limit)} 字节` : null),
   invalidInput: (doc) => {
+    if (doc.unreadable === 'legacyXls') return `${String(doc.file ?? '')}：${UNREADABLE_ZH.legacyXls}`;
     const problems = doc.problems as Array<{ sheet: string; cell: string; reason: string }> | undefined;
     return problems?.length ? `${problems.length} 行无法导入，未导入任何数据（逐行原因见 problems）` : null;
   },

@@ -45,7 +45,13 @@ function readMultipart(req: Request, limit: number): Promise<{ bytes: Buffer; fi
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: req.headers, limits: { fileSize: limit, files: 1, fields: 20 } });
+      // Browsers send a file name such as 湟中区台账.xlsx as raw UTF-8 in the part's header (busboy reads latin1
+      // by default, which garbles it in every report that names the file).
+      parser = busboy({
+        headers: req.headers,
+        defParamCharset: 'utf8',
+        limits: { fileSize: limit, files: 1, fields: 20 },
+      });
     } catch (error) {
       reject(
         new HttpProblem('validationFailed', `not a readable multipart body: ${(error as Error).message}`),

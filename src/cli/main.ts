@@ -14,6 +14,8 @@ import { registerSimulateCommand } from './rules-simulate';
 import { registerReportingCommands } from './reporting-commands';
 import { chooseLang, cliLang, langFromArgv } from './lang';
 import { say } from './messages';
+import { UNREADABLE_ZH, WorkbookUnreadableError } from '../ledgers/import-problems';
+import type { Lang } from '../vocabulary/labels';
 
 /** Builds the `zhengzhi` command line; each capability registers its own subcommands. */
 export function buildProgram(): Command {
@@ -40,14 +42,23 @@ export function buildProgram(): Command {
   return program;
 }
 
+/** An error's message for the reader: a workbook that cannot be read says why in Chinese too. */
+export function messageIn(lang: Lang, error: unknown): string {
+  if (error instanceof WorkbookUnreadableError && lang === 'zh') {
+    const why = error.details.unreadable as keyof typeof UNREADABLE_ZH | undefined;
+    if (why) return `${String(error.details.file)}：${UNREADABLE_ZH[why]}`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
 /** Entry point used by bin/zhengzhi.js. */
 export function main(argv: string[]): void {
   buildProgram()
     .parseAsync(argv)
     .catch((error: unknown) => {
       // Located messages (file:line:col, sheet!cell) keep their location; Chinese output says 错误 first.
-      const message = error instanceof Error ? error.message : String(error);
-      console.error(say(cliLang(langFromArgv(argv)), 'failed', { message }));
+      const lang = cliLang(langFromArgv(argv));
+      console.error(say(lang, 'failed', { message: messageIn(lang, error) }));
       process.exitCode = 1;
     });
 }

@@ -106,10 +106,21 @@ export function problemAt(sheet: string, column: string, row: number, reason: st
   return { sheet, row, column, cell: `${column}${row}`, reason };
 }
 
+/** Why a workbook could not be read, where a reader can say it in Chinese too (`unreadable` on the error). */
+export const UNREADABLE_ZH = {
+  legacyXls:
+    '这是旧版 .xls 工作簿（Excel 97–2003）；请在 Excel 或 WPS 中另存为 .xlsx（Excel 工作簿）后再导入',
+} as const;
+
 /** A workbook that cannot be read at all (not .xlsx, no matching sheet). */
 export class WorkbookUnreadableError extends ZhengzhiError {
-  constructor(file: string, reason: string, cause?: unknown) {
-    super(ErrorCode.invalidInput, `${file}: ${reason}`, { file }, { cause });
+  constructor(file: string, reason: string, cause?: unknown, unreadable?: keyof typeof UNREADABLE_ZH) {
+    super(
+      ErrorCode.invalidInput,
+      `${file}: ${reason}`,
+      { file, ...(unreadable ? { unreadable } : {}) },
+      { cause },
+    );
     this.name = 'WorkbookUnreadableError';
   }
 }

@@ -44,6 +44,8 @@ const legacyXls = (fileName: string) =>
   new WorkbookUnreadableError(
     fileName,
     'this is a legacy .xls workbook (Excel 97–2003); open it in Excel or WPS and save it as .xlsx (Excel 工作簿), then import that file',
+    undefined,
+    'legacyXls',
   );
 
 function isLegacyXls(source: string | Buffer): boolean {

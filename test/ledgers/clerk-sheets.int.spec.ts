@@ -227,6 +227,10 @@ describe('整改工作台账 as clerks type it (generated sheets, over HTTP uplo
     ]);
     const legacy = await upload(xls).expect(400);
     expect(legacy.body.detail).toMatch(/legacy \.xls .*save it as \.xlsx/);
+    const legacyZh = await upload(xls).set('Accept-Language', 'zh-CN').expect(400);
+    expect(legacyZh.body.detail).toBe(
+      '湟中区台账.xlsx：这是旧版 .xls 工作簿（Excel 97–2003）；请在 Excel 或 WPS 中另存为 .xlsx（Excel 工作簿）后再导入',
+    );
   });
 
   it('takes a workbook larger than the JSON limit as an upload, and refuses one over the upload limit', async () => {
