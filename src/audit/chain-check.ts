@@ -1,5 +1,5 @@
 import canonicalize from 'canonicalize';
-import { chainHash, GENESIS_HASH } from '../persistence/event-hash';
+import { chainHash, chainHashOfLink, GENESIS_HASH } from '../persistence/event-hash';
 import type { Finding } from './findings';
 
 /** One event as verification reads it: the stored canonical text and the chain fields around it. */
@@ -15,6 +15,11 @@ export interface ChainRow {
    * bytes): the link hash is computed over these, without decoding the text.
    */
   bodyBytes?: Uint8Array;
+  /**
+   * The whole link as the reader holds it: `prevHash` (exactly those characters) ‖ "\n" ‖ the body's bytes.
+   * When present, the link hash is computed over these bytes as they are.
+   */
+  linkBytes?: Uint8Array;
   /** Denormalised columns to compare with the body (absent in exports, where only the body is kept). */
   columns?: EventColumns;
   /** Line number in an export file, for findings. */
@@ -32,7 +37,10 @@ export interface EventColumns {
 }
 
 /** The link hash of a row: `chainHash` over the stored bytes when the reader has them, else the text. */
-const linkOf = (row: ChainRow): string => chainHash(row.prevHash, row.bodyBytes ?? row.body);
+const linkOf = (row: ChainRow): string =>
+  row.linkBytes !== undefined
+    ? chainHashOfLink(row.linkBytes)
+    : chainHash(row.prevHash, row.bodyBytes ?? row.body);
 
 /**
  * The body the columns imply, split around the payload. RFC 8785 orders the keys actorId, machineVersion,

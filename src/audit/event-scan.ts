@@ -72,7 +72,8 @@ export async function copyLines(
     stream.on('error', (error: Error) => {
       streamError ??= error;
     });
-    let carry: Buffer | null = null;
+    // The bytes of a row that began in an earlier chunk: only that row is copied, never a whole chunk.
+    let carry: Buffer[] = [];
     const read = (chunk: Buffer, start: number, end: number): void => {
       try {
         onLine(chunk, start, end);
@@ -82,17 +83,30 @@ export async function copyLines(
       }
     };
     for await (const data of stream as AsyncIterable<Buffer>) {
-      const chunk: Buffer = carry === null ? data : Buffer.concat([carry, data]);
-      carry = null;
       let start = 0;
-      for (let end = chunk.indexOf(0x0a, start); end !== -1; end = chunk.indexOf(0x0a, start)) {
-        read(chunk, start, end);
+      if (carry.length > 0) {
+        const newline = data.indexOf(0x0a);
+        if (newline === -1) {
+          carry.push(data);
+          continue;
+        }
+        carry.push(data.subarray(0, newline));
+        const line = Buffer.concat(carry);
+        carry = [];
+        read(line, 0, line.length);
+        start = newline + 1;
+      }
+      for (let end = data.indexOf(0x0a, start); end !== -1; end = data.indexOf(0x0a, start)) {
+        read(data, start, end);
         start = end + 1;
       }
-      if (start < chunk.length) carry = chunk.subarray(start);
+      if (start < data.length) carry.push(data.subarray(start));
     }
     if (streamError) throw streamError;
-    if (carry !== null) read(carry, 0, carry.length);
+    if (carry.length > 0) {
+      const line = Buffer.concat(carry);
+      read(line, 0, line.length);
+    }
   } finally {
     client.release(abandoned);
   }
@@ -111,17 +125,12 @@ export async function copyRows(
 
 const TAB = 0x09;
 const BACKSLASH = 0x5c;
-
-/** A decimal integer field of COPY text, read from its bytes. */
-function integerAt(chunk: Buffer, start: number, end: number): number {
-  let n = 0;
-  for (let i = start; i < end; i++) n = n * 10 + (chunk[i]! - 0x30);
-  return n;
-}
+const HASH_LENGTH = 64;
+const NEWLINE = 0x0a;
 
 /**
- * One link read from COPY bytes: the body stays bytes (the link hash is computed over them); its text is
- * decoded only if someone asks (a finding, a column check).
+ * One link read from COPY bytes: `linkBytes` is prev_hash ‖ "\n" ‖ body exactly as stored (the link hash is
+ * computed over them); the body's text is decoded only if someone asks (a finding, a column check).
  */
 class LinkRow implements ChainRow {
   constructor(
@@ -129,59 +138,79 @@ class LinkRow implements ChainRow {
     readonly sequence: number,
     readonly prevHash: string,
     readonly hash: string,
-    readonly bodyBytes: Uint8Array,
+    readonly linkBytes: Buffer,
   ) {}
 
+  get bodyBytes(): Uint8Array {
+    return this.linkBytes.subarray(HASH_LENGTH + 1);
+  }
+
   get body(): string {
-    return Buffer.from(this.bodyBytes.buffer, this.bodyBytes.byteOffset, this.bodyBytes.length).toString(
-      'utf8',
-    );
+    return this.linkBytes.toString('utf8', HASH_LENGTH + 1);
   }
 }
 
+/** The columns of a link in COPY order: the previous hash right before the body, so the two are adjacent bytes. */
+const LINK_COLUMNS = 'stream_id, sequence, hash, prev_hash, body';
+
 /**
- * Reads lines of `[global_position,] stream_id, sequence, prev_hash, hash, body` without decoding the body:
- * verification's hot loop. A line with a backslash anywhere (COPY escaped something) takes the general path.
+ * Reads lines of `[global_position,] stream_id, sequence, hash, prev_hash, body` (LINK_COLUMNS): verification's
+ * hot loop. Takes the bytes apart without decoding the body; the tab between prev_hash and body is overwritten
+ * with a newline in place, so prev_hash ‖ "\n" ‖ body — what the link hash covers — is one slice of the
+ * chunk (the reader owns the line). A line with a backslash anywhere (COPY escaped something) or hashes that
+ * are not 64 bytes takes the general, decoding path.
  */
 function linkLineReader(
   withPosition: boolean,
   onRow: (row: ChainRow, position: number) => void,
 ): (chunk: Buffer, start: number, end: number) => void {
+  // One backslash search per chunk, not per line: the next backslash at or after the last line's start.
+  let searched: Buffer | null = null;
+  let nextBackslash = -1;
+  const general = (chunk: Buffer, start: number, end: number): void => {
+    const f = splitCopyLine(chunk.toString('utf8', start, end));
+    const o = withPosition ? 1 : 0;
+    onRow(
+      {
+        streamId: String(f[o]),
+        sequence: Number(f[o + 1]),
+        hash: String(f[o + 2]),
+        prevHash: String(f[o + 3]),
+        body: String(f[o + 4]),
+      },
+      withPosition ? Number(f[0]) : 0,
+    );
+  };
   return (chunk, start, end) => {
-    const escaped = chunk.indexOf(BACKSLASH, start);
-    if (escaped !== -1 && escaped < end) {
-      const f = splitCopyLine(chunk.toString('utf8', start, end));
-      const o = withPosition ? 1 : 0;
-      onRow(
-        {
-          streamId: String(f[o]),
-          sequence: Number(f[o + 1]),
-          prevHash: String(f[o + 2]),
-          hash: String(f[o + 3]),
-          body: String(f[o + 4]),
-        },
-        withPosition ? Number(f[0]) : 0,
-      );
-      return;
+    if (chunk !== searched || (nextBackslash !== -1 && nextBackslash < start)) {
+      searched = chunk;
+      nextBackslash = chunk.indexOf(BACKSLASH, start);
     }
+    if (nextBackslash !== -1 && nextBackslash < end) return general(chunk, start, end);
     let at = start;
     let position = 0;
     if (withPosition) {
-      const tab = chunk.indexOf(TAB, at);
-      position = integerAt(chunk, at, tab);
-      at = tab + 1;
+      for (; at < end && chunk[at] !== TAB; at++) position = position * 10 + (chunk[at]! - 0x30);
+      at++;
     }
-    const t1 = chunk.indexOf(TAB, at);
-    const t2 = chunk.indexOf(TAB, t1 + 1);
-    const t3 = chunk.indexOf(TAB, t2 + 1);
-    const t4 = chunk.indexOf(TAB, t3 + 1);
+    const idAt = at;
+    while (at < end && chunk[at] !== TAB) at++;
+    const idEnd = at++;
+    let sequence = 0;
+    for (; at < end && chunk[at] !== TAB; at++) sequence = sequence * 10 + (chunk[at]! - 0x30);
+    const hashAt = at + 1;
+    const prevAt = hashAt + HASH_LENGTH + 1;
+    const bodyAt = prevAt + HASH_LENGTH + 1;
+    if (bodyAt > end || chunk[prevAt - 1] !== TAB || chunk[bodyAt - 1] !== TAB)
+      return general(chunk, start, end);
+    chunk[bodyAt - 1] = NEWLINE;
     onRow(
       new LinkRow(
-        chunk.toString('utf8', at, t1),
-        integerAt(chunk, t1 + 1, t2),
-        chunk.toString('latin1', t2 + 1, t3),
-        chunk.toString('latin1', t3 + 1, t4),
-        chunk.subarray(t4 + 1, end),
+        chunk.toString('utf8', idAt, idEnd),
+        sequence,
+        chunk.toString('latin1', prevAt, prevAt + HASH_LENGTH),
+        chunk.toString('latin1', hashAt, hashAt + HASH_LENGTH),
+        chunk.subarray(prevAt, end),
       ),
       position,
     );
@@ -284,7 +313,7 @@ async function scanLinks(
   if (resolveMode(database, mode) === 'copy') {
     await copyLines(
       database,
-      `SELECT stream_id, sequence, prev_hash, hash, body FROM events ${where} ORDER BY stream_id, sequence`,
+      `SELECT ${LINK_COLUMNS} FROM events ${where} ORDER BY stream_id, sequence`,
       linkLineReader(false, (row) => onRow(row)),
     );
     return;
@@ -330,7 +359,7 @@ export async function scanByPosition(
         };
   if (resolveMode(database, mode) === 'copy') {
     const where = filter ? `WHERE stream_id IN (${literalList(filter.streamIds)})` : '';
-    const sql = `SELECT ${select} FROM events ${where} ORDER BY global_position`;
+    const sql = `SELECT ${columns ? select : `global_position, ${LINK_COLUMNS}`} FROM events ${where} ORDER BY global_position`;
     if (columns) await copyRows(database, sql, (f) => onRow(toRow(f), Number(f[0])));
     else await copyLines(database, sql, linkLineReader(true, onRow));
     return;

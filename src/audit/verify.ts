@@ -194,7 +194,8 @@ async function scanChains(
       fast.push(row);
       if (position > coveredTo) eventsNotCovered++;
       ranges?.add(position, row.hash);
-      findings.push(...metCheckpointHeads(expectedHeads.get(row.streamId), row));
+      const heads = expectedHeads.get(row.streamId);
+      if (heads !== undefined) findings.push(...metCheckpointHeads(heads, row));
     },
     options.mode,
     checkBodies,

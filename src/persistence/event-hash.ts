@@ -55,3 +55,11 @@ export function chainHash(previousHash: string, body: string | Uint8Array): stri
   linkBytes.set(body, written + 1);
   return oneShotHash('sha256', linkBytes.subarray(0, written + 1 + body.length), 'hex');
 }
+
+/**
+ * `chainHash` over a link whose bytes a reader already holds joined — previous hash, newline, body — as
+ * verification does when it reads COPY output (no copy, no re-encoding).
+ */
+export function chainHashOfLink(link: Uint8Array): string {
+  return oneShotHash('sha256', link, 'hex');
+}

@@ -3,7 +3,7 @@ import type { Finding } from '../../src/audit/findings';
 import type { SigningKey } from '../../src/audit/keys';
 import { verifyDatabase } from '../../src/audit/verify';
 import { canonicalEventBody, chainHash } from '../../src/persistence/event-hash';
-import { campaignInput, createTestRuntime, supervisor } from '../support/fixtures';
+import { campaignInput, createTestRuntime, officer, supervisor } from '../support/fixtures';
 import { generateSigningKey, hashOf, itemWithProgress, tamper } from './support';
 
 type TestRuntime = Awaited<ReturnType<typeof createTestRuntime>>;
@@ -76,6 +76,67 @@ describe('verify on ' + (process.env.ZZ_TEST_DB ?? 'postgres'), () => {
         expect(copy).toEqual(select);
       }
     }
+  });
+
+  it('COPY verification reads escaped and non-BMP bodies as stored, and finds a one-character edit anywhere in a link', async () => {
+    const id = await itemWithProgress(runtime, campaignId);
+    // Sequence 7: JSON escapes (backslash, quote, tab, newline) — COPY escapes the backslashes; sequence 8: raw
+    // non-BMP and CJK text, no backslash — read without decoding.
+    for (const note of ['a\\b\tc\nd "q" \r 𠀀😀 end', '整改 𠀀😀 𝄞 ✓ plain'])
+      await runtime.engine.execute(id, { type: 'RECORD_PROGRESS', note, evidence: [] }, officer);
+    const both = async (): Promise<Finding[]> => {
+      const options = { streamId: id, columns: false, snapshots: false } as const;
+      const select = await verifyDatabase(runtime.database, { ...options, mode: 'select' });
+      const copy = await verifyDatabase(runtime.database, { ...options, mode: 'copy' });
+      expect(copy).toEqual(select);
+      const full = await verifyDatabase(runtime.database, { streamId: id, snapshots: false, mode: 'copy' });
+      expect(full).toEqual(
+        await verifyDatabase(runtime.database, { streamId: id, snapshots: false, mode: 'select' }),
+      );
+      return copy.findings;
+    };
+    expect(await both()).toEqual([]);
+    // One character replaced (by a letter, a raw tab, a raw newline, a backslash, a non-BMP character) at the
+    // start, inside and at the end of the body, the previous hash and the hash: always found at that event.
+    for (const sequence of [7, 8]) {
+      const [original] = (await runtime.database.dataSource.query(
+        'SELECT body, prev_hash, hash FROM events WHERE stream_id = $1 AND sequence = $2',
+        [id, sequence],
+      )) as Array<{ body: string; prev_hash: string; hash: string }>;
+      const edits: Array<[column: 'body' | 'prev_hash' | 'hash', at: number, by: string]> = [];
+      const bodyLength = [...original!.body].length;
+      for (const at of [1, 2, Math.floor(bodyLength / 2), bodyLength - 1, bodyLength])
+        for (const by of ['x', '\t', '\n', '\\', '𠀀']) edits.push(['body', at, by]);
+      for (const column of ['prev_hash', 'hash'] as const)
+        for (const at of [1, 32, 64]) for (const by of ['f', '\t', '\\']) edits.push([column, at, by]);
+      for (const [column, at, by] of edits) {
+        const was = [...original![column]][at - 1];
+        const replacement = was === by ? 'y' : by;
+        await tamper(
+          runtime,
+          `UPDATE events SET ${column} = overlay(${column} placing $3 from $4 for 1) WHERE stream_id = $1 AND sequence = $2`,
+          [id, sequence, replacement, at],
+        );
+        const findings = await both();
+        expect({
+          column,
+          at,
+          by,
+          kinds: kinds(findings.filter((f) => 'sequence' in f && f.sequence === sequence)),
+        }).toEqual({
+          column,
+          at,
+          by,
+          kinds: [column === 'prev_hash' ? 'prev-hash-mismatch' : 'hash-mismatch'],
+        });
+        await tamper(runtime, `UPDATE events SET ${column} = $3 WHERE stream_id = $1 AND sequence = $2`, [
+          id,
+          sequence,
+          original![column],
+        ]);
+      }
+    }
+    expect(await both()).toEqual([]);
   });
 
   it('an edited payload column: the column no longer says what the hashed body says', async () => {
