@@ -192,6 +192,19 @@ export function registerLedgerCommands(program: Command): void {
   );
 
   const clues = program.command('clues').description('线索台账 (Jiangyuan annex 3): export and import .xlsx');
+  clues
+    .command('template')
+    .description('write a blank 线索台账 with drop-down lists of the clue sources and the campaign’s units')
+    .requiredOption('--campaign <id>', 'campaign stream id')
+    .requiredOption('--out <file>', 'the .xlsx file to write')
+    .action((flags: { campaign: string; out: string }) =>
+      withRuntime(async (runtime) => {
+        const { categories, units } = await writeLedgerTemplate(runtime, flags.out, flags.campaign, 'clues');
+        console.log(
+          say(currentLang(), 'clueTemplateWritten', { file: flags.out, sources: categories, units }),
+        );
+      }),
+    );
   exportOptions(clues.command('export').description('write the 线索台账 of a campaign')).action(
     (flags: ExportFlags) => runExport(exportClueLedger, flags),
   );

@@ -114,6 +114,10 @@ export const CLI_MESSAGES = {
       `${a.file}: blank 整改工作台账, ${a.categories} categories and ${a.units} units in its drop-down lists`,
     (a) => `${a.file}：空白整改工作台账，下拉列表含 ${a.categories} 个问题类别、${a.units} 个单位`,
   ),
+  clueTemplateWritten: m<{ file: string; sources: number; units: number }>(
+    (a) => `${a.file}: blank 线索台账, ${a.sources} clue sources and ${a.units} units in its drop-down lists`,
+    (a) => `${a.file}：空白线索台账，下拉列表含 ${a.sources} 种线索来源、${a.units} 个单位`,
+  ),
   rowSkipped: m<{ file: string; sheet: string; row: number; reason: string }>(
     (a) => `${a.file}: sheet ${a.sheet}, row ${a.row}: skipped, ${a.reason}`,
     (a) => `${a.file}：工作表 ${a.sheet}，第 ${a.row} 行：已跳过，${a.reason}`,

@@ -283,4 +283,41 @@ describe('整改工作台账 as clerks type it (generated sheets, over HTTP uplo
     expect(lists.getCell('A1').value).toBe('逐利执法');
     expect(lists.getColumn(2).values).toContain('湟中区交通运输综合执法大队');
   });
+
+  it('offers a blank 线索台账 too; filled in from its drop-downs, it goes back up as registered clues', async () => {
+    const response = await api.http
+      .get(`/campaigns/${campaignId}/clues/template.xlsx`)
+      .set(api.as('supervisor'))
+      .buffer(true)
+      .parse(binary)
+      .expect(200);
+    expect(response.headers['content-disposition']).toContain(encodeURIComponent('线索台账-空白模板'));
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(response.body as unknown as ArrayBuffer);
+    const sheet = workbook.getWorksheet('线索台账')!;
+    expect(sheet.getRow(4).getCell(2).value).toBe('线索来源');
+    expect(sheet.getCell('B5').dataValidation).toMatchObject({
+      type: 'list',
+      formulae: [expect.stringMatching(/^选项!\$A\$1:\$A\$\d+$/)],
+    });
+    expect(sheet.getCell('D5').dataValidation).toMatchObject({ type: 'list' });
+    const lists = workbook.getWorksheet('选项')!;
+    const sources = (lists.getColumn(1).values as unknown[]).filter(Boolean);
+    expect(sources).toContain('12328热线');
+    const units = (lists.getColumn(2).values as unknown[]).filter(Boolean);
+    // A clerk picks from the lists, types the rest, and uploads the same workbook.
+    sheet.getCell('B5').value = sources[0] as string;
+    sheet.getCell('C5').value = '来电';
+    sheet.getCell('D5').value = units.find((u) => u === '湟中区交通运输局') as string;
+    sheet.getCell('E5').value = '执法人员随意拦车';
+    sheet.getCell('F5').value = '2023年4月2日';
+    const filled = Buffer.from(await workbook.xlsx.writeBuffer());
+    const done = await api.http
+      .post(`/campaigns/${campaignId}/clues/upload`)
+      .set(api.as('supervisor'))
+      .attach('file', filled, { filename: '线索台账.xlsx', contentType: XLSX })
+      .expect(200);
+    expect(done.body).toMatchObject({ applied: true, created: 1, problems: [] });
+    expect(await itemCount()).toBe(1);
+  });
 });

@@ -213,23 +213,37 @@ export function ledgersRouter(context: ApiContext): Router {
     importClueLedger,
   );
 
-  endpoint(router, context, {
-    method: 'get',
-    path: '/campaigns/:campaignId/ledger/template.xlsx',
-    summary: 'A blank 整改工作台账 for the campaign, with drop-down lists of its categories and units',
-    tag: 'ledgers',
-    handler: async ({ params, user, res }) => {
-      await campaignFor(params.campaignId!, user, Permission.readAll);
-      sendXlsx(
-        res,
-        `ledger-template-${encodeURIComponent(params.campaignId!)}.xlsx`,
-        `整改工作台账-空白模板-${params.campaignId}.xlsx`,
-      );
-      await writeLedgerTemplate(runtime, res, params.campaignId!);
-      res.end();
-      return undefined;
-    },
-  });
+  for (const [segment, ledger, name, summary] of [
+    [
+      'ledger',
+      'rectification',
+      '整改工作台账',
+      'A blank 整改工作台账 for the campaign, with drop-down lists of its categories and units',
+    ],
+    [
+      'clues',
+      'clues',
+      '线索台账',
+      'A blank 线索台账 for the campaign, with drop-down lists of the clue sources and units',
+    ],
+  ] as const)
+    endpoint(router, context, {
+      method: 'get',
+      path: `/campaigns/:campaignId/${segment}/template.xlsx`,
+      summary,
+      tag: 'ledgers',
+      handler: async ({ params, user, res }) => {
+        await campaignFor(params.campaignId!, user, Permission.readAll);
+        sendXlsx(
+          res,
+          `${segment}-template-${encodeURIComponent(params.campaignId!)}.xlsx`,
+          `${name}-空白模板-${params.campaignId}.xlsx`,
+        );
+        await writeLedgerTemplate(runtime, res, params.campaignId!, ledger);
+        res.end();
+        return undefined;
+      },
+    });
 
   endpoint(router, context, {
     method: 'get',
