@@ -571,20 +571,27 @@ class Simulation {
   #moveItem(item: SimItem, next: ItemReplayState): void {
     const before = item.state as ItemReplayState | null;
     const unitBefore = item.unitId;
-    if (before) this.#tally(item, -1);
+    const projection = definitionFor('item', next.machineVersion).project(next.value, next.context as never);
+    // What the item contributes to its unit's counts depends only on its state, unit and overdue mark.
+    const recount =
+      !before ||
+      before.value !== next.value ||
+      projection.unitId !== unitBefore ||
+      projection.overdue !== item.overdue;
+    if (before && recount) this.#tally(item, -1);
     item.state = next;
     item.version++;
     item.factsBase = null;
     item.itemFacts = null;
-    const projection = definitionFor('item', next.machineVersion).project(next.value, next.context as never);
     item.unitId = projection.unitId;
     item.overdue = projection.overdue;
-    this.#tally(item, +1);
+    if (recount) this.#tally(item, +1);
     // Complaints count across the unit's items (单位.投诉数): keep each item's list under its current unit.
     const complaints = next.context.complaints;
     const complaintsBefore = before?.context.complaints ?? [];
     if (unitBefore === item.unitId && complaintsBefore === complaints) return;
     const unit = this.#units.get(item.unitId)!;
+    unit.facts = null;
     // The common case — one more complaint on an item that stays in its unit — keeps the unit's sorted list
     // by one insertion instead of sorting every complaint of the unit again.
     if (
@@ -602,6 +609,7 @@ class Simulation {
     }
     if (complaintsBefore.length > 0) {
       const old = this.#units.get(unitBefore)!;
+      old.facts = null;
       old.complaints.delete(item.itemId);
       old.sortedComplaints = null;
     }
