@@ -1,4 +1,4 @@
-import { messageIn } from '../../src/cli/main';
+import { messageIn } from '../../src/cli/error-message';
 import { WorkbookUnreadableError } from '../../src/ledgers/import-problems';
 import {
   CommandRejectedError,

@@ -182,6 +182,13 @@ describe('zhengzhi rules simulate', () => {
 
   /** Runs `zhengzhi rules simulate …` against the test database; returns stdout, stderr and the exit code. */
   async function zz(...args: string[]): Promise<{ out: string[]; err: string[]; exitCode: number }> {
+    return zzIn('zh', ...args);
+  }
+
+  async function zzIn(
+    lang: 'zh' | 'en',
+    ...args: string[]
+  ): Promise<{ out: string[]; err: string[]; exitCode: number }> {
     const out: string[] = [];
     const err: string[] = [];
     let exitCode = 0;
@@ -189,6 +196,7 @@ describe('zhengzhi rules simulate', () => {
     registerSimulateCommand(program, {
       openDatabase: async () => ({ ...runtime.database, close: async () => undefined }),
       io: { out: (l) => out.push(l), err: (l) => err.push(l), setExitCode: (c) => (exitCode = c) },
+      lang,
     });
     await program.parseAsync(['node', 'zhengzhi', 'rules', 'simulate', ...args]);
     return { out, err, exitCode };
@@ -199,6 +207,29 @@ describe('zhengzhi rules simulate', () => {
     expect(result.exitCode).toBe(0);
     expect(result.out.join('\n')).toMatch(/结论：与实际下发完全一致/);
     expect(result.out[3]).toMatch(/^实际下发 \d+ 项，模拟下发 \d+ 项：不变 \d+，新增 0，撤销 0，变化 0$/);
+  });
+
+  it('speaks English when asked (--lang en or an English locale)', async () => {
+    const same = await zzIn(
+      'en',
+      file('published-en.rules', SIM_RULES_V1),
+      '--campaign',
+      recorded.campaignId,
+    );
+    expect(same.exitCode).toBe(0);
+    expect(same.out.join('\n')).toContain('Result: identical to what was issued.');
+    expect(same.out.join('\n')).not.toMatch(/[\u4e00-\u9fff]{2,}：/);
+    const raised = await zzIn(
+      'en',
+      file('raised-en.rules', withAdmonishThreshold(20)),
+      '--campaign',
+      recorded.campaignId,
+    );
+    expect(raised.exitCode).toBe(1);
+    expect(raised.out.join('\n')).toMatch(
+      /By rule\n {2}overdue-admonish「[^」]+」: added 0, removed 1, changed 1/,
+    );
+    expect(raised.out.join('\n')).toContain('Removed (issued; the candidate would not issue them)');
   });
 
   it('exit 1 with the differences grouped per rule, unit and item, and the facts behind each', async () => {
@@ -263,8 +294,9 @@ describe('zhengzhi rules simulate', () => {
     expect(broken.exitCode).toBe(2);
     expect(broken.err.join('\n')).toMatch(/broken\.rules:10:3: error ZR1007/);
     const unknown = await zz(file('ok.rules', SIM_RULES_V1), '--campaign', 'nope');
-    // The prefix follows the shell's language (错误： under LANG=zh_CN.UTF-8, none in English).
-    expect(unknown).toMatchObject({
+    expect(unknown).toMatchObject({ exitCode: 2, err: ['错误：专项行动 nope 不存在'] });
+    const unknownEn = await zzIn('en', file('ok.rules', SIM_RULES_V1), '--campaign', 'nope');
+    expect(unknownEn).toMatchObject({
       exitCode: 2,
       err: [expect.stringMatching(/campaign nope does not exist$/)],
     });
