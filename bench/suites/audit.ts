@@ -504,7 +504,7 @@ export const auditSuite: BenchSuite = {
           console.error(`  PGlite part failed: ${(error as Error).message}`);
           return [];
         })),
-        ...(await migrationBench()),
+        ...(replayPart ? await migrationBench() : []),
       ];
     } finally {
       await database.close();
