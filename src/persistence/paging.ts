@@ -27,10 +27,11 @@ export interface PagedQuery {
 }
 
 /**
- * The one way lists are paged (items, escalations, campaigns, users, the worklist): the page's keys are chosen
- * on the filter's columns alone and only those rows are read in full; the total is counted over the same
- * filter in a second statement, so it is right even for an offset past the end. Limit and offset are bound
- * parameters.
+ * The one way lists are paged (items, escalations, campaigns, users, the worklist, the inbox, deliveries): the
+ * page's keys are chosen on the filter's columns alone, each carrying the number of matching rows (a window
+ * count over the filter, computed before LIMIT — one scan of the filter gives both), and only the page's rows
+ * are read in full. A page past the end has no row to carry the total, so only then is it counted apart.
+ * Limit and offset are bound parameters.
  */
 export async function readPage<R = Record<string, unknown>>(
   query: QueryExecutor,
@@ -38,12 +39,21 @@ export async function readPage<R = Record<string, unknown>>(
   window: PageWindow,
 ): Promise<PagedRows<R>> {
   const n = list.parameters.length;
-  const [rows, counted] = await Promise.all([
-    query<R>(
-      `WITH page AS (${list.keys} ORDER BY ${list.orderBy} LIMIT $${n + 1} OFFSET $${n + 2}) ${list.rows}`,
-      [...list.parameters, window.limit, window.offset],
-    ),
-    query<{ n: string | number }>(`SELECT count(*) AS n FROM (${list.keys}) matching`, [...list.parameters]),
+  if (!/^\s*SELECT\s/i.test(list.rows)) throw new Error('readPage: the rows query must start with SELECT');
+  const rows = await query<R & { page_total?: string | number }>(
+    `WITH page AS (
+       SELECT matching.*, count(*) OVER () AS page_total FROM (${list.keys}) matching
+        ORDER BY ${list.orderBy} LIMIT $${n + 1} OFFSET $${n + 2})
+     ${list.rows.replace(/^\s*SELECT\s/i, 'SELECT page.page_total, ')}`,
+    [...list.parameters, window.limit, window.offset],
+  );
+  if (rows.length > 0) {
+    const total = Number(rows[0]!.page_total);
+    return { rows: rows.map(({ page_total: _total, ...row }) => row as R), total };
+  }
+  if (window.offset === 0) return { rows: [], total: 0 };
+  const counted = await query<{ n: string | number }>(`SELECT count(*) AS n FROM (${list.keys}) matching`, [
+    ...list.parameters,
   ]);
-  return { rows, total: Number(counted[0]?.n ?? 0) };
+  return { rows: [], total: Number(counted[0]?.n ?? 0) };
 }
