@@ -12,7 +12,9 @@ export interface CredentialRow {
   username: string;
   role: Role;
   unitId: string;
+  /** Materialised path of the user's unit, e.g. `/xn-city/xn-county-hz/`: the subtree they act in. */
   unitPath: string;
+  /** 单位主要负责人 of `unitId`: may sign dismissals of items handled by that unit. */
   isPrincipal: boolean;
   /** Null for users who cannot log in with a password. */
   passwordHash: string | null;

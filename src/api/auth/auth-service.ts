@@ -54,14 +54,7 @@ export interface IssuedSession {
   user: AuthUser;
 }
 
-const toAuthUser = (row: CredentialRow): AuthUser => ({
-  id: row.id,
-  username: row.username,
-  role: row.role,
-  unitId: row.unitId,
-  unitPath: row.unitPath,
-  isPrincipal: row.isPrincipal,
-});
+const toAuthUser = ({ passwordHash: _hash, ...user }: CredentialRow): AuthUser => user;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 

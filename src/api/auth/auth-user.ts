@@ -1,13 +1,4 @@
-import type { Role } from '../../persistence/entities/user.entity';
+import type { CredentialRow } from '../../persistence/credentials';
 
-/** The authenticated caller, as carried by the access token (no database read per request). */
-export interface AuthUser {
-  id: string;
-  username: string;
-  role: Role;
-  unitId: string;
-  /** Materialised path of the user's unit, e.g. `/xn-city/xn-county-hz/`: the subtree they act in. */
-  unitPath: string;
-  /** 单位主要负责人 of `unitId`: may sign dismissals of items handled by that unit. */
-  isPrincipal: boolean;
-}
+/** The authenticated caller, as carried by the access token (no database read per request): a user without the hash. */
+export type AuthUser = Omit<CredentialRow, 'passwordHash'>;
