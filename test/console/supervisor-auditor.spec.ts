@@ -152,6 +152,8 @@ describeOnPostgres(
       const clue = await page.locator('.ant-card').filter({ hasText: '线索' }).first().innerText();
       expect(clue).toContain('收到时间');
       expect(clue).not.toMatch(/receivedAt|sourceLabel|reportedUnitId/);
+      const ledger = await page.locator('.ant-card').filter({ hasText: '台账信息' }).first().innerText();
+      expect(ledger).not.toContain('{"at"');
       expect(errors).toEqual([]);
     });
 

@@ -123,7 +123,22 @@ function evidenceSteps(ctx: Record<string, unknown>, t: (zh: string, en: string)
 function text(value: unknown): string {
   if (value === null || value === undefined || value === '') return '—';
   if (Array.isArray(value)) return value.map(text).join('；');
-  if (typeof value === 'object') return JSON.stringify(value);
+  if (typeof value === 'object') {
+    // A recorded step (progress, submission, complaint): when, what was said, and the evidence it cites.
+    const step = value as { at?: unknown; note?: unknown; result?: unknown; evidence?: unknown };
+    const said = step.note ?? step.result;
+    if (typeof said !== 'string') return JSON.stringify(value);
+    const files = Array.isArray(step.evidence)
+      ? step.evidence.map((e) => (typeof e === 'string' ? e : String((e as { name?: unknown }).name ?? '')))
+      : [];
+    return [
+      typeof step.at === 'string' ? formatTime(step.at) : '',
+      said,
+      files.length ? `（佐证：${files.join('、')}）` : '',
+    ]
+      .filter(Boolean)
+      .join(' ');
+  }
   if (typeof value === 'string' && /^\d{4}-\d\d-\d\dT/.test(value)) return formatTime(value);
   return String(value);
 }
