@@ -199,7 +199,8 @@ describe('issue 10 point 6: no rule file can hurt the server', () => {
       for (const [name, source] of Object.entries(files)) {
         expect(source.length).toBeGreaterThan(95_000);
         let best = Infinity;
-        for (let run = 0; run < 5; run++) {
+        // Best of 10 after warm-up: process CPU time also counts GC helper threads and other suites' work in this worker.
+        for (let run = 0; run < 10; run++) {
           const before = process.cpuUsage();
           const result = compileRuleSet(source, 'big.rules');
           if (!result.ok) for (const d of result.diagnostics) formatDiagnostic(d, source);
